@@ -1,0 +1,74 @@
+/* synfin — anomalies are events: one enum, one table of dotted names.
+ *
+ * Every layer reports what it could not accept as an event rather than an error: the packet
+ * (or connection) carries the event, a counter grows, and the pass goes on. Names are fixed
+ * and dotted; where Zeek has a "weird" for the same thing, tracking events use Zeek's name.
+ * New events are appended inside their layer's block; the numeric values are not an ABI.
+ */
+#ifndef SYNFIN_EVENT_H
+#define SYNFIN_EVENT_H
+
+#include <stdint.h>
+
+enum sf_event {
+	SF_EV_NONE = 0,
+
+	/* decode: link layer */
+	SF_EV_LINK_UNSUPPORTED,      /* decode.link.unsupported */
+	SF_EV_LINK_TRUNCATED,        /* decode.link.truncated */
+	SF_EV_VLAN_TRUNCATED,        /* decode.vlan.truncated */
+	SF_EV_VLAN_TOO_MANY,         /* decode.vlan.too_many_tags */
+	SF_EV_ETHERTYPE_UNKNOWN,     /* decode.link.ethertype_not_ip (counted, not an error) */
+
+	/* decode: IPv4 */
+	SF_EV_IPV4_TRUNCATED,        /* decode.ipv4.truncated: fewer than 20 bytes captured */
+	SF_EV_IPV4_BAD_VERSION,      /* decode.ipv4.bad_version */
+	SF_EV_IPV4_HLEN_TOO_SMALL,   /* decode.ipv4.hlen_too_small: IHL < 5 */
+	SF_EV_IPV4_HLEN_TRUNCATED,   /* decode.ipv4.hlen_exceeds_captured */
+	SF_EV_IPV4_LEN_TOO_SMALL,    /* decode.ipv4.total_len_too_small: < header length */
+	SF_EV_IPV4_LEN_TOO_LARGE,    /* decode.ipv4.total_len_exceeds_wire */
+	SF_EV_IPV4_LEN_ZERO,         /* decode.ipv4.total_len_zero (TSO capture) */
+	SF_EV_IPV4_OPT_BAD,          /* decode.ipv4.bad_option */
+	SF_EV_IPV4_FRAGMENT,         /* decode.ipv4.fragment: non-first fragment, TCP not decoded */
+	SF_EV_IPV4_BAD_CHECKSUM,     /* decode.ipv4.bad_checksum (only with checksum checks on) */
+
+	/* decode: IPv6 */
+	SF_EV_IPV6_TRUNCATED,        /* decode.ipv6.truncated */
+	SF_EV_IPV6_BAD_VERSION,      /* decode.ipv6.bad_version */
+	SF_EV_IPV6_LEN_TOO_LARGE,    /* decode.ipv6.payload_len_exceeds_wire */
+	SF_EV_IPV6_LEN_ZERO,         /* decode.ipv6.payload_len_zero (jumbogram or TSO) */
+	SF_EV_IPV6_EXT_TRUNCATED,    /* decode.ipv6.ext_truncated */
+	SF_EV_IPV6_EXT_TOO_MANY,     /* decode.ipv6.too_many_ext_headers */
+	SF_EV_IPV6_UNKNOWN_NEXT,     /* decode.ipv6.unknown_next_header */
+	SF_EV_IPV6_FRAGMENT,         /* decode.ipv6.fragment: non-first fragment */
+
+	/* decode: TCP */
+	SF_EV_TCP_TRUNCATED,         /* decode.tcp.truncated: < 20 bytes captured (snaplen) */
+	SF_EV_TCP_HLEN_TOO_SMALL,    /* decode.tcp.hlen_too_small: data offset < 5 */
+	SF_EV_TCP_HLEN_TRUNCATED,    /* decode.tcp.hlen_exceeds_captured */
+	SF_EV_TCP_HLEN_TOO_LARGE,    /* decode.tcp.hlen_exceeds_ip_len */
+	SF_EV_TCP_OPT_LEN_ZERO,      /* decode.tcp.opt_len_zero */
+	SF_EV_TCP_OPT_LEN_ONE,       /* decode.tcp.opt_len_one */
+	SF_EV_TCP_OPT_PAST_HEADER,   /* decode.tcp.opt_past_header */
+	SF_EV_TCP_OPT_BAD_LEN,       /* decode.tcp.opt_bad_len: e.g. MSS with length != 4 */
+	SF_EV_TCP_OPT_DUPLICATE,     /* decode.tcp.opt_duplicate */
+	SF_EV_TCP_WSCALE_TOO_LARGE,  /* decode.tcp.wscale_shift_too_large: shift > 14 */
+	SF_EV_TCP_BAD_CHECKSUM,      /* decode.tcp.bad_checksum (only with checksum checks on) */
+
+	/* decode: other transports */
+	SF_EV_UDP_TRUNCATED,         /* decode.udp.truncated */
+	SF_EV_ICMP_TRUNCATED,        /* decode.icmp.truncated */
+
+	/* track and analysis events are appended below, in their own blocks */
+
+	SF_EV__COUNT
+};
+
+/* Dotted name of an event ("decode.tcp.hlen_too_small"); "unknown" for out-of-range values. */
+const char *sf_event_name(enum sf_event ev);
+/* One-line human explanation of an event. */
+const char *sf_event_desc(enum sf_event ev);
+/* Event by dotted name, SF_EV_NONE when no such name. */
+enum sf_event sf_event_by_name(const char *name);
+
+#endif

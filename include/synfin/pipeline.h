@@ -1,0 +1,99 @@
+/* synfin — the pipeline: source ─► decode ─► track ─► analyse ─► filter ─► sinks.
+ *
+ * One struct sf_pipeline holds all state of a run (no globals): two pipelines can run in one
+ * process. Offline and live sources drive the very same pipeline. Reports are sinks: they
+ * receive events and never reach back into the pipeline.
+ */
+#ifndef SYNFIN_PIPELINE_H
+#define SYNFIN_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "synfin/decode.h"
+#include "synfin/event.h"
+#include "synfin/packet.h"
+#include "synfin/source.h"
+
+struct sf_conn;         /* synfin/conn.h: a tracked connection */
+struct sf_pkt_track;    /* synfin/conn.h: what tracking says about one packet */
+struct sf_pkt_analysis; /* synfin/analysis.h: sequence analysis of one packet */
+
+/* Everything known about one packet, as sinks and filters see it. */
+struct sf_pkt_view {
+	const struct sf_packet *pkt;          /* decoded packet; pkt->frame is the frame */
+	const struct sf_conn *conn;           /* its connection, or NULL (not TCP / tracking off) */
+	const struct sf_pkt_track *trk;       /* per-packet tracking annotation, or NULL */
+	const struct sf_pkt_analysis *ana;    /* per-packet analysis, or NULL */
+};
+
+/* A file-level notice: an input that broke, or a per-file summary line. */
+enum sf_notice_kind {
+	SF_NOTICE_FILE_ERROR = 1, /* reading stopped early: text names file and frame */
+	SF_NOTICE_LINK_SKIPPED,   /* frames of a link type synfin does not decode */
+	SF_NOTICE_INFO
+};
+struct sf_notice {
+	enum sf_notice_kind kind;
+	const char *file;   /* file name as given */
+	uint64_t frame;     /* file frame number concerned (0 = none) */
+	int linktype;       /* for SF_NOTICE_LINK_SKIPPED */
+	uint64_t count;     /* for SF_NOTICE_LINK_SKIPPED: frames skipped */
+	const char *text;   /* the complete human message */
+};
+
+/* Counters of a run. */
+struct sf_run_stats {
+	uint64_t frames;            /* frames read */
+	uint64_t bytes;             /* captured bytes read */
+	uint64_t files;             /* inputs opened */
+	uint64_t file_errors;       /* inputs that broke before their end */
+	uint64_t link_skipped;      /* frames of undecoded link types */
+	uint64_t non_ip;            /* decoded link frames that are not IP (ARP, LLDP …) */
+	uint64_t ipv4, ipv6;        /* IP packets by version */
+	uint64_t fragments;         /* non-first IP fragments (transport not decoded) */
+	uint64_t tcp;               /* packets with a decoded TCP header */
+	uint64_t by_ipproto[256];   /* IP packets by final protocol number */
+	uint64_t events[SF_EV__COUNT]; /* packet events by kind */
+	uint64_t packets_shown;     /* packets handed to sinks (after the display filter) */
+	int64_t first_ts_sec, last_ts_sec;
+	uint32_t first_ts_nsec, last_ts_nsec;
+	bool have_ts;
+};
+
+/* A sink: a report, or anything else that consumes the pipeline's events. Any callback may be
+ * NULL. Callbacks must not keep pointers past their return. */
+struct sf_sink {
+	void *self;
+	void (*packet)(void *self, const struct sf_pkt_view *v);
+	void (*conn_opened)(void *self, const struct sf_conn *c);
+	void (*conn_closed)(void *self, const struct sf_conn *c); /* final: record is complete */
+	void (*notice)(void *self, const struct sf_notice *n);
+	void (*end)(void *self, const struct sf_run_stats *st);
+};
+
+struct sf_pipeline_cfg {
+	struct sf_decode_opts decode;
+	bool track;          /* connection tracking (later layers); false = decode only */
+	bool analyse;        /* sequence analysis (needs track) */
+};
+
+#define SF_MAX_SINKS 8
+
+struct sf_pipeline;
+
+struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
+/* Adds a sink (copied). -1 when SF_MAX_SINKS are already attached. */
+int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink);
+/* Runs every frame of src through the pipeline. Returns 0 at the source's end, -1 when the
+ * source broke (a SF_NOTICE_FILE_ERROR notice has been sent; frames before it were processed). */
+int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src);
+/* Feeds one frame (tests, fuzzing, live loops). f->number is assigned here. */
+void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f);
+/* Ends the run: flushes connections still open, then calls every sink's end(). */
+void sf_pipeline_finish(struct sf_pipeline *p);
+const struct sf_run_stats *sf_pipeline_stats(const struct sf_pipeline *p);
+void sf_pipeline_free(struct sf_pipeline *p);
+
+#endif

@@ -1,0 +1,65 @@
+/* synfin — sources of frames: capture files (pcap, pcapng, stdin) and live interfaces.
+ *
+ * A source yields frames one at a time; a frame's bytes stay valid until the next call.
+ * Errors name the file and the frame where reading broke; every frame before it has been
+ * yielded normally.
+ */
+#ifndef SYNFIN_SOURCE_H
+#define SYNFIN_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "synfin/packet.h"
+
+#define SF_ERRBUF 512
+
+struct sf_source;
+
+enum sf_source_status {
+	SF_SRC_ERROR = -1, /* reading broke; err says where and why */
+	SF_SRC_END = 0,    /* no more frames */
+	SF_SRC_FRAME = 1   /* *f holds the next frame */
+};
+
+enum sf_file_format { SF_FMT_PCAP = 1, SF_FMT_PCAPNG = 2, SF_FMT_LIVE = 3 };
+
+/* Opens a capture file; "-" reads standard input. file_index is copied into every frame. */
+struct sf_source *sf_source_open_file(const char *path, uint32_t file_index, char *err, size_t errlen);
+
+struct sf_live_opts {
+	const char *iface;   /* interface name, "any" and "lo" included */
+	int snaplen;         /* 0 = 262144 */
+	int buffer_bytes;    /* 0 = 4 MiB */
+	bool promisc;
+	bool immediate;      /* deliver packets as they arrive */
+	int timeout_ms;      /* read timeout, 0 = 100 ms */
+};
+/* Opens a live capture. Needs CAP_NET_RAW; the error says so when it is missing. */
+struct sf_source *sf_source_open_live(const struct sf_live_opts *o, char *err, size_t errlen);
+
+/* Applies a BPF capture filter (libpcap syntax) to the source; -1 with libpcap's message. */
+int sf_source_set_bpf(struct sf_source *s, const char *expr, char *err, size_t errlen);
+
+/* Next frame. f->number is left 0: the pipeline numbers frames across a run. On SF_SRC_ERROR,
+ * f->file_frame holds the number of the frame that could not be read, and err names the file,
+ * that frame and the reason ("x.pcap: frame 17: record length 300000 exceeds 262144"). */
+enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, char *err, size_t errlen);
+
+/* Asks a live source to stop at the next opportunity (async-signal-safe). */
+void sf_source_break(struct sf_source *s);
+
+/* Live capture counters from libpcap (received, dropped by the kernel, dropped by the interface). */
+int sf_source_stats(struct sf_source *s, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop);
+
+const char *sf_source_name(const struct sf_source *s); /* path, "-" or interface */
+enum sf_file_format sf_source_format(const struct sf_source *s);
+/* The link type of the first interface (pcap: the file's). */
+int sf_source_linktype(const struct sf_source *s);
+/* pcap_t of a live source, for writers and privilege dropping (NULL for files). */
+void *sf_source_pcap(struct sf_source *s);
+
+void sf_source_close(struct sf_source *s);
+
+#endif

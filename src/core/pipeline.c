@@ -1,0 +1,201 @@
+/* synfin — the pipeline: source ─► decode ─► track ─► analyse ─► filter ─► sinks.
+ *
+ * sf_pipeline_run() pulls frames from a source; sf_pipeline_feed() pushes one frame. Both
+ * end in process_frame(), the single per-packet path. All state lives in struct sf_pipeline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synfin/pipeline.h"
+
+#define MAX_SKIPPED_LINKTYPES 16
+
+struct skipped_link {
+	int linktype;
+	uint64_t count;
+	uint64_t first_frame;
+};
+
+struct sf_pipeline {
+	struct sf_pipeline_cfg cfg;
+	struct sf_sink sinks[SF_MAX_SINKS];
+	unsigned n_sinks;
+	struct sf_run_stats stats;
+	struct sf_packet pkt; /* decoded in place: no allocation per packet */
+	uint64_t next_number;
+	/* per input: frames of undecoded link types, reported once per file and link type */
+	const char *cur_file;
+	struct skipped_link skipped[MAX_SKIPPED_LINKTYPES];
+	unsigned n_skipped;
+	bool finished;
+};
+
+struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen)
+{
+	struct sf_pipeline *p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (cfg)
+		p->cfg = *cfg;
+	p->next_number = 1;
+	p->cur_file = "-";
+	return p;
+}
+
+int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink)
+{
+	if (p->n_sinks >= SF_MAX_SINKS)
+		return -1;
+	p->sinks[p->n_sinks++] = *sink;
+	return 0;
+}
+
+static void emit_notice(struct sf_pipeline *p, const struct sf_notice *n)
+{
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].notice)
+			p->sinks[i].notice(p->sinks[i].self, n);
+}
+
+static void note_skipped_link(struct sf_pipeline *p, const struct sf_frame *f)
+{
+	for (unsigned i = 0; i < p->n_skipped; i++) {
+		if (p->skipped[i].linktype == f->linktype) {
+			p->skipped[i].count++;
+			return;
+		}
+	}
+	if (p->n_skipped < MAX_SKIPPED_LINKTYPES) {
+		p->skipped[p->n_skipped].linktype = f->linktype;
+		p->skipped[p->n_skipped].count = 1;
+		p->skipped[p->n_skipped].first_frame = f->file_frame;
+		p->n_skipped++;
+	}
+}
+
+/* One line per file and undecoded link type, as the user would want it, not one per packet. */
+static void flush_skipped_links(struct sf_pipeline *p)
+{
+	for (unsigned i = 0; i < p->n_skipped; i++) {
+		const struct skipped_link *s = &p->skipped[i];
+		const char *name = sf_linktype_name(s->linktype);
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "%s: frames with link type %s (%d) are not decoded: %llu frame%s skipped",
+			 p->cur_file, name ? name : "unknown", s->linktype,
+			 (unsigned long long)s->count, s->count == 1 ? "" : "s");
+		struct sf_notice n = {.kind = SF_NOTICE_LINK_SKIPPED,
+				      .file = p->cur_file,
+				      .frame = s->first_frame,
+				      .linktype = s->linktype,
+				      .count = s->count,
+				      .text = text};
+		emit_notice(p, &n);
+	}
+	p->n_skipped = 0;
+}
+
+static void count_packet(struct sf_run_stats *st, const struct sf_packet *pkt)
+{
+	if (pkt->ip_version == 4)
+		st->ipv4++;
+	else if (pkt->ip_version == 6)
+		st->ipv6++;
+	else if (pkt->layer >= SF_LAYER_LINK)
+		st->non_ip++;
+	if (pkt->ip_version)
+		st->by_ipproto[pkt->ip_proto]++;
+	if (pkt->is_fragment && !pkt->first_fragment)
+		st->fragments++;
+	if (pkt->has_tcp)
+		st->tcp++;
+	for (unsigned i = 0; i < pkt->n_events; i++)
+		if (pkt->events[i] < SF_EV__COUNT)
+			st->events[pkt->events[i]]++;
+}
+
+static void note_time(struct sf_run_stats *st, const struct sf_frame *f)
+{
+	if (!st->have_ts) {
+		st->first_ts_sec = f->ts_sec;
+		st->first_ts_nsec = f->ts_nsec;
+		st->have_ts = true;
+	}
+	st->last_ts_sec = f->ts_sec;
+	st->last_ts_nsec = f->ts_nsec;
+}
+
+static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
+{
+	struct sf_run_stats *st = &p->stats;
+	f->number = p->next_number++;
+	st->frames++;
+	st->bytes += f->caplen;
+	note_time(st, f);
+
+	sf_decode(f, &p->cfg.decode, &p->pkt);
+	if (!sf_linktype_supported(f->linktype)) {
+		st->link_skipped++;
+		note_skipped_link(p, f);
+		return;
+	}
+	count_packet(st, &p->pkt);
+
+	struct sf_pkt_view v = {.pkt = &p->pkt};
+	st->packets_shown++;
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].packet)
+			p->sinks[i].packet(p->sinks[i].self, &v);
+}
+
+void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
+{
+	process_frame(p, f);
+}
+
+int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
+{
+	char err[SF_ERRBUF];
+	struct sf_frame f;
+	enum sf_source_status rc;
+
+	p->cur_file = sf_source_name(src);
+	p->stats.files++;
+	while ((rc = sf_source_next(src, &f, err, sizeof(err))) == SF_SRC_FRAME)
+		process_frame(p, &f);
+	flush_skipped_links(p);
+	if (rc == SF_SRC_ERROR) {
+		p->stats.file_errors++;
+		struct sf_notice n = {.kind = SF_NOTICE_FILE_ERROR,
+				      .file = p->cur_file,
+				      .frame = f.file_frame,
+				      .text = err};
+		emit_notice(p, &n);
+		return -1;
+	}
+	return 0;
+}
+
+void sf_pipeline_finish(struct sf_pipeline *p)
+{
+	if (p->finished)
+		return;
+	p->finished = true;
+	flush_skipped_links(p);
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].end)
+			p->sinks[i].end(p->sinks[i].self, &p->stats);
+}
+
+const struct sf_run_stats *sf_pipeline_stats(const struct sf_pipeline *p)
+{
+	return &p->stats;
+}
+
+void sf_pipeline_free(struct sf_pipeline *p)
+{
+	free(p);
+}

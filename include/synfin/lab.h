@@ -117,4 +117,22 @@ int sf_lab_kernel_time_wait(uint16_t lport, uint16_t rport, unsigned *remaining_
 int sf_lab_parse_time_wait(const char *table, uint16_t lport, uint16_t rport,
                            unsigned *remaining_ms);
 
+/* ---- capture around a scenario (lab_capture.c) -------------------------------------------- */
+
+struct sf_pipeline;
+struct sf_writer;
+struct sf_lab_capture;
+
+/* Opens a live capture on the scenario's interface (in its namespace), immediate mode, with
+ * the BPF filter "tcp port <env->port>", and starts a thread that feeds every frame to the
+ * pipeline (and to the writer first, when w is not NULL). Started before the client
+ * connects. NULL with err (CAP_NET_RAW missing, …). */
+struct sf_lab_capture *sf_lab_capture_start(const struct sf_lab_env *env, struct sf_pipeline *pl,
+                                            struct sf_writer *w, char *err, size_t errlen);
+/* Waits settle_ms for the last segments, stops the capture and joins its thread. Returns 0,
+ * or -1 when reading or writing broke (err says which); the capture is freed either way.
+ * Frames seen / dropped by the kernel go to *frames and *dropped (may be NULL). */
+int sf_lab_capture_stop(struct sf_lab_capture *c, unsigned settle_ms, uint64_t *frames,
+                        uint64_t *dropped, char *err, size_t errlen);
+
 #endif

@@ -117,6 +117,35 @@ int sf_lab_kernel_time_wait(uint16_t lport, uint16_t rport, unsigned *remaining_
 int sf_lab_parse_time_wait(const char *table, uint16_t lport, uint16_t rport,
                            unsigned *remaining_ms);
 
+/* ---- expected versus observed (lab_compare.c) --------------------------------------------- */
+
+/* What tracking observed about the scenario's connection (filled by the caller from the
+ * tracker's record; names as the tracker prints them). */
+struct sf_lab_observed {
+	bool found;             /* the connection was in the capture */
+	const char *open_kind;  /* "three-way" … */
+	const char *close_kind; /* "four-way" … */
+	unsigned syn_retries;   /* extra SYNs from the client */
+	uint64_t retransmissions;
+	const char *client_states[SF_LAB_MAX_STATES]; /* initial state, then each new state */
+	const char *server_states[SF_LAB_MAX_STATES];
+	unsigned n_client_states, n_server_states;
+};
+
+#define SF_LAB_MAX_FINDINGS 8
+struct sf_lab_verdict {
+	bool agree; /* everything expected was observed */
+	unsigned n_findings;
+	char findings[SF_LAB_MAX_FINDINGS][200]; /* plain sentences: what differed, and why */
+};
+
+/* Compares what a scenario expects with what was observed (and what the kernel reported in
+ * res), saying plainly what the kernel did instead. */
+void sf_lab_compare(const struct sf_lab_scenario *sc, const struct sf_lab_observed *o,
+                    const struct sf_lab_result *res, struct sf_lab_verdict *v);
+/* "CLOSED → SYN-SENT → ESTABLISHED" into buf; returns buf. */
+char *sf_lab_states_str(const char *const *states, unsigned n, char *buf, size_t len);
+
 /* ---- capture around a scenario (lab_capture.c) -------------------------------------------- */
 
 struct sf_pipeline;

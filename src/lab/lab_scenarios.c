@@ -19,7 +19,7 @@
 #include "lab/lab_scenarios.h"
 #include "lab/lab_sock.h"
 
-#define SIMCLOSE_ATTEMPTS 25
+#define SIMCLOSE_ATTEMPTS 60
 
 /* Server of the closing scenarios: read everything, wait (or not), then close. */
 static int server_read_then_close(struct lab_pair *p, int fd, char *err, size_t errlen,

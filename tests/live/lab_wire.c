@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "synfin/lab.h"
+#include "synfin/pipeline.h"
+#include "synfin/writer.h"
 
 #define MAX_SEGS 4096
 enum { F_FIN = 1, F_SYN = 2, F_RST = 4, F_PSH = 8, F_ACK = 16 };
@@ -64,6 +66,41 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
 	s->flags = t[13];
 	s->len = tot > ihl + thl ? tot - ihl - thl : 0;
 	s->t = (double)h->ts.tv_sec + h->ts.tv_usec / 1e6;
+}
+
+/* The lab's own path (sf_lab_capture → writer → pipeline) must see the same segments. */
+struct count_sink {
+	uint16_t port;
+	size_t n;
+	uint16_t peer[MAX_SEGS]; /* the other port of each TCP packet (client port unknown yet) */
+};
+
+static void count_packet(void *self, const struct sf_pkt_view *v)
+{
+	struct count_sink *c = self;
+	const struct sf_packet *p = v->pkt;
+	if (p->has_tcp && c->n < MAX_SEGS && (p->sport == c->port || p->dport == c->port))
+		c->peer[c->n++] = p->sport == c->port ? p->dport : p->sport;
+}
+
+static size_t count_file(const char *path, uint16_t cport, uint16_t port)
+{
+	char perr[PCAP_ERRBUF_SIZE], filter[64];
+	pcap_t *pc = pcap_open_offline(path, perr);
+	if (!pc)
+		return (size_t)-1;
+	struct bpf_program prog;
+	snprintf(filter, sizeof(filter), "tcp port %u and tcp port %u", port, cport);
+	size_t n = 0;
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+		while (pcap_next_ex(pc, &h, &d) == 1)
+			n += pcap_offline_filter(&prog, h, d) != 0;
+		pcap_freecode(&prog);
+	}
+	pcap_close(pc);
+	return n;
 }
 
 static void dump(void)
@@ -210,7 +247,10 @@ int main(int argc, char **argv)
 	if (sf_lab_capture_ns_enter(&env, &saved, err, sizeof(err)) == 0) {
 		pc = pcap_create(env.capture_iface, perr);
 		if (pc) {
-			pcap_set_immediate_mode(pc, 1);
+			/* Read only at the end: small frames in a large buffer so nothing is
+			 * dropped meanwhile (the headers are all this reader needs). */
+			pcap_set_snaplen(pc, 128);
+			pcap_set_buffer_size(pc, 64 << 20);
 			pcap_set_timeout(pc, 50);
 			if (pcap_activate(pc) < 0) {
 				snprintf(perr, sizeof(perr), "%s", pcap_geterr(pc));
@@ -225,9 +265,40 @@ int main(int argc, char **argv)
 		sf_lab_env_close(&env);
 		return 1;
 	}
+	char wpath[] = "/tmp/synfin-lab-wire-XXXXXX";
+	int wfd = mkstemp(wpath);
+	struct sf_writer_opts wo = {.format = SF_WRITE_PCAP_NS, .linktype = 1 /* EN10MB */};
+	struct sf_writer *w = wfd >= 0 ? sf_writer_open(wpath, &wo, err, sizeof(err)) : NULL;
+	struct sf_pipeline_cfg cfg = {.track = false};
+	struct sf_pipeline *pl = sf_pipeline_new(&cfg, err, sizeof(err));
+	static struct count_sink cs;
+	cs.port = env.port;
+	struct sf_sink sink = {.self = &cs, .packet = count_packet};
+	sf_pipeline_add_sink(pl, &sink);
+	struct sf_lab_capture *cap = w ? sf_lab_capture_start(&env, pl, w, err, sizeof(err)) : NULL;
+	if (!cap) {
+		printf("FAIL: lab capture: %s\n", err);
+		failures++;
+	}
+
 	struct sf_lab_result res = {0};
 	int run = sc->run(&env, &res, err, sizeof(err));
-	usleep(100000);
+	uint64_t frames = 0, dropped = 0;
+	char cerr[256];
+	if (cap && sf_lab_capture_stop(cap, 100, &frames, &dropped, cerr, sizeof(cerr)) < 0) {
+		printf("FAIL: lab capture: %s\n", cerr);
+		failures++;
+	}
+	size_t in_pipeline = 0;
+	for (size_t i = 0; i < cs.n; i++)
+		in_pipeline += cs.peer[i] == (res.client_port ? res.client_port : env.port);
+	sf_writer_close(w, cerr, sizeof(cerr));
+	size_t written = count_file(wpath, res.client_port, env.port);
+	unlink(wpath);
+	if (wfd >= 0)
+		close(wfd);
+	sf_pipeline_finish(pl);
+	sf_pipeline_free(pl);
 	char filter[96];
 	/* The filter is applied after the run: only the connection the scenario names. The
 	 * ring buffer holds every frame of the interface since activation. */
@@ -254,7 +325,13 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < res.n_notes; i++)
 		printf("  note: %s\n", res.notes[i]);
 	dump();
+	printf("lab capture: %zu segments in the pipeline, %zu in the written file, %llu frames "
+	       "received, %llu dropped\n",
+	       in_pipeline, written, (unsigned long long)frames, (unsigned long long)dropped);
 	if (run == 0) {
+		CHECK(in_pipeline == nsegs,
+		      "the lab's pipeline saw every segment (%zu, oracle %zu)", in_pipeline, nsegs);
+		CHECK(written == nsegs, "the -w file holds every segment (%zu)", written);
 		check(sc->name, &res);
 		rc = failures ? 1 : 0;
 	}

@@ -38,6 +38,7 @@ static void decode_file(const char *path, struct totals *t)
 	unsigned long n = 0;
 	while (pcap_next_ex(pc, &h, &data) == 1) {
 		/* an exact-size copy, so that the sanitizer sees reads past caplen */
+		n++;
 		uint8_t *copy = malloc(h->caplen ? h->caplen : 1);
 		assert_non_null(copy);
 		memcpy(copy, data, h->caplen);
@@ -45,7 +46,7 @@ static void decode_file(const char *path, struct totals *t)
 		                     .caplen = h->caplen,
 		                     .wirelen = h->len,
 		                     .linktype = pcap_datalink(pc),
-		                     .file_frame = ++n,
+		                     .file_frame = n,
 		                     .number = n};
 		struct sf_packet p;
 		for (int check = 0; check < 2; check++) {

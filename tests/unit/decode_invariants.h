@@ -38,7 +38,8 @@ static inline const char *decode_invariant_violation(const struct sf_frame *f,
 			return "IP decoded but layer below NET";
 		if (p->l3_off != p->l2_len || p->l3_off + min > cap)
 			return "IP header offset";
-		if (p->l3_hdr_len < min)
+		/* an IHL below 5 is kept as written, with its event */
+		if (p->l3_hdr_len < min && !sf_packet_has_event(p, SF_EV_IPV4_HLEN_TOO_SMALL))
 			return "IP header length below minimum";
 		if (p->ip_len_used > wire - p->l3_off)
 			return "trusted IP length beyond the wire";

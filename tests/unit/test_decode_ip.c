@@ -133,6 +133,7 @@ static void test_ipv4_header_errors(void **state)
 	hframe_decode(&f, LT_RAW, false, &p);
 	assert_only_event(&p, SF_EV_IPV4_HLEN_TOO_SMALL);
 	assert_int_equal(p.layer, SF_LAYER_NET);
+	assert_int_equal(p.l3_hdr_len, 16); /* as written, as Wireshark shows it */
 	assert_false(p.has_tcp);
 	/* IHL 15: 60 bytes, 40 captured */
 	f.b[0] = 0x4f;

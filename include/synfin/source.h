@@ -67,7 +67,8 @@ int sf_source_set_bpf(struct sf_source *s, const char *expr, char *err, size_t e
  * that frame and the reason ("x.pcap: frame 17: record length 300000 exceeds 262144"). */
 enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, char *err, size_t errlen);
 
-/* Asks a live source to stop at the next opportunity (async-signal-safe). */
+/* Asks a source to stop at the next opportunity (async-signal-safe): the next call, or the
+ * blocked one of a live source, returns SF_SRC_END. */
 void sf_source_break(struct sf_source *s);
 
 /* Live capture counters from libpcap (received, dropped by the kernel, dropped by the interface). */

@@ -84,9 +84,9 @@ static int check_rel(struct gen *g, const struct node *nd, const struct sf_field
 	const struct tok *ft = &g->toks[nd->field_tok];
 	const struct tok *rt = &g->toks[nd->rel_tok];
 	if (nd->has_mask && fld->type != SF_FT_UINT && fld->type != SF_FT_INT) {
-		const struct tok *mt = &g->toks[nd->mask_tok];
-		ferr_set(g->e, mt->pos - 1, 1, "\"&\" needs an integer field; %s is %s", fld->name,
-		         ftype_a(fld->type));
+		const struct tok *amp = &g->toks[nd->mask_tok - 1]; /* the "&" token */
+		ferr_set(g->e, amp->pos, amp->len, "\"&\" needs an integer field; %s is %s",
+		         fld->name, ftype_a(fld->type));
 		return -1;
 	}
 	if (nd->rel == REL_PRESENT)

@@ -169,40 +169,43 @@ const struct sf_field *sf_field_by_name(const char *name)
 	return sf_field_by_name_n(name, strlen(name));
 }
 
-/* Levenshtein distance, two rows; names longer than 63 bytes are never close. */
+/* Edit distance with adjacent transpositions (optimal string alignment), so that "tpc" is one
+ * edit from "tcp". Names of 64 bytes or more are never close. */
 static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
 {
-	unsigned row0[64], row1[64];
-	unsigned *prev = row0, *cur = row1;
+	unsigned d[3][64];
 	if (la >= 64 || lb >= 64)
 		return 1000;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (unsigned)j;
+		d[0][j] = (unsigned)j;
 	for (size_t i = 1; i <= la; i++) {
+		unsigned *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
 		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
 			unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
 			unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
 			unsigned m = del < ins ? del : ins;
-			cur[j] = m < sub ? m : sub;
+			m = m < sub ? m : sub;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < m)
+				m = prev2[j - 2] + 1;
+			cur[j] = m;
 		}
-		unsigned *t = prev;
-		prev = cur;
-		cur = t;
 	}
-	return prev[lb];
+	return d[la % 3][lb];
 }
 
 const char *sf_field_suggest(const char *name, size_t len)
 {
-	/* Close means a typo or two, never a different field: at most 1 edit per 4 characters. */
-	unsigned limit = len < 8 ? 2 : (unsigned)(len / 4);
+	/* Close means a typo, never a different field: one edit per four characters (at least
+	 * one), and fewer edits than the name has characters. */
+	unsigned limit = len < 8 ? 1 : (unsigned)(len / 4);
 	unsigned best = limit + 1;
 	const char *best_name = NULL;
 	for (unsigned i = 0; i < N_FIELDS; i++) {
 		const char *n = field_table[i].name;
 		unsigned d = edit_distance(name, len, n, strlen(n));
-		if (d < best) {
+		if (d < best && d < len) {
 			best = d;
 			best_name = n;
 		}

@@ -17,7 +17,7 @@ struct tpkt {
 	struct sf_pkt_view v;
 };
 
-static void tp_mac(uint8_t m[6], const char *s)
+static inline void tp_mac(uint8_t m[6], const char *s)
 {
 	unsigned b[6];
 	sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]);
@@ -25,7 +25,7 @@ static void tp_mac(uint8_t m[6], const char *s)
 		m[i] = (uint8_t)b[i];
 }
 
-static void tp_addr(struct sf_addr *a, const char *s)
+static inline void tp_addr(struct sf_addr *a, const char *s)
 {
 	memset(a, 0, sizeof(*a));
 	if (strchr(s, ':')) {
@@ -38,7 +38,7 @@ static void tp_addr(struct sf_addr *a, const char *s)
 }
 
 /* An Ethernet frame with nothing decoded above the link (e.g. ARP). */
-static void tp_eth(struct tpkt *t, uint64_t number, const char *src_mac, const char *dst_mac)
+static inline void tp_eth(struct tpkt *t, uint64_t number, const char *src_mac, const char *dst_mac)
 {
 	memset(t, 0, sizeof(*t));
 	for (unsigned i = 0; i < sizeof(t->bytes); i++)
@@ -60,8 +60,8 @@ static void tp_eth(struct tpkt *t, uint64_t number, const char *src_mac, const c
 }
 
 /* TCP over IPv4 or IPv6 (chosen by the address syntax), with Ethernet. */
-static void tp_tcp(struct tpkt *t, uint64_t number, const char *src, uint16_t sport,
-                   const char *dst, uint16_t dport, uint16_t flags, uint32_t len)
+static inline void tp_tcp(struct tpkt *t, uint64_t number, const char *src, uint16_t sport,
+                          const char *dst, uint16_t dport, uint16_t flags, uint32_t len)
 {
 	tp_eth(t, number, "00:0f:66:ae:e9:8a", "00:19:e3:e7:5d:23");
 	struct sf_packet *p = &t->p;
@@ -94,10 +94,12 @@ static void tp_tcp(struct tpkt *t, uint64_t number, const char *src, uint16_t sp
 }
 
 /* Adds MSS, window scale and SACK-permitted options (as on a SYN). */
-static void tp_syn_opts(struct tpkt *t, uint16_t mss, uint8_t wscale)
+static inline void tp_syn_opts(struct tpkt *t, uint16_t mss, uint8_t wscale)
 {
 	struct sf_packet *p = &t->p;
 	p->tcp_hdr_len = 32;
+	p->ip_len += 12;
+	t->fr.caplen = t->fr.wirelen = 14u + p->ip_len;
 	p->has_mss = true;
 	p->mss = mss;
 	p->has_wscale = true;
@@ -113,8 +115,8 @@ static void tp_syn_opts(struct tpkt *t, uint16_t mss, uint8_t wscale)
 	o[28] = 4, o[29] = 2, o[30] = 1, o[31] = 1;
 }
 
-static void tp_udp(struct tpkt *t, uint64_t number, const char *src, uint16_t sport,
-                   const char *dst, uint16_t dport)
+static inline void tp_udp(struct tpkt *t, uint64_t number, const char *src, uint16_t sport,
+                          const char *dst, uint16_t dport)
 {
 	tp_tcp(t, number, src, sport, dst, dport, 0, 0);
 	t->p.has_tcp = false;
@@ -123,7 +125,7 @@ static void tp_udp(struct tpkt *t, uint64_t number, const char *src, uint16_t sp
 	t->p.ip6_nxt = 17;
 }
 
-static void tp_vlan(struct tpkt *t, uint16_t outer_id, uint16_t inner_id)
+static inline void tp_vlan(struct tpkt *t, uint16_t outer_id, uint16_t inner_id)
 {
 	struct sf_packet *p = &t->p;
 	p->n_vlan = 2;

@@ -231,7 +231,9 @@ SF_GETTER(sf_get_ip_uint)
 		u = p->ip_tos & 3;
 		break;
 	case SF_IP_LEN:
-		u = p->ip_len;
+		/* Wireshark: a total length of 0 is presumed to be TSO and reported as the length
+		 * the frame holds ("reported as 0, presumed to be because of TSO"). */
+		u = p->ip_len ? p->ip_len : p->ip_len_used;
 		break;
 	case SF_IP_ID:
 		u = p->ip_id;

@@ -156,8 +156,10 @@ static int run_synfin(const char *path, struct run *r)
 static long tshark_frames(const char *path, const char *expr, uint64_t *out, size_t max)
 {
 	char cmd[4096], line[64];
-	snprintf(cmd, sizeof(cmd),
-	         "tshark -n -r '%s' -Y '%s' -T fields -e frame.number 2>/dev/null", path, expr);
+	if (snprintf(cmd, sizeof(cmd),
+	             "tshark -n -r '%s' -Y '%s' -T fields -e frame.number 2>/dev/null", path,
+	             expr) >= (int)sizeof(cmd))
+		return -1;
 	FILE *pf = popen(cmd, "r");
 	long n = 0;
 	if (!pf)

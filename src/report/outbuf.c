@@ -1,0 +1,268 @@
+/* synfin — output buffer and the hand-written formatters of the text reports. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "report/outbuf.h"
+
+int ob_init(struct sf_outbuf *ob, FILE *fp, size_t cap)
+{
+	memset(ob, 0, sizeof(*ob));
+	if (cap < 4 * OB_MAX_PUT)
+		cap = 4 * OB_MAX_PUT;
+	ob->buf = malloc(cap);
+	if (!ob->buf)
+		return -1;
+	ob->fp = fp;
+	ob->cap = cap;
+	return 0;
+}
+
+void ob_free(struct sf_outbuf *ob)
+{
+	free(ob->buf);
+	ob->buf = NULL;
+	ob->len = ob->cap = 0;
+}
+
+int ob_flush(struct sf_outbuf *ob)
+{
+	if (ob->len && !ob->error) {
+		if (fwrite(ob->buf, 1, ob->len, ob->fp) != ob->len)
+			ob->error = errno ? errno : EIO;
+	}
+	ob->len = 0; /* after an error, output is dropped rather than buffered forever */
+	return ob->error ? -1 : 0;
+}
+
+void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
+{
+	while (n) {
+		if (ob->len == ob->cap)
+			ob_flush(ob);
+		size_t k = ob->cap - ob->len;
+		if (k > n)
+			k = n;
+		memcpy(ob->buf + ob->len, s, k);
+		ob->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
+{
+	char tmp[24];
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (width > 32)
+		width = 32;
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (unsigned i = n; i < width; i++)
+		*p++ = ' ';
+	while (n)
+		*p++ = tmp[--n];
+	ob->len = (size_t)(p - ob->buf);
+}
+
+void ob_put_u64z(struct sf_outbuf *ob, uint64_t v, unsigned width)
+{
+	char tmp[24];
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (width > 32)
+		width = 32;
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (unsigned i = n; i < width; i++)
+		*p++ = '0';
+	while (n)
+		*p++ = tmp[--n];
+	ob->len = (size_t)(p - ob->buf);
+}
+
+void ob_put_i64(struct sf_outbuf *ob, int64_t v)
+{
+	if (v < 0) {
+		ob_putc(ob, '-');
+		ob_put_u64(ob, (uint64_t)0 - (uint64_t)v);
+	} else {
+		ob_put_u64(ob, (uint64_t)v);
+	}
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+void ob_put_hex(struct sf_outbuf *ob, uint64_t v, unsigned digits)
+{
+	char tmp[16];
+	unsigned n = 0;
+	do {
+		tmp[n++] = hexdig[v & 0xf];
+		v >>= 4;
+	} while (v);
+	if (digits > 16)
+		digits = 16;
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (unsigned i = n; i < digits; i++)
+		*p++ = '0';
+	while (n)
+		*p++ = tmp[--n];
+	ob->len = (size_t)(p - ob->buf);
+}
+
+void ob_put_0x(struct sf_outbuf *ob, uint64_t v, unsigned digits)
+{
+	ob_put_mem(ob, "0x", 2);
+	ob_put_hex(ob, v, digits);
+}
+
+void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
+{
+	uint64_t u;
+	if (ns < 0) {
+		ob_putc(ob, '-');
+		u = (uint64_t)0 - (uint64_t)ns;
+	} else {
+		u = (uint64_t)ns;
+	}
+	if (decimals > 9)
+		decimals = 9;
+	ob_put_u64(ob, u / 1000000000u);
+	if (!decimals)
+		return;
+	uint64_t frac = u % 1000000000u;
+	for (unsigned i = decimals; i < 9; i++)
+		frac /= 10;
+	ob_putc(ob, '.');
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len + decimals;
+	for (unsigned i = 0; i < decimals; i++) {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	ob->len += decimals;
+}
+
+/* Writes the decimal of one byte; returns the new end. */
+static char *put_dec8(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = (char)('0' + v / 10);
+	} else if (v >= 10) {
+		*p++ = (char)('0' + v / 10);
+	}
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *put_ipv4(char *p, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_dec8(p, a[i]);
+	}
+	return p;
+}
+
+static char *put_hex16(char *p, unsigned v)
+{
+	bool started = false;
+	for (int shift = 12; shift >= 0; shift -= 4) {
+		unsigned d = (v >> shift) & 0xf;
+		if (d || started || shift == 0) {
+			*p++ = hexdig[d];
+			started = true;
+		}
+	}
+	return p;
+}
+
+/* RFC 5952 §4: lower case, no leading zeros, the longest run (first on a tie) of two or more
+ * zero groups becomes "::". Embedded IPv4 follows glibc's inet_ntop (which tcpdump and
+ * Wireshark's output agree with): ::ffff:a.b.c.d and ::a.b.c.d. */
+static char *put_ipv6(char *p, const uint8_t *a)
+{
+	unsigned w[8];
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8;) {
+		if (w[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !w[j])
+			j++;
+		if (j - i > best_len) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j;
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			if (i + best_len == 8)
+				*p++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return put_ipv4(p, a + 12);
+		p = put_hex16(p, w[i]);
+	}
+	return p;
+}
+
+void ob_put_addr(struct sf_outbuf *ob, const struct sf_addr *a, bool bracket_v6)
+{
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	if (a->family == 4) {
+		p = put_ipv4(p, a->a);
+	} else if (a->family == 6) {
+		if (bracket_v6)
+			*p++ = '[';
+		p = put_ipv6(p, a->a);
+		if (bracket_v6)
+			*p++ = ']';
+	} else {
+		*p++ = '?';
+	}
+	ob->len = (size_t)(p - ob->buf);
+}
+
+void ob_put_mac(struct sf_outbuf *ob, const uint8_t mac[6])
+{
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			*p++ = ':';
+		*p++ = hexdig[mac[i] >> 4];
+		*p++ = hexdig[mac[i] & 0xf];
+	}
+	ob->len = (size_t)(p - ob->buf);
+}
+
+void ob_put_spaces(struct sf_outbuf *ob, unsigned n)
+{
+	while (n--)
+		ob_putc(ob, ' ');
+}

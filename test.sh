@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# test.sh — builds synfin and runs the whole test suite; the one test command of README and CI.
+#
+#   1. gcc, Debug, warnings as errors: every CTest test (unit, golden, oracle, live)
+#   2. clang with AddressSanitizer + UndefinedBehaviorSanitizer: the same tests again
+#   3. clang with libFuzzer (when available): each tests/fuzz/fuzz_* target for FUZZ_SECONDS
+#      seconds, starting from its seed corpus in tests/fuzz/corpus/<target>/
+#
+# Ends with one line "N passed, N failed" over all of it and exits non-zero on any failure.
+# Tests needing ../shared/captures, tshark or root skip with a message when those are absent.
+#
+# Environment: JOBS (default 2), FUZZ_SECONDS (default 60), SYNFIN_CAPTURES (default
+# ../shared/captures), SYNFIN_ORACLE_CACHE (tshark output cache, default build-test-cache/).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")" && pwd)
+cd "$root"
+JOBS=${JOBS:-2}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+export SYNFIN_ORACLE_CACHE=${SYNFIN_ORACLE_CACHE:-$root/build-test-cache}
+export TZ=UTC
+
+passed=0
+failed=0
+skipped=0
+failures=()
+
+note_failure() {
+	failed=$((failed + 1))
+	failures+=("$1")
+}
+
+# Configures and builds one tree; a build failure counts as one failed test.
+build() {
+	local name=$1 dir=$2
+	shift 2
+	echo "=== $name: configure and build ($dir)"
+	if ! cmake -S "$root" -B "$dir" "$@" >"$dir.log" 2>&1 ||
+		! cmake --build "$dir" -j"$JOBS" >>"$dir.log" 2>&1; then
+		tail -n 60 "$dir.log"
+		echo "=== $name: BUILD FAILED (full log: $dir.log)"
+		note_failure "build ($name)"
+		return 1
+	fi
+	return 0
+}
+
+# Runs CTest in a build tree and adds its counts to the totals.
+run_ctest() {
+	local name=$1 dir=$2 out total nfail nskip
+	echo "=== $name: ctest"
+	out=$(ctest --test-dir "$dir" --output-on-failure -j"$JOBS" 2>&1)
+	local rc=$?
+	echo "$out"
+	total=$(sed -n 's/.* tests failed out of \([0-9]*\).*/\1/p' <<<"$out" | tail -n 1)
+	nfail=$(sed -n 's/.* \([0-9]*\) tests failed out of .*/\1/p' <<<"$out" | tail -n 1)
+	nskip=$(grep -c '(Skipped)' <<<"$out" || true)
+	if [[ -z $total ]]; then
+		if grep -q "No tests were found" <<<"$out"; then
+			return 0
+		fi
+		note_failure "ctest ($name)"
+		return 0
+	fi
+	passed=$((passed + total - nfail - nskip))
+	skipped=$((skipped + nskip))
+	failed=$((failed + nfail))
+	if ((nfail > 0 || rc != 0)); then
+		while read -r line; do
+			failures+=("$name: $line")
+		done < <(sed -n '/The following tests FAILED/,$p' <<<"$out" | grep -E '^\s+[0-9]+ - ')
+		((nfail == 0)) && note_failure "ctest ($name) exit status $rc"
+	fi
+}
+
+# True when clang can link a libFuzzer harness with ASan and UBSan.
+have_libfuzzer() {
+	command -v clang >/dev/null || return 1
+	local tmp
+	tmp=$(mktemp -d)
+	echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' \
+		>"$tmp/f.c"
+	clang -fsanitize=fuzzer,address,undefined "$tmp/f.c" -o "$tmp/f" >/dev/null 2>&1
+	local rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+run_fuzz() {
+	local dir=$1 target name corpus work
+	shopt -s nullglob
+	local targets=("$dir"/tests/fuzz/fuzz_*)
+	if ((${#targets[@]} == 0)); then
+		echo "=== fuzz: no fuzz targets built"
+		return 0
+	fi
+	for target in "${targets[@]}"; do
+		[[ -x $target && ! -d $target ]] || continue
+		name=$(basename "$target")
+		corpus=$root/tests/fuzz/corpus/$name
+		work=$dir/corpus/$name # new inputs land here, never in the repo's seed corpus
+		mkdir -p "$work" "$dir/artifacts"
+		echo "=== fuzz: $name for ${FUZZ_SECONDS}s"
+		local seeds=()
+		[[ -d $corpus ]] && seeds=("$corpus")
+		if "$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 \
+			-print_final_stats=1 -artifact_prefix="$dir/artifacts/$name-" \
+			"$work" "${seeds[@]}" >"$dir/$name.log" 2>&1; then
+			tail -n 12 "$dir/$name.log"
+			passed=$((passed + 1))
+			echo "=== fuzz: $name passed"
+		else
+			tail -n 60 "$dir/$name.log"
+			note_failure "fuzz $name (see $dir/$name.log and $dir/artifacts/)"
+		fi
+	done
+}
+
+if command -v gcc >/dev/null; then
+	if build "gcc" "$root/build-test-gcc" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc; then
+		run_ctest "gcc" "$root/build-test-gcc"
+	fi
+else
+	note_failure "gcc not installed"
+fi
+
+if command -v clang >/dev/null; then
+	if build "clang+asan+ubsan" "$root/build-test-asan" -DCMAKE_BUILD_TYPE=Debug \
+		-DCMAKE_C_COMPILER=clang -DSYNFIN_SANITIZE=ON; then
+		ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+			UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+			run_ctest "clang+asan+ubsan" "$root/build-test-asan"
+	fi
+else
+	note_failure "clang not installed"
+fi
+
+if have_libfuzzer; then
+	if build "fuzz" "$root/build-test-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang -DSYNFIN_FUZZ=ON -DSYNFIN_TESTS=OFF; then
+		run_fuzz "$root/build-test-fuzz"
+	fi
+else
+	echo "=== fuzz: skipped: clang cannot link libFuzzer (install clang and libclang-rt-14-dev)"
+fi
+
+echo
+if ((${#failures[@]} > 0)); then
+	echo "Failures:"
+	printf '  %s\n' "${failures[@]}"
+fi
+((skipped > 0)) && echo "($skipped skipped: see the messages above)"
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -61,4 +61,30 @@ uint64_t sf_conns_view_rows(const struct sf_conns_view *v);
 int sf_conns_view_error(const struct sf_conns_view *v);
 void sf_conns_view_free(struct sf_conns_view *v);
 
+struct sf_explain_opts {
+	bool has_stream;  /* --stream N: only this tcp.stream */
+	uint64_t stream;
+	uint64_t limit;   /* --limit N: only streams 0 … N-1 (0 = no limit) */
+	bool flush_each;  /* write each explanation out as soon as it is complete */
+};
+
+struct sf_explain_view;
+/* A `synfin explain` report: for each selected connection, when it ends, a ladder diagram,
+ * the lab table (SYN, SYN-ACK, ACK, first request/response, each FIN and its ACK) and a
+ * plain-language summary. Keeps at most 10,000 packets per selected connection. */
+struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_opts *o, char *err,
+					    size_t errlen);
+struct sf_sink sf_explain_view_sink(struct sf_explain_view *v);
+uint64_t sf_explain_view_count(const struct sf_explain_view *v); /* connections explained */
+int sf_explain_view_error(const struct sf_explain_view *v);
+void sf_explain_view_free(struct sf_explain_view *v);
+
+struct sf_stats_view;
+/* A `synfin stats` report: capture span, packets by protocol, connections by open kind, close
+ * kind, first closer and Zeek conn_state, and every event counted; written at the end. */
+struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen);
+struct sf_sink sf_stats_view_sink(struct sf_stats_view *v);
+int sf_stats_view_error(const struct sf_stats_view *v);
+void sf_stats_view_free(struct sf_stats_view *v);
+
 #endif

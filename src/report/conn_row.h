@@ -78,6 +78,19 @@ struct sf_conn_row {
 	bool ecn; /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
 };
 
+/* ---- adapters from the tracker (conn_row_fill.c: the only file of the views that reads
+ * synfin/conn.h, so that a change of the tracker's record touches one file) ---- */
+struct sf_conn;
+struct sf_pkt_view;
+struct sf_xpkt;
+/* Copies what the views print about a finished connection into *r. */
+void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c);
+/* tcp.stream of a connection. */
+uint64_t sf_conn_row_stream(const struct sf_conn *c);
+/* The packet record explain keeps (direction, relative numbers, state changes); false when
+ * the packet belongs to no connection. */
+bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v);
+
 /* Nanoseconds from (s0, n0) to (s1, n1). */
 int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 /* Duration of the connection in nanoseconds (last packet − first packet). */

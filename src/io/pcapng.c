@@ -7,9 +7,9 @@
  *
  * Every block is checked before any field is read: length a multiple of 4, within
  * SF_PCAPNG_MAX_BLOCK, present in full, trailing length equal to the leading one; a packet's
- * captured length within its block and within the limits; its interface defined in the
- * section. Blocks we do not need (NRB, ISB, DSB, custom, systemd journal …) are skipped whole.
- * Each section has its own byte order and its own interfaces.
+ * captured length within its block and within 256 KiB; its interface defined in the section. Blocks
+ * we do not need (NRB, ISB, DSB, custom, systemd journal …) are skipped whole. Each section has its
+ * own byte order and its own interfaces.
  *
  * Blocks are read from one growable buffer (rdbuf.h): no allocation per packet, and a frame's
  * bytes point into that buffer until the next call.
@@ -181,8 +181,9 @@ static enum blk read_idb(struct sf_source *s, const uint8_t *p, uint32_t len, ch
 	return BLK_OTHER;
 }
 
-static enum blk check_caplen(const struct sf_pcapng_iface *ifc, uint32_t caplen, uint32_t room,
-                             char *why, size_t wl)
+/* A captured length must lie within its block and within 256 KiB (libpcap's and Wireshark's
+ * limit); either failing means the file is damaged. */
+static enum blk check_caplen(uint32_t caplen, uint32_t room, char *why, size_t wl)
 {
 	if (caplen > room) {
 		snprintf(why, wl, "captured length %u runs past its block (%u bytes of data)",
@@ -193,12 +194,15 @@ static enum blk check_caplen(const struct sf_pcapng_iface *ifc, uint32_t caplen,
 		snprintf(why, wl, "record length %u exceeds %u", (unsigned)caplen, SF_MAX_CAPLEN);
 		return BLK_ERROR;
 	}
-	if (ifc->snaplen && caplen > ifc->snaplen) {
-		snprintf(why, wl, "record length %u exceeds snaplen %u", (unsigned)caplen,
-		         (unsigned)ifc->snaplen);
-		return BLK_ERROR;
-	}
 	return BLK_FRAME;
+}
+
+/* A captured length above the interface's snaplen is cut to it, as libpcap does for pcap and
+ * pcapng alike (tcpdump shows such files that way): the block framing proves the bytes are
+ * there, so this is a writer's quirk, not damage. */
+static uint32_t cut_to_snaplen(const struct sf_pcapng_iface *ifc, uint32_t caplen)
+{
+	return ifc->snaplen && caplen > ifc->snaplen ? ifc->snaplen : caplen;
 }
 
 static enum blk no_iface(const struct sf_pcapng *ng, uint32_t id, char *why, size_t wl)
@@ -222,12 +226,12 @@ static enum blk read_epb(struct sf_source *s, const uint8_t *p, uint32_t type, u
 		return no_iface(ng, id, why, wl);
 	const struct sf_pcapng_iface *ifc = &ng->ifs[id];
 	uint32_t caplen = rd32(p + 20, ng->swap);
-	if (check_caplen(ifc, caplen, len - 32, why, wl) != BLK_FRAME)
+	if (check_caplen(caplen, len - 32, why, wl) != BLK_FRAME)
 		return BLK_ERROR;
 	uint64_t ts = (uint64_t)rd32(p + 12, ng->swap) << 32 | rd32(p + 16, ng->swap);
 	ts_convert(ifc, ts, f);
 	f->data = p + 28;
-	f->caplen = caplen;
+	f->caplen = cut_to_snaplen(ifc, caplen);
 	f->wirelen = rd32(p + 24, ng->swap);
 	f->linktype = ifc->linktype;
 	f->ifindex = id;

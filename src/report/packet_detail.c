@@ -34,6 +34,14 @@ static bool rd16(const struct sf_packet *p, uint32_t off, uint16_t *out)
 	return true;
 }
 
+bool pr_eth_length_field(const struct sf_packet *p, uint16_t *len)
+{
+	if (!p->has_eth || p->ethertype >= 0x0600)
+		return false;
+	/* after the MAC addresses and every VLAN tag kept */
+	return rd16(p, 12u + 4u * p->n_vlan, len) && *len <= 1500;
+}
+
 void pr_put_bits(struct sf_outbuf *ob, uint32_t value, unsigned nbits, uint32_t mask)
 {
 	for (unsigned i = 0; i < nbits; i++) {
@@ -103,11 +111,11 @@ static void detail_frame(struct sf_outbuf *ob, const struct sf_frame *f, int64_t
 	ob_put_u64(ob, f->number);
 	ob_puts(ob, ": ");
 	ob_put_u64(ob, f->wirelen);
-	ob_puts(ob, " bytes on wire (");
+	ob_puts(ob, f->wirelen == 1 ? " byte on wire (" : " bytes on wire (");
 	ob_put_u64(ob, (uint64_t)f->wirelen * 8);
 	ob_puts(ob, " bits), ");
 	ob_put_u64(ob, f->caplen);
-	ob_puts(ob, " bytes captured (");
+	ob_puts(ob, f->caplen == 1 ? " byte captured (" : " bytes captured (");
 	ob_put_u64(ob, (uint64_t)f->caplen * 8);
 	ob_puts(ob, " bits), link type ");
 	put_linktype(ob, f->linktype);
@@ -130,24 +138,30 @@ static void detail_frame(struct sf_outbuf *ob, const struct sf_frame *f, int64_t
 	}
 	if (f->ifindex)
 		put_line_u(ob, I1 "Interface id: ", f->ifindex, NULL);
-	put_line_u(ob, I1 "Frame Length: ", f->wirelen, " bytes");
-	put_line_u(ob, I1 "Capture Length: ", f->caplen, " bytes");
+	put_line_u(ob, I1 "Frame Length: ", f->wirelen, f->wirelen == 1 ? " byte" : " bytes");
+	put_line_u(ob, I1 "Capture Length: ", f->caplen, f->caplen == 1 ? " byte" : " bytes");
 }
 
-/* "Type: IPv4 (0x0800)"; an Ethernet type field of 1500 or less is an 802.3 length. */
+/* "Type: IPv4 (0x0800)" */
 static void put_type(struct sf_outbuf *ob, const char *indent, const char *label, uint16_t type)
 {
 	ob_puts(ob, indent);
-	if (type <= 1500 && label[0] == 'T') {
-		put_line_u(ob, "Length: ", type, NULL);
-		return;
-	}
 	ob_puts(ob, label);
 	const char *name = rn_ethertype(type);
 	ob_puts(ob, name ? name : "Unknown");
 	ob_puts(ob, " (");
 	ob_put_0x(ob, type, 4);
 	ob_puts(ob, ")\n");
+}
+
+/* The type after the last tag: an ethertype, or an IEEE 802.3 length with LLC after it. */
+static void put_final_type(struct sf_outbuf *ob, const struct sf_packet *p)
+{
+	uint16_t len;
+	if (pr_eth_length_field(p, &len))
+		put_line_u(ob, I1 "Length: ", len, " (IEEE 802.3, LLC follows)");
+	else
+		put_type(ob, I1, "Type: ", p->ethertype);
 }
 
 static void detail_vlans(struct sf_outbuf *ob, const struct sf_packet *p)
@@ -171,8 +185,10 @@ static void detail_vlans(struct sf_outbuf *ob, const struct sf_packet *p)
 		ob_puts(ob, I1);
 		pr_put_bits(ob, tci, 16, 0x0fff);
 		put_line_u(ob, " = ID: ", vid, NULL);
-		uint16_t next = i + 1 < p->n_vlan ? p->vlan_tpid[i + 1] : p->ethertype;
-		put_type(ob, I1, "Type: ", next);
+		if (i + 1 < p->n_vlan)
+			put_type(ob, I1, "Type: ", p->vlan_tpid[i + 1]);
+		else
+			put_final_type(ob, p);
 	}
 }
 
@@ -187,7 +203,10 @@ static void detail_ethernet(struct sf_outbuf *ob, const struct sf_packet *p)
 	ob_puts(ob, "\n" I1 "Source: ");
 	ob_put_mac(ob, p->eth_src);
 	ob_putc(ob, '\n');
-	put_type(ob, I1, "Type: ", p->n_vlan ? p->vlan_tpid[0] : p->ethertype);
+	if (p->n_vlan)
+		put_type(ob, I1, "Type: ", p->vlan_tpid[0]);
+	else
+		put_final_type(ob, p);
 	detail_vlans(ob, p);
 }
 
@@ -266,9 +285,10 @@ static void put_ds_field(struct sf_outbuf *ob, uint8_t tos)
 
 static void put_proto_line(struct sf_outbuf *ob, const char *label, uint8_t proto)
 {
-	const char *name = sf_ipproto_name(proto);
+	/* extension headers by their RFC 8200 names, as Wireshark's details pane */
+	const char *name = rn_ip6_ext(proto);
 	if (!name)
-		name = rn_ip6_ext(proto);
+		name = sf_ipproto_name(proto);
 	ob_puts(ob, label);
 	ob_puts(ob, name ? name : "Unknown");
 	put_line_u(ob, " (", proto, ")");

@@ -6,6 +6,8 @@
  * buffer (no printf), every field comes from struct sf_packet. Every frame gets a line, TCP
  * or not, so a user can grep the output and trust that nothing was hidden.
  */
+#include <pcap/dlt.h>
+
 #include "report/color.h"
 #include "report/names.h"
 #include "report/packet_report.h"
@@ -170,12 +172,15 @@ static void put_tcp(struct sf_outbuf *ob, const struct sf_packet *p, const struc
 		put_kv(ob, "Urg=", p->urg_ptr);
 	put_kv(ob, "Len=", p->tcp_len);
 	put_tcp_options(ob, p);
-	if (p->is_fragment) {
-		ob_puts(ob, " [first fragment, id=");
-		ob_put_0x(ob, p->ip_version == 6 ? p->ip6_frag_id : p->ip_id,
-		          p->ip_version == 6 ? 8 : 4);
-		ob_putc(ob, ']');
-	}
+}
+
+/* The first fragment of a datagram carries the transport header: its line is the transport's,
+ * marked so the rest of the datagram (shown as fragments) can be matched by id. */
+static void put_first_fragment(struct sf_outbuf *ob, const struct sf_packet *p)
+{
+	ob_puts(ob, " [first fragment, id=");
+	ob_put_0x(ob, p->ip_version == 6 ? p->ip6_frag_id : p->ip_id, p->ip_version == 6 ? 8 : 4);
+	ob_putc(ob, ']');
 }
 
 /* UDP length as IP says it (header included), minus the header: Wireshark's "Len=". */
@@ -241,7 +246,9 @@ static void put_other_ip(struct sf_outbuf *ob, const struct sf_packet *p)
 	put_kv(ob, "Len=", l4);
 }
 
-/* Link layer only: ARP, LLDP, … by ethertype, with the MAC addresses when there are some. */
+/* Link layer only: ARP, LLDP, … by ethertype, with the MAC addresses when there are some.
+ * decode leaves ethertype 0 when the link header names no ethertype: an IEEE 802.3 length
+ * field (LLC follows: STP, CDP, NetBIOS …) or a loopback family it does not map. */
 static void put_link_only(struct sf_outbuf *ob, const struct sf_packet *p)
 {
 	if (p->has_eth) {
@@ -250,20 +257,29 @@ static void put_link_only(struct sf_outbuf *ob, const struct sf_packet *p)
 		ob_put_mac(ob, p->eth_dst);
 		ob_putc(ob, ' ');
 	}
-	if (p->has_eth && p->ethertype <= 1500) {
-		/* IEEE 802.3: the field is a length and an LLC header follows (STP, CDP …). */
-		ob_puts(ob, "LLC Len=");
-		ob_put_u64(ob, p->ethertype);
+	if (p->ethertype >= 0x0600) {
+		const char *name = rn_ethertype(p->ethertype);
+		if (name) {
+			ob_puts(ob, name);
+			ob_puts(ob, " (");
+			ob_put_0x(ob, p->ethertype, 4);
+			ob_putc(ob, ')');
+		} else {
+			ob_puts(ob, "ethertype ");
+			ob_put_0x(ob, p->ethertype, 4);
+		}
 		return;
 	}
-	const char *name = rn_ethertype(p->ethertype);
-	if (name) {
-		ob_puts(ob, name);
-		ob_puts(ob, " (");
-		ob_put_0x(ob, p->ethertype, 4);
-		ob_putc(ob, ')');
+	uint16_t len;
+	if (p->has_eth) {
+		ob_puts(ob, "802.3 LLC");
+		if (pr_eth_length_field(p, &len))
+			put_kv(ob, "Len=", len);
+	} else if (p->frame->linktype == DLT_NULL || p->frame->linktype == DLT_LOOP) {
+		ob_puts(ob, "Null/Loopback family ");
+		ob_put_u64(ob, p->loop_family);
 	} else {
-		ob_puts(ob, "ethertype ");
+		ob_puts(ob, "link protocol ");
 		ob_put_0x(ob, p->ethertype, 4);
 	}
 }
@@ -294,13 +310,16 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 	ob_put_nsec(ob, rel_ns, 6);
 	ob_putc(ob, ' ');
 
-	if (p->has_tcp)
-		put_tcp(ob, p, o);
-	else if (p->has_udp)
-		put_udp(ob, p);
-	else if (p->has_icmp)
-		put_icmp(ob, p);
-	else if (p->ip_version && p->is_fragment && !p->first_fragment)
+	if (p->has_tcp || p->has_udp || p->has_icmp) {
+		if (p->has_tcp)
+			put_tcp(ob, p, o);
+		else if (p->has_udp)
+			put_udp(ob, p);
+		else
+			put_icmp(ob, p);
+		if (p->is_fragment)
+			put_first_fragment(ob, p);
+	} else if (p->ip_version && p->is_fragment && !p->first_fragment)
 		put_fragment(ob, p);
 	else if (p->ip_version)
 		put_other_ip(ob, p);
@@ -309,7 +328,7 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 	else {
 		ob_puts(ob, "undecodable frame (");
 		ob_put_u64(ob, p->frame->caplen);
-		ob_puts(ob, " bytes)");
+		ob_puts(ob, p->frame->caplen == 1 ? " byte)" : " bytes)");
 		if (p->n_events) {
 			ob_puts(ob, ": ");
 			ob_puts(ob, sf_event_desc((enum sf_event)p->events[0]));

@@ -38,6 +38,9 @@ void pr_put_flag_names(struct sf_outbuf *ob, uint16_t flags);
 /* Bits of value (nbits wide, MSB first, a space every 4) with '.' outside mask:
  * "...1 .... ....". */
 void pr_put_bits(struct sf_outbuf *ob, uint32_t value, unsigned nbits, uint32_t mask);
+/* The Ethernet type/length field when it is an IEEE 802.3 length (<= 1500); false otherwise
+ * or when not captured. */
+bool pr_eth_length_field(const struct sf_packet *p, uint16_t *len);
 /* Reads one byte of the frame; false when off is beyond the captured bytes. */
 bool pr_byte(const struct sf_packet *p, uint32_t off, uint8_t *out);
 

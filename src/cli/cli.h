@@ -1,0 +1,74 @@
+/* synfin — the command-line front: a thin layer over libsynfin.
+ *
+ * main.c dispatches to one function per subcommand (commands.h lists them); every
+ * subcommand parses its arguments with cli_parse(), which knows the options common to all,
+ * and reads its inputs with cli_run(), which wires sources, the pipeline, the caller's sinks
+ * and the notices on stderr. Only this layer prints to stderr and decides the exit status.
+ */
+#ifndef SYNFIN_CLI_H
+#define SYNFIN_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "synfin/pipeline.h"
+
+/* Keep in step with project(VERSION) in CMakeLists.txt. */
+#define SYNFIN_VERSION "0.1.0"
+
+/* Exit statuses, as `synfin --help` documents them. */
+enum {
+	CLI_EXIT_OK = 0,    /* every input was read to its end */
+	CLI_EXIT_USAGE = 1, /* bad command line */
+	CLI_EXIT_INPUT = 2  /* an input could not be opened or broke partway */
+};
+
+enum cli_color { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
+struct cli_command {
+	const char *name;
+	const char *args;    /* argument synopsis for usage lines */
+	const char *summary; /* one line for `synfin --help` */
+	int (*run)(const struct cli_command *cmd, int argc, char **argv);
+};
+
+/* Options every subcommand accepts, parsed in one place. */
+struct cli_common {
+	const char *display_filter; /* -Y FILTER (Wireshark display-filter language) */
+	const char *bpf;            /* -f BPF (libpcap capture-filter syntax) */
+	enum cli_color color;       /* --color=auto|always|never */
+	bool check_checksums;       /* --check-checksums */
+	bool absolute;              /* --absolute: raw sequence numbers */
+	char **files;               /* inputs in order; "-" is standard input */
+	int n_files;
+};
+
+/* A subcommand's own options, merged with the common ones for getopt_long. */
+struct cli_cmd_opts {
+	const char *short_opts;         /* e.g. "Vx" */
+	const struct option *long_opts; /* terminated by a zero entry; may be NULL */
+	const char *help;               /* option lines for `synfin CMD --help` */
+	/* Called for each of the command's options; returns 0, or -1 after printing why the
+	 * value is wrong. */
+	int (*handle)(void *state, int opt, const char *arg);
+	void *state;
+};
+
+/* Parse argv (argv[0] is the command name). Returns -1 to go on, or the exit status to end
+ * with: CLI_EXIT_OK after --help, CLI_EXIT_USAGE after a message on stderr. */
+int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int argc, char **argv,
+              struct cli_common *common);
+/* True when output to stdout should be coloured, resolving auto (terminal, NO_COLOR, TERM). */
+bool cli_use_color(enum cli_color c);
+/* Runs every input through one pipeline feeding the given sinks; notices go to stderr as
+ * "synfin: …". Returns the exit status. */
+int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks);
+/* Prints "synfin: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define SF_COMMAND(name, args, summary)                                                            \
+	int cmd_##name(const struct cli_command *cmd, int argc, char **argv);
+#include "cli/commands.h"
+#undef SF_COMMAND
+
+#endif

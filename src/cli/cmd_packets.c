@@ -1,0 +1,66 @@
+/* synfin packets FILE... [-V] [-x]: one line per packet, in the words of Wireshark's info
+ * column, with a detail tree (-V) and a hex dump (-x) on request. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "synfin/report.h"
+
+struct packets_args {
+	bool detail, hex;
+};
+
+static int packets_opt(void *state, int opt, const char *arg)
+{
+	struct packets_args *a = state;
+	(void)arg;
+	switch (opt) {
+	case 'V':
+		a->detail = true;
+		return 0;
+	case 'x':
+		a->hex = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int cmd_packets(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct packets_args a = {0};
+	struct cli_cmd_opts own = {
+	    .short_opts = "Vx",
+	    .help = "  -V                   detail tree of every layer after each line\n"
+	            "  -x                   hex + ASCII dump, cut where each layer starts\n",
+	    .handle = packets_opt,
+	    .state = &a,
+	};
+	struct cli_common common;
+	int rc = cli_parse(cmd, &own, argc, argv, &common);
+	if (rc >= 0)
+		return rc;
+
+	struct sf_report_packets_opts o = {
+	    .detail = a.detail,
+	    .hex = a.hex,
+	    .color = cli_use_color(common.color),
+	    .absolute = common.absolute,
+	    /* on a terminal, show each packet as it is read (stdin, slow pipes) */
+	    .flush_each = isatty(STDOUT_FILENO) == 1,
+	};
+	struct sf_sink report = sf_report_packets_new(stdout, &o);
+	if (!report.self) {
+		cli_error("out of memory");
+		return CLI_EXIT_INPUT;
+	}
+	int status = cli_run(&common, &report, 1);
+	int werr = sf_report_packets_close(&report);
+	if (werr) {
+		cli_error("error writing output: %s", strerror(werr));
+		if (status == CLI_EXIT_OK)
+			status = CLI_EXIT_INPUT;
+	}
+	return status;
+}

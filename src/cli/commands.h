@@ -1,0 +1,9 @@
+/* The subcommands of synfin, one line each (an X-macro list, read by cli.h and main.c).
+ *
+ * To add a subcommand: write src/cli/cmd_NAME.c defining
+ *     int cmd_NAME(const struct cli_command *cmd, int argc, char **argv);
+ * (parse with cli_parse(), run with cli_run()), then add its line here:
+ *     SF_COMMAND(NAME, "ARGUMENTS", "one-line summary")
+ */
+SF_COMMAND(packets, "FILE... [-V] [-x] [--absolute]",
+           "one line per packet; -V adds a detail tree, -x a hex dump")

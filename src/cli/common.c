@@ -1,0 +1,237 @@
+/* synfin — options common to every subcommand, and the run of inputs through the pipeline.
+ *
+ * Exit status (documented in every --help): 0 when every input was read to its end, 1 for a
+ * usage error, 2 when an input could not be opened or broke partway. An input that fails does
+ * not stop the run: the others are still read, as tcpdump and tshark stop at the bad record
+ * but keep what came before it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE };
+
+#define COMMON_SHORT "Y:f:nh"
+#define MAX_LONG     32
+
+static const struct option common_long[] = {
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
+    {"absolute", no_argument, NULL, OPT_ABSOLUTE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char common_help[] =
+    "common options:\n"
+    "  -Y FILTER            display filter, in Wireshark's display-filter language\n"
+    "  -f BPF               capture filter, in libpcap syntax (applied while reading)\n"
+    "  -n                   numeric addresses: the default, synfin never resolves names\n"
+    "  --color=WHEN         colour flags and events: auto (on a terminal), always, never\n"
+    "  --check-checksums    verify IPv4 and TCP checksums (off by default, as in Wireshark:\n"
+    "                       offloading makes most checksums in captures look wrong)\n"
+    "  --absolute           raw sequence numbers instead of relative ones\n"
+    "  -h, --help           this help\n"
+    "  FILE can be a pcap or pcapng file, or - for standard input; frame numbers continue\n"
+    "  across files. Times are printed in UTC.\n"
+    "\n"
+    "exit status:\n"
+    "  0  every input was read to its end\n"
+    "  1  usage error\n"
+    "  2  an input could not be opened or broke partway (the other inputs were still read;\n"
+    "     the message on stderr names the file and the frame)\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("synfin: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void cmd_usage(const struct cli_command *cmd, const struct cli_cmd_opts *own, FILE *out)
+{
+	fprintf(out, "usage: synfin %s %s\n  %s\n\n", cmd->name, cmd->args, cmd->summary);
+	if (own && own->help && own->help[0])
+		fprintf(out, "options:\n%s\n", own->help);
+	fputs(common_help, out);
+}
+
+static int usage_error(const struct cli_command *cmd)
+{
+	fprintf(stderr, "Try 'synfin %s --help'.\n", cmd->name);
+	return CLI_EXIT_USAGE;
+}
+
+static int set_color(enum cli_color *c, const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		*c = CLI_COLOR_AUTO;
+	else if (!strcmp(arg, "always") || !strcmp(arg, "yes"))
+		*c = CLI_COLOR_ALWAYS;
+	else if (!strcmp(arg, "never") || !strcmp(arg, "no"))
+		*c = CLI_COLOR_NEVER;
+	else
+		return -1;
+	return 0;
+}
+
+/* Merged long options: the common ones, then the command's own. */
+static int merge_long(const struct cli_cmd_opts *own, struct option *out)
+{
+	int n = 0;
+	for (const struct option *o = common_long; o->name; o++)
+		out[n++] = *o;
+	if (own && own->long_opts)
+		for (const struct option *o = own->long_opts; o->name && n < MAX_LONG - 1; o++)
+			out[n++] = *o;
+	memset(&out[n], 0, sizeof(out[n]));
+	return n;
+}
+
+static int handle_common(int c, const char *arg, struct cli_common *common)
+{
+	switch (c) {
+	case 'Y':
+		common->display_filter = arg;
+		return 0;
+	case 'f':
+		common->bpf = arg;
+		return 0;
+	case 'n':
+		return 0; /* numeric is the only mode: accepted for tcpdump/tshark habits */
+	case OPT_COLOR:
+		if (set_color(&common->color, arg) < 0) {
+			cli_error("--color takes auto, always or never, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_CHECKSUMS:
+		common->check_checksums = true;
+		return 0;
+	case OPT_ABSOLUTE:
+		common->absolute = true;
+		return 0;
+	default:
+		return 1; /* not a common option */
+	}
+}
+
+int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int argc, char **argv,
+              struct cli_common *common)
+{
+	struct option longs[MAX_LONG];
+	char shorts[64];
+	merge_long(own, longs);
+	snprintf(shorts, sizeof(shorts), ":%s%s", COMMON_SHORT,
+	         own && own->short_opts ? own->short_opts : "");
+	memset(common, 0, sizeof(*common));
+
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == 'h') {
+			cmd_usage(cmd, own, stdout);
+			return CLI_EXIT_OK;
+		}
+		if (c == '?') {
+			if (optopt)
+				cli_error("%s: unknown option '-%c'", cmd->name, optopt);
+			else
+				cli_error("%s: unknown option '%s'", cmd->name, argv[optind - 1]);
+			return usage_error(cmd);
+		}
+		if (c == ':') {
+			cli_error("%s: option '%s' needs a value", cmd->name, argv[optind - 1]);
+			return usage_error(cmd);
+		}
+		int r = handle_common(c, optarg, common);
+		if (r == 1 && own && own->handle)
+			r = own->handle(own->state, c, optarg);
+		if (r != 0)
+			return usage_error(cmd);
+	}
+	common->files = argv + optind;
+	common->n_files = argc - optind;
+	if (common->n_files == 0) {
+		cli_error("%s: no input file (use - to read standard input)", cmd->name);
+		return usage_error(cmd);
+	}
+	if (common->display_filter) {
+		/* Parsed here so every subcommand takes it; evaluated once the filter layer is
+		 * wired in. Refusing beats silently showing unfiltered output. */
+		cli_error("%s: display filters (-Y) are not available in this build yet",
+		          cmd->name);
+		return CLI_EXIT_USAGE;
+	}
+	return -1;
+}
+
+bool cli_use_color(enum cli_color c)
+{
+	if (c != CLI_COLOR_AUTO)
+		return c == CLI_COLOR_ALWAYS;
+	/* https://no-color.org: any non-empty NO_COLOR turns colour off. */
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if (no && no[0])
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDOUT_FILENO) == 1;
+}
+
+/* Notices of the pipeline (file errors, skipped link types) go to stderr, one line each. */
+static void notice_to_stderr(void *self, const struct sf_notice *n)
+{
+	(void)self;
+	cli_error("%s", n->text);
+}
+
+int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks)
+{
+	char err[SF_ERRBUF];
+	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums}};
+	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
+	if (!p) {
+		cli_error("%s", err);
+		return CLI_EXIT_INPUT;
+	}
+	struct sf_sink notices = {.notice = notice_to_stderr};
+	for (unsigned i = 0; i < n_sinks; i++)
+		sf_pipeline_add_sink(p, &sinks[i]);
+	sf_pipeline_add_sink(p, &notices);
+
+	int status = CLI_EXIT_OK;
+	for (int i = 0; i < common->n_files; i++) {
+		const char *path = common->files[i];
+		struct sf_source *src = sf_source_open_file(path, (uint32_t)i, err, sizeof(err));
+		if (!src) {
+			cli_error("%s", err);
+			status = CLI_EXIT_INPUT;
+			continue;
+		}
+		if (common->bpf && sf_source_set_bpf(src, common->bpf, err, sizeof(err)) < 0) {
+			/* A filter that does not compile is the user's to fix, not the file's. */
+			cli_error("%s: %s", path, err);
+			sf_source_close(src);
+			status = CLI_EXIT_USAGE;
+			break;
+		}
+		if (sf_pipeline_run(p, src) < 0)
+			status = CLI_EXIT_INPUT;
+		sf_source_close(src);
+	}
+	sf_pipeline_finish(p);
+	sf_pipeline_free(p);
+	return status;
+}

@@ -316,6 +316,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_bool(e, "ecn", r->ecn);
 	kv_str(e, "client_state", c->final_state);
 	kv_str(e, "server_state", s->final_state);
+	kv_str(e, "end_reason", r->end_reason);
 }
 
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)

@@ -23,20 +23,20 @@ enum { SF_ROW_CLIENT = 0, SF_ROW_SERVER = 1 };
 /* The vocabulary of the views (issue "Connection tracking", §3): the row filler maps the
  * tracker's kinds to exactly these names, which are the stable values of the JSON "open" and
  * "close" keys. */
-#define SF_OPEN_THREE_WAY    "three-way"
-#define SF_OPEN_SIMULTANEOUS "simultaneous-open"
-#define SF_OPEN_SYN_RETRIED  "syn-retried"
-#define SF_OPEN_REFUSED      "refused"
-#define SF_OPEN_UNANSWERED   "unanswered"
-#define SF_OPEN_SYNACK_ONLY  "synack-only"
-#define SF_OPEN_MIDSTREAM    "midstream"
+#define SF_ROW_OPEN_THREE_WAY    "three-way"
+#define SF_ROW_OPEN_SIMULTANEOUS "simultaneous-open"
+#define SF_ROW_OPEN_SYN_RETRIED  "syn-retried"
+#define SF_ROW_OPEN_REFUSED      "refused"
+#define SF_ROW_OPEN_UNANSWERED   "unanswered"
+#define SF_ROW_OPEN_SYNACK_ONLY  "synack-only"
+#define SF_ROW_OPEN_MIDSTREAM    "midstream"
 
-#define SF_CLOSE_FOUR_WAY     "four-way"
-#define SF_CLOSE_THREE_WAY    "three-way"
-#define SF_CLOSE_SIMULTANEOUS "simultaneous"
-#define SF_CLOSE_HALF         "half-close"
-#define SF_CLOSE_RST          "rst-abort"
-#define SF_CLOSE_UNTERMINATED "unterminated"
+#define SF_ROW_CLOSE_FOUR_WAY     "four-way"
+#define SF_ROW_CLOSE_THREE_WAY    "three-way"
+#define SF_ROW_CLOSE_SIMULTANEOUS "simultaneous"
+#define SF_ROW_CLOSE_HALF         "half-close"
+#define SF_ROW_CLOSE_RST          "rst-abort"
+#define SF_ROW_CLOSE_UNTERMINATED "unterminated"
 
 /* Per-direction counters and options; index SF_ROW_CLIENT / SF_ROW_SERVER. */
 struct sf_row_side {
@@ -68,6 +68,8 @@ struct sf_conn_row {
 	const char *closer;     /* who sent the first FIN: "client", "server", "both"
 	                         * (simultaneous close) or "" (nobody closed) */
 	bool idle_expired;      /* unterminated because idle past its timeout (not capture end) */
+	const char *end_reason; /* why the record ended: "closed", "time-wait-over",
+	                         * "idle-timeout", "evicted", "port-reused", "capture-end" */
 	const char *rst_by;     /* "client", "server" or "" */
 	const char *rst_state;  /* state of the resetting side when it sent the RST, or "" */
 	char conn_state[8];     /* Zeek conn_state: "SF", "RSTOS0" … */
@@ -83,8 +85,34 @@ struct sf_conn_row {
 struct sf_conn;
 struct sf_pkt_view;
 struct sf_xpkt;
-/* Copies what the views print about a finished connection into *r. */
-void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c);
+
+/* What the views add to the tracker's record from the packets they see: struct sf_conn has no
+ * IP byte counts (Zeek's orig_ip_bytes/resp_ip_bytes) and its closer field means "first FIN,
+ * or the RST when no FIN was sent", so the RST sender after a FIN needs the packets. */
+struct sf_conn_extra {
+	uint64_t ip_bytes[2]; /* IP total lengths sent by client, server */
+	int8_t first_fin;     /* SF_ROW_CLIENT/SF_ROW_SERVER: sender of the first FIN; -1 none */
+	int8_t rst_by;        /* sender of the RST that closed the connection; -1 none */
+	bool fin_seen[2];     /* each side sent a FIN */
+};
+
+/* Extras of the live connections, keyed by tcp.stream: an open-addressed table, entries
+ * removed when their connection ends, so memory follows the live connections (32 bytes per
+ * connection plus the slot). */
+struct sf_conn_extras;
+struct sf_conn_extras *sf_conn_extras_new(void);
+/* Accounts one packet (ignored when it belongs to no connection). -1 when out of memory. */
+int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v);
+/* Moves the extras of c's stream into *out and forgets them; false (and *out empty: no bytes,
+ * no FIN, no RST) when the view saw no packet of that connection. */
+bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
+                         struct sf_conn_extra *out);
+void sf_conn_extras_free(struct sf_conn_extras *t);
+
+/* Copies what the views print about a finished connection into *r. e may be NULL: IP bytes are
+ * then 0, and after a FIN the RST sender is unknown (""). */
+void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c,
+                      const struct sf_conn_extra *e);
 /* tcp.stream of a connection. */
 uint64_t sf_conn_row_stream(const struct sf_conn *c);
 /* The packet record explain keeps (direction, relative numbers, state changes); false when

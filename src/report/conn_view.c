@@ -22,7 +22,8 @@ struct sf_conns_view {
 	/* ORDER_STREAM: rows kept until the end */
 	struct sf_conn_row *rows;
 	size_t n_rows, cap_rows;
-	bool oom; /* a row could not be kept: said once at the end */
+	bool oom;                      /* a row could not be kept: said once at the end */
+	struct sf_conn_extras *extras; /* IP bytes and RST sender of live connections */
 };
 
 struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o, char *err,
@@ -33,7 +34,9 @@ struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (ob_init(&v->ob, out, 1 << 16) < 0) {
+	v->extras = sf_conn_extras_new();
+	if (!v->extras || ob_init(&v->ob, out, 1 << 16) < 0) {
+		sf_conn_extras_free(v->extras);
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -79,13 +82,17 @@ static void on_packet(void *self, const struct sf_pkt_view *pv)
 		v->ctx.first_nsec = pv->pkt->frame->ts_nsec;
 		v->ctx.have_first = true;
 	}
+	if (sf_conn_extras_packet(v->extras, pv) < 0)
+		v->oom = true;
 }
 
 static void on_closed(void *self, const struct sf_conn *c)
 {
 	struct sf_conns_view *v = self;
 	struct sf_conn_row r;
-	sf_conn_row_fill(&r, c);
+	struct sf_conn_extra e;
+	sf_conn_extras_take(v->extras, c, &e);
+	sf_conn_row_fill(&r, c, &e);
 	if (v->opts.order == SF_CONNS_ORDER_STREAM)
 		keep_row(v, &r);
 	else
@@ -147,6 +154,7 @@ void sf_conns_view_free(struct sf_conns_view *v)
 	if (!v)
 		return;
 	free(v->rows);
+	sf_conn_extras_free(v->extras);
 	ob_free(&v->ob);
 	free(v);
 }

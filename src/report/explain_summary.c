@@ -64,7 +64,7 @@ static void open_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 	const char *k = r->open_kind;
 	int64_t hs = sf_row_handshake_ns(r);
 
-	if (is(k, SF_OPEN_THREE_WAY) || is(k, SF_OPEN_SYN_RETRIED)) {
+	if (is(k, SF_ROW_OPEN_THREE_WAY) || is(k, SF_ROW_OPEN_SYN_RETRIED)) {
 		ob_puts(ob, "Opened by a three-way handshake");
 		if (hs >= 0) {
 			ob_puts(ob, ", RTT ");
@@ -76,25 +76,25 @@ static void open_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			ob_putc(ob, ')');
 		}
 		ob_puts(ob, ".\n");
-	} else if (is(k, SF_OPEN_SIMULTANEOUS)) {
+	} else if (is(k, SF_ROW_OPEN_SIMULTANEOUS)) {
 		ob_puts(ob,
 		        "Both sides sent a SYN before receiving the other's (simultaneous open, "
 		        "RFC 9293 §3.5): each went SYN-SENT → SYN-RECEIVED → ESTABLISHED.\n");
-	} else if (is(k, SF_OPEN_REFUSED)) {
+	} else if (is(k, SF_ROW_OPEN_REFUSED)) {
 		ob_puts(ob,
 		        "Refused: the server answered the SYN with a RST (nothing was listening "
 		        "on port ");
 		ob_put_u64(ob, r->server_port);
 		ob_puts(ob, ", or a firewall rejected it).\n");
-	} else if (is(k, SF_OPEN_UNANSWERED)) {
+	} else if (is(k, SF_ROW_OPEN_UNANSWERED)) {
 		ob_puts(ob, "The client's SYN was never answered (no SYN-ACK and no RST in the "
 		            "capture): the host is down, a firewall dropped it, or the answer was "
 		            "not captured.\n");
-	} else if (is(k, SF_OPEN_SYNACK_ONLY)) {
+	} else if (is(k, SF_ROW_OPEN_SYNACK_ONLY)) {
 		ob_puts(ob,
 		        "The capture starts with the server's SYN-ACK: the client's SYN was not "
 		        "captured.\n");
-	} else if (is(k, SF_OPEN_MIDSTREAM)) {
+	} else if (is(k, SF_ROW_OPEN_MIDSTREAM)) {
 		ob_puts(ob,
 		        "The capture starts in the middle of this connection (no SYN seen): both "
 		        "sides start ESTABLISHED, and the client is a guess (the side with the "
@@ -108,8 +108,8 @@ static void open_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 		ob_puts(ob, " times (");
 		ob_put_u64(ob, r->syn_retries);
 		ob_puts(ob, r->syn_retries == 1 ? " retry" : " retries");
-		ob_puts(ob, is(k, SF_OPEN_UNANSWERED) ? ", none answered).\n"
-		                                      : " before it was answered).\n");
+		ob_puts(ob, is(k, SF_ROW_OPEN_UNANSWERED) ? ", none answered).\n"
+		                                          : " before it was answered).\n");
 	}
 }
 
@@ -158,15 +158,16 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 	const struct sf_conn_row *r = &x->row;
 	const char *k = r->close_kind, *who = r->closer;
 
-	if (is(k, SF_CLOSE_FOUR_WAY) || is(k, SF_CLOSE_THREE_WAY) || is(k, SF_CLOSE_HALF)) {
+	if (is(k, SF_ROW_CLOSE_FOUR_WAY) || is(k, SF_ROW_CLOSE_THREE_WAY) ||
+	    is(k, SF_ROW_CLOSE_HALF)) {
 		active_close(ob, x, who);
-		if (is(k, SF_CLOSE_HALF)) {
+		if (is(k, SF_ROW_CLOSE_HALF)) {
 			ob_puts(ob, "It was a half-close: the ");
 			ob_puts(ob, other(who));
 			ob_puts(ob, " went on sending (");
 			ob_put_u64(ob, bytes_after_fin(x, 1 - side_of(who)));
 			ob_puts(ob, " bytes) after the FIN, then sent its own FIN.\n");
-		} else if (is(k, SF_CLOSE_THREE_WAY)) {
+		} else if (is(k, SF_ROW_CLOSE_THREE_WAY)) {
 			ob_puts(ob, "The ");
 			ob_puts(ob, other(who));
 			ob_puts(ob, " acknowledged that FIN and sent its own in the same segment "
@@ -177,10 +178,10 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			ob_puts(ob, "'s FIN came separately, so this was a four-way close.\n");
 		}
 		passive_close(ob, x, other(who));
-	} else if (is(k, SF_CLOSE_SIMULTANEOUS)) {
+	} else if (is(k, SF_ROW_CLOSE_SIMULTANEOUS)) {
 		ob_puts(ob, "Both sides sent a FIN before receiving the other's (simultaneous "
 		            "close): each went FIN-WAIT-1 → CLOSING → TIME-WAIT.\n");
-	} else if (is(k, SF_CLOSE_RST)) {
+	} else if (is(k, SF_ROW_CLOSE_RST)) {
 		ob_puts(ob, "Aborted: the ");
 		ob_puts(ob, *r->rst_by ? r->rst_by : "unknown side");
 		ob_puts(ob, " sent a RST");
@@ -194,10 +195,17 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			ob_puts(ob, who);
 			ob_puts(ob, " had sent a FIN.\n");
 		}
-	} else if (is(k, SF_CLOSE_UNTERMINATED)) {
-		ob_puts(ob, r->idle_expired
-		                ? "Not closed: the connection went idle past its timeout, "
-		                : "Not closed before the capture ended: ");
+	} else if (is(k, SF_ROW_CLOSE_UNTERMINATED)) {
+		if (r->idle_expired)
+			ob_puts(ob, "Not closed: the connection went idle past its timeout, ");
+		else if (is(r->end_reason, "evicted"))
+			ob_puts(ob, "Not closed: the connection table was full and this was its "
+			            "oldest idle connection, ");
+		else if (is(r->end_reason, "port-reused"))
+			ob_puts(ob,
+			        "Not closed: a new connection took over its addresses and ports, ");
+		else
+			ob_puts(ob, "Not closed before the capture ended: ");
 		ob_puts(ob, "client in ");
 		ob_puts(ob, r->side[SF_ROW_CLIENT].final_state);
 		ob_puts(ob, ", server in ");

@@ -28,6 +28,7 @@ struct sf_explain_view {
 	size_t n_slots, n_used;
 	uint64_t explained;
 	bool oom;
+	struct sf_conn_extras *extras; /* RST sender of the selected live connections */
 };
 
 static bool selected(const struct sf_explain_view *v, uint64_t stream)
@@ -129,6 +130,8 @@ static void on_packet(void *self, const struct sf_pkt_view *pv)
 		return;
 	if (sf_xconn_add(&s->x, &p) < 0)
 		v->oom = true;
+	if (sf_conn_extras_packet(v->extras, pv) < 0)
+		v->oom = true;
 }
 
 static void explain_one(struct sf_explain_view *v, struct sf_xconn *x)
@@ -166,7 +169,9 @@ static void on_closed(void *self, const struct sf_conn *c)
 	struct sf_xconn *x = s ? &s->x : &empty;
 	if (!s)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
-	sf_conn_row_fill(&x->row, c);
+	struct sf_conn_extra e;
+	sf_conn_extras_take(v->extras, c, &e);
+	sf_conn_row_fill(&x->row, c, &e);
 	explain_one(v, x);
 	sf_xconn_free(x);
 	if (s)
@@ -196,7 +201,11 @@ struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_o
                                             size_t errlen)
 {
 	struct sf_explain_view *v = calloc(1, sizeof(*v));
-	if (!v || ob_init(&v->ob, out, 1 << 16) < 0) {
+	if (v)
+		v->extras = sf_conn_extras_new();
+	if (!v || !v->extras || ob_init(&v->ob, out, 1 << 16) < 0) {
+		if (v)
+			sf_conn_extras_free(v->extras);
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -231,6 +240,7 @@ void sf_explain_view_free(struct sf_explain_view *v)
 		if (v->slots[i].used)
 			sf_xconn_free(&v->slots[i].x);
 	free(v->slots);
+	sf_conn_extras_free(v->extras);
 	ob_free(&v->ob);
 	free(v);
 }

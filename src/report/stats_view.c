@@ -28,6 +28,8 @@ struct sf_stats_view {
 	uint64_t conns;
 	struct name_count open, close, state, closer;
 	uint64_t roles_guessed, syn_retried;
+	struct sf_conn_extras *extras; /* first FIN and RST senders of live connections */
+	bool oom;
 };
 
 /* Names are static strings or short row buffers: compare by content, keep a copy only of the
@@ -63,11 +65,20 @@ static const char *static_state(const char *s)
 	return "other";
 }
 
+static void on_packet(void *self, const struct sf_pkt_view *pv)
+{
+	struct sf_stats_view *v = self;
+	if (sf_conn_extras_packet(v->extras, pv) < 0)
+		v->oom = true;
+}
+
 static void on_closed(void *self, const struct sf_conn *c)
 {
 	struct sf_stats_view *v = self;
 	struct sf_conn_row r;
-	sf_conn_row_fill(&r, c);
+	struct sf_conn_extra e;
+	sf_conn_extras_take(v->extras, c, &e);
+	sf_conn_row_fill(&r, c, &e);
 	v->conns++;
 	count(&v->open, r.open_kind);
 	count(&v->close, r.close_kind);
@@ -160,6 +171,8 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	}
 	if (!any)
 		ob_puts(ob, "  (none)\n");
+	if (v->oom)
+		ob_puts(ob, "(out of memory: some closers may be missing)\n");
 	ob_flush(ob);
 	fflush(ob->fp);
 }
@@ -167,7 +180,11 @@ static void on_end(void *self, const struct sf_run_stats *st)
 struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen)
 {
 	struct sf_stats_view *v = calloc(1, sizeof(*v));
-	if (!v || ob_init(&v->ob, out, 1 << 14) < 0) {
+	if (v)
+		v->extras = sf_conn_extras_new();
+	if (!v || !v->extras || ob_init(&v->ob, out, 1 << 14) < 0) {
+		if (v)
+			sf_conn_extras_free(v->extras);
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -177,7 +194,8 @@ struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen)
 
 struct sf_sink sf_stats_view_sink(struct sf_stats_view *v)
 {
-	struct sf_sink s = {.self = v, .conn_closed = on_closed, .end = on_end};
+	struct sf_sink s = {
+	    .self = v, .packet = on_packet, .conn_closed = on_closed, .end = on_end};
 	return s;
 }
 
@@ -190,6 +208,7 @@ void sf_stats_view_free(struct sf_stats_view *v)
 {
 	if (!v)
 		return;
+	sf_conn_extras_free(v->extras);
 	ob_free(&v->ob);
 	free(v);
 }

@@ -55,8 +55,8 @@ static void sample_row(struct sf_conn_row *r)
 	                                              .sack_perm = true,
 	                                              .ts = false,
 	                                              .final_state = "CLOSED"};
-	r->open_kind = SF_OPEN_THREE_WAY;
-	r->close_kind = SF_CLOSE_FOUR_WAY;
+	r->open_kind = SF_ROW_OPEN_THREE_WAY;
+	r->close_kind = SF_ROW_CLOSE_FOUR_WAY;
 	r->closer = "client";
 	r->rst_by = "";
 	r->rst_state = "";
@@ -261,7 +261,7 @@ static void test_table_aligned(void **state)
 	sample_row(&r[1]);
 	r[1].stream = 12345;
 	r[1].client_port = 1;
-	r[1].open_kind = SF_OPEN_SYN_RETRIED;
+	r[1].open_kind = SF_ROW_OPEN_SYN_RETRIED;
 	r[1].syn_retries = 2;
 	r[1].side[SF_ROW_CLIENT].pkts = 1234567;
 	char *out = render(SF_CONNS_TABLE, r, 2, true);

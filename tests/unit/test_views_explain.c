@@ -195,8 +195,8 @@ static void test_summary_four_way(void **state)
 	(void)state;
 	struct sf_xconn x;
 	build(&x, four_way, 10);
-	x.row.open_kind = SF_OPEN_THREE_WAY;
-	x.row.close_kind = SF_CLOSE_FOUR_WAY;
+	x.row.open_kind = SF_ROW_OPEN_THREE_WAY;
+	x.row.close_kind = SF_ROW_CLOSE_FOUR_WAY;
 	x.row.closer = "client";
 	x.row.side[C].final_state = "TIME-WAIT";
 	x.row.side[S].final_state = "CLOSED";
@@ -219,9 +219,9 @@ static void test_summary_other_kinds(void **state)
 	(void)state;
 	struct sf_xconn x;
 	build(&x, four_way, 3);
-	x.row.open_kind = SF_OPEN_UNANSWERED;
+	x.row.open_kind = SF_ROW_OPEN_UNANSWERED;
 	x.row.syn_retries = 2;
-	x.row.close_kind = SF_CLOSE_UNTERMINATED;
+	x.row.close_kind = SF_ROW_CLOSE_UNTERMINATED;
 	x.row.side[C].final_state = "SYN-SENT";
 	x.row.side[S].final_state = "LISTEN";
 	char *t = render(&x, 2);
@@ -231,9 +231,9 @@ static void test_summary_other_kinds(void **state)
 	                          "in LISTEN.\n"));
 	free(t);
 
-	x.row.open_kind = SF_OPEN_MIDSTREAM;
+	x.row.open_kind = SF_ROW_OPEN_MIDSTREAM;
 	x.row.syn_retries = 0;
-	x.row.close_kind = SF_CLOSE_RST;
+	x.row.close_kind = SF_ROW_CLOSE_RST;
 	x.row.rst_by = "server";
 	x.row.rst_state = "ESTABLISHED";
 	t = render(&x, 2);
@@ -241,14 +241,14 @@ static void test_summary_other_kinds(void **state)
 	assert_non_null(strstr(t, "Aborted: the server sent a RST while in ESTABLISHED"));
 	free(t);
 
-	x.row.open_kind = SF_OPEN_REFUSED;
+	x.row.open_kind = SF_ROW_OPEN_REFUSED;
 	t = render(&x, 2);
 	assert_non_null(strstr(t, "Refused: the server answered the SYN with a RST (nothing was "
 	                          "listening on port 7788"));
 	free(t);
 
-	x.row.open_kind = SF_OPEN_SIMULTANEOUS;
-	x.row.close_kind = SF_CLOSE_SIMULTANEOUS;
+	x.row.open_kind = SF_ROW_OPEN_SIMULTANEOUS;
+	x.row.close_kind = SF_ROW_CLOSE_SIMULTANEOUS;
 	x.row.closer = "both";
 	t = render(&x, 2);
 	assert_non_null(strstr(t, "(simultaneous open, RFC 9293 §3.5)"));
@@ -273,8 +273,8 @@ static void test_summary_half_close(void **state)
 	};
 	struct sf_xconn x;
 	build(&x, half, 9);
-	x.row.open_kind = SF_OPEN_THREE_WAY;
-	x.row.close_kind = SF_CLOSE_HALF;
+	x.row.open_kind = SF_ROW_OPEN_THREE_WAY;
+	x.row.close_kind = SF_ROW_CLOSE_HALF;
 	x.row.closer = "client";
 	x.row.side[C].final_state = "TIME-WAIT";
 	x.row.side[S].final_state = "CLOSED";

@@ -48,7 +48,7 @@ static int decode_vlan_tags(struct sf_dec *d, struct sf_cursor *c, uint16_t *typ
 	struct sf_packet *p = d->p;
 	unsigned seen = 0;
 	while (is_vlan_tpid(*type)) {
-		uint32_t off = c->off;
+		uint32_t off = c->off - 2; /* the tag starts at its TPID, read as the type before */
 		uint16_t tci, next;
 		if (sf_cur_be16(c, &tci) || sf_cur_be16(c, &next)) {
 			sf_packet_add_event(p, SF_EV_VLAN_TRUNCATED);

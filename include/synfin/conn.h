@@ -89,6 +89,24 @@ enum {
 	SF_COMPL_RST = 32
 };
 
+/* Zeek's conn_state (base/protocols/conn/main.zeek). */
+enum sf_zeek_state {
+	SF_ZEEK_OTH = 0,
+	SF_ZEEK_S0,
+	SF_ZEEK_S1,
+	SF_ZEEK_SF,
+	SF_ZEEK_REJ,
+	SF_ZEEK_S2,
+	SF_ZEEK_S3,
+	SF_ZEEK_RSTO,
+	SF_ZEEK_RSTR,
+	SF_ZEEK_RSTOS0,
+	SF_ZEEK_RSTRH,
+	SF_ZEEK_SH,
+	SF_ZEEK_SHR,
+	SF_ZEEK__COUNT
+};
+
 /* Options one side offered in its SYN / SYN-ACK. */
 struct sf_side_opts {
 	uint16_t mss;          /* 0 = no MSS option */
@@ -145,14 +163,13 @@ struct sf_conn {
 	int64_t rtt_syn_synack_ns; /* first SYN → first SYN-ACK; -1 when not seen */
 	int64_t rtt_synack_ack_ns; /* SYN-ACK → the client's ACK completing the handshake; -1 */
 	struct sf_side_opts opts[2];
-	char zeek_state[7]; /* Zeek conn_state: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH
-	                       SHR OTH (computed when the record ends) */
+	uint8_t zeek_state;                    /* enum sf_zeek_state, set when the record ends */
 	char history[SF_CONN_HISTORY_LEN + 1]; /* Zeek history, NUL-terminated */
 	uint16_t n_events;                     /* tracking events raised on this connection */
 	struct sf_trans trans[SF_CONN_MAX_TRANS];
 };
 
-#define SF_TRK_MAX_TRANS 2 /* transitions one packet can cause (sender and receiver) */
+#define SF_TRK_MAX_TRANS 4 /* transitions one packet can cause (sender and receiver) */
 
 /* What tracking says about one packet. Valid until the next sf_tracker_process(). */
 struct sf_pkt_track {
@@ -235,6 +252,7 @@ const char *sf_open_kind_name(enum sf_open_kind k);
 const char *sf_close_kind_name(enum sf_close_kind k);
 const char *sf_side_name(enum sf_side s);
 const char *sf_end_reason_name(enum sf_end_reason r);
+const char *sf_zeek_state_name(enum sf_zeek_state z); /* "S0", "SF", "RSTOS0" … */
 
 /* Absolute frame number of a transition. */
 static inline uint64_t sf_trans_frame(const struct sf_conn *c, const struct sf_trans *t)

@@ -101,3 +101,16 @@ void sf_track_cfg_default(struct sf_track_cfg *cfg)
 	for (int i = 0; i < SF_TO__COUNT; i++)
 		cfg->timeout_ns[i] = default_timeouts[i];
 }
+
+static const char *const zeek_names[SF_ZEEK__COUNT] = {
+    [SF_ZEEK_OTH] = "OTH",       [SF_ZEEK_S0] = "S0",       [SF_ZEEK_S1] = "S1",
+    [SF_ZEEK_SF] = "SF",         [SF_ZEEK_REJ] = "REJ",     [SF_ZEEK_S2] = "S2",
+    [SF_ZEEK_S3] = "S3",         [SF_ZEEK_RSTO] = "RSTO",   [SF_ZEEK_RSTR] = "RSTR",
+    [SF_ZEEK_RSTOS0] = "RSTOS0", [SF_ZEEK_RSTRH] = "RSTRH", [SF_ZEEK_SH] = "SH",
+    [SF_ZEEK_SHR] = "SHR",
+};
+
+const char *sf_zeek_state_name(enum sf_zeek_state z)
+{
+	return (unsigned)z < SF_ZEEK__COUNT ? zeek_names[z] : "?";
+}

@@ -10,6 +10,7 @@
  * of IP total lengths, which Zeek takes from the IP header of every packet), and the sender of
  * the RST when a FIN came before it (the record's closer names the first FIN in that case).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,8 +283,8 @@ void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const stru
 	fill_closer(r, c, e);
 	r->idle_expired = c->end_reason == SF_END_IDLE;
 	r->end_reason = sf_end_reason_name((enum sf_end_reason)c->end_reason);
-	memcpy(r->conn_state, c->zeek_state, sizeof(c->zeek_state));
-	r->conn_state[sizeof(r->conn_state) - 1] = '\0';
+	snprintf(r->conn_state, sizeof(r->conn_state), "%s",
+	         sf_zeek_state_name((enum sf_zeek_state)c->zeek_state));
 	_Static_assert(sizeof(r->history) > sizeof(c->history), "row history holds the record's");
 	memcpy(r->history, c->history, sizeof(c->history));
 	r->history[sizeof(c->history)] = '\0';
@@ -322,7 +323,10 @@ bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v)
 		int side = tr->side == SF_SIDE_CLIENT ? SF_ROW_CLIENT : SF_ROW_SERVER;
 		if (tr->side != SF_SIDE_CLIENT && tr->side != SF_SIDE_SERVER)
 			continue;
-		x->state_from[side] = sf_conn_state_name((enum sf_tcp_state)tr->from);
+		/* one packet can step a side more than once (a SYN-ACK that also carries a
+		 * FIN): the ladder shows where the side started and where it ended up */
+		if (!x->state_from[side])
+			x->state_from[side] = sf_conn_state_name((enum sf_tcp_state)tr->from);
 		x->state_to[side] = sf_conn_state_name((enum sf_tcp_state)tr->to);
 	}
 	return true;

@@ -50,7 +50,7 @@ static void base_conn(struct sf_conn *c)
 	c->opts[0] = (struct sf_side_opts){
 	    .mss = 1460, .wscale = 7, .sack_perm = 1, .ts = 1, .ecn_setup = 1, .seen = 1};
 	c->opts[1] = (struct sf_side_opts){.mss = 0, .wscale = -1, .sack_perm = 1, .seen = 1};
-	memcpy(c->zeek_state, "SF", 3);
+	c->zeek_state = SF_ZEEK_SF;
 	snprintf(c->history, sizeof(c->history), "ShADadFf");
 }
 
@@ -208,7 +208,7 @@ static void test_fill_ecn_history_negative_time(void **state)
 	c.opts[1].ecn_setup = 1;
 	memset(c.history, 'd', SF_CONN_HISTORY_LEN);
 	c.history[SF_CONN_HISTORY_LEN] = '\0';
-	memcpy(c.zeek_state, "RSTOS0", 7);
+	c.zeek_state = SF_ZEEK_RSTOS0;
 	c.start_ns = -1; /* one nanosecond before the epoch */
 	c.last_ns = 0;
 	sf_conn_row_fill(&r, &c, NULL);
@@ -365,6 +365,16 @@ static void test_xpkt_fill(void **state)
 	assert_string_equal(x.state_to[SF_ROW_CLIENT], "FIN-WAIT-1");
 	assert_string_equal(x.state_to[SF_ROW_SERVER], "CLOSE-WAIT");
 
+	/* two steps of one side in one packet: from the first, to the last */
+	k.t.n_trans = 3;
+	k.t.trans[2] = (struct sf_trans){.frame_delta = 2,
+	                                 .side = SF_SIDE_CLIENT,
+	                                 .from = SF_TCP_FIN_WAIT_1,
+	                                 .to = SF_TCP_FIN_WAIT_2};
+	assert_true(sf_xpkt_fill(&x, &k.v));
+	assert_string_equal(x.state_from[SF_ROW_CLIENT], "ESTABLISHED");
+	assert_string_equal(x.state_to[SF_ROW_CLIENT], "FIN-WAIT-2");
+
 	/* a SYN from the server side (no ACK): no relative ack, no state change */
 	mkpkt(&k, &c, 13, false, SF_TCP_SYN, 44, 0);
 	assert_true(sf_xpkt_fill(&x, &k.v));
@@ -445,7 +455,7 @@ static void test_stats_view(void **state)
 	c.open_kind = SF_OPEN_REFUSED;
 	c.close_kind = SF_CLOSE_RST_ABORT;
 	c.closer = SF_SIDE_SERVER;
-	memcpy(c.zeek_state, "REJ", 4);
+	c.zeek_state = SF_ZEEK_REJ;
 	s.conn_closed(s.self, &c);
 	struct sf_run_stats st = {.frames = 12, .tcp = 12};
 	st.events[SF_EV_TRK_SYN_WITH_DATA] = 2;

@@ -181,6 +181,8 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 	} else if (is(k, SF_ROW_CLOSE_SIMULTANEOUS)) {
 		ob_puts(ob, "Both sides sent a FIN before receiving the other's (simultaneous "
 		            "close): each went FIN-WAIT-1 → CLOSING → TIME-WAIT.\n");
+	} else if (is(k, SF_ROW_CLOSE_RST) && is(r->open_kind, SF_ROW_OPEN_REFUSED)) {
+		/* the open sentence said it all: the RST answered the SYN */
 	} else if (is(k, SF_ROW_CLOSE_RST)) {
 		ob_puts(ob, "Aborted: the ");
 		ob_puts(ob, *r->rst_by ? r->rst_by : "unknown side");

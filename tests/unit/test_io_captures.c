@@ -95,7 +95,8 @@ static long our_count(const char *path, char *err, size_t errlen, bool *broke)
 static void check_file(const char *dir, const char *rel, unsigned *checked)
 {
 	char path[4096], err[SF_ERRBUF];
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
+		fail_msg("path too long: %s/%s", dir, rel);
 	long want = capinfos_count(path);
 	bool broke;
 	long got = our_count(path, err, sizeof(err), &broke);

@@ -213,7 +213,7 @@ static bool guard(struct trk_rec *r, struct sf_packet *p, int from, enum fclass 
 	if (fc == FC_SYN || fc == FC_SYNACK) {
 		if (r->reset)
 			trk_event(r, p, trk, SF_EV_TRK_SYN_AFTER_RESET);
-		else if (ss == SF_TCP_CLOSED && r->side[from].syn_sent)
+		else if ((ss == SF_TCP_CLOSED || ss == SF_TCP_TIME_WAIT) && r->side[from].syn_sent)
 			trk_event(r, p, trk, SF_EV_TRK_SYN_AFTER_CLOSE);
 		else if (ss >= SF_TCP_ESTABLISHED && p->seq != r->c.isn[from])
 			trk_event(r, p, trk, SF_EV_TRK_SYN_INSIDE_CONN);

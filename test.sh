@@ -149,6 +149,6 @@ if ((${#failures[@]} > 0)); then
 	echo "Failures:"
 	printf '  %s\n' "${failures[@]}"
 fi
-((skipped > 0)) && echo "($skipped skipped: see the messages above)"
+((skipped > 0)) && echo "($skipped skipped: 'ctest --test-dir BUILD -V -R NAME' prints why)"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum { SF_CUR_OK = 0, SF_CUR_SHORT = -1 };
 
@@ -95,9 +96,7 @@ static inline int sf_cur_copy(struct sf_cursor *c, void *dst, uint32_t n)
 {
 	if (!sf_cur_has(c, n))
 		return SF_CUR_SHORT;
-	uint8_t *d = dst;
-	for (uint32_t i = 0; i < n; i++)
-		d[i] = c->buf[c->off + i];
+	memcpy(dst, c->buf + c->off, n);
 	c->off += n;
 	return SF_CUR_OK;
 }

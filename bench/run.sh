@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# bench/run.sh — synfin against its peers, side by side, on generated captures.
+#
+#   bench/run.sh [--full] [--quick]
+#
+# Builds a Release tree (build-release/) if needed, generates deterministic 1M- and 10M-packet
+# captures with ~10k concurrent connections into bench/out/ (kept between runs), then times
+# each tool in one run and prints wall seconds, packets/s, peak RSS and the ratio to synfin
+# (a tool's time / synfin's time: 2.00x means that tool took twice as long).
+#   --full   also run tshark on the 10M capture (several minutes)
+#   --quick  only the 1M capture
+#
+# Each table row is one line in the ROWS sections below: "label|command with @FILE@". A row
+# whose tool is missing is printed as skipped with the reason, never silently dropped.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/bench/out
+build=$root/build-release
+full=0
+quick=0
+for a in "$@"; do
+	case $a in
+	--full) full=1 ;;
+	--quick) quick=1 ;;
+	*) echo "usage: bench/run.sh [--full] [--quick]" >&2; exit 2 ;;
+	esac
+done
+
+mkdir -p "$out"
+if [[ ! -x $build/bench/sf_gencap || ! -x $build/bench/sf_readloop ]] ||
+	! grep -q "CMAKE_BUILD_TYPE:STRING=Release" "$build/CMakeCache.txt" 2>/dev/null; then
+	echo "building Release tree in $build"
+	cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSYNFIN_TESTS=OFF >/dev/null
+fi
+cmake --build "$build" -j"${JOBS:-2}" >/dev/null
+synfin=$build/synfin
+gencap=$build/bench/sf_gencap
+readloop=$build/bench/sf_readloop
+
+# Generated captures: name, packets. The seed is fixed so every run sees the same bytes.
+captures=("1M 1000000")
+((quick)) || captures+=("10M 10000000")
+for c in "${captures[@]}"; do
+	read -r name n <<<"$c"
+	f=$out/gen-$name.pcap
+	if [[ ! -s $f ]]; then
+		echo "generating $f"
+		"$gencap" -n "$n" -c 10000 --seed 1 -o "$f.tmp"
+		mv "$f.tmp" "$f"
+	fi
+done
+
+# Why a row cannot run, or nothing when it can.
+synfin_cmd_missing() { # subcommand
+	[[ -x $synfin ]] || { echo "synfin not built (no src/cli on this tree yet)"; return; }
+	"$synfin" "$1" "$root/samples/handshake.pcap" >/dev/null 2>&1 ||
+		echo "'synfin $1' not available in this build yet"
+}
+tool_missing() { # executable
+	command -v "$1" >/dev/null || echo "$1 not installed"
+}
+
+# Runs one command under GNU time; prints "wall_seconds peak_rss_kib" or "FAIL".
+measure() {
+	local tf
+	tf=$(mktemp)
+	if /usr/bin/time -f "%e %M" -o "$tf" bash -c "$1" >/dev/null 2>"$tf.err"; then
+		cat "$tf"
+	else
+		echo "FAIL $(tail -n 1 "$tf.err")"
+	fi
+	rm -f "$tf" "$tf.err"
+}
+
+# One table: header, then each row measured on FILE; ratios against the row named synfin_label.
+table() { # title file packets synfin_label rows...
+	local title=$1 file=$2 packets=$3 ref=$4
+	shift 4
+	local labels=() walls=() rsss=() notes=() row label cmd why res ref_wall=""
+	for row in "$@"; do
+		label=${row%%|*}
+		cmd=${row#*|}
+		why=${cmd%%|*}
+		cmd=${cmd#*|}
+		labels+=("$label")
+		if [[ -n $why ]]; then
+			walls+=("")
+			rsss+=("")
+			notes+=("skipped: $why")
+			continue
+		fi
+		res=$(measure "${cmd//@FILE@/$file}")
+		if [[ $res == FAIL* ]]; then
+			walls+=("")
+			rsss+=("")
+			notes+=("failed: ${res#FAIL }")
+			continue
+		fi
+		walls+=("${res% *}")
+		rsss+=("${res#* }")
+		notes+=("")
+		[[ $label == "$ref" ]] && ref_wall=${res% *}
+	done
+	local size
+	size=$(du -m "$file" | cut -f1)
+	echo
+	echo "== $title: $(basename "$file") ($packets packets, $size MB)"
+	printf '%-44s %9s %13s %12s %10s\n' "tool" "wall s" "packets/s" "peak RSS MB" "vs synfin"
+	for i in "${!labels[@]}"; do
+		if [[ -z ${walls[$i]} ]]; then
+			printf '%-44s %s\n' "${labels[$i]}" "${notes[$i]}"
+			continue
+		fi
+		awk -v l="${labels[$i]}" -v w="${walls[$i]}" -v r="${rsss[$i]}" -v n="$packets" \
+			-v ref="$ref_wall" 'BEGIN {
+				pps = w > 0 ? n / w : 0
+				ratio = (ref != "" && ref > 0) ? sprintf("%.2fx", w / ref) : "n/a"
+				printf "%-44s %9.2f %13.0f %12.1f %10s\n", l, w, pps, r / 1024, ratio
+			}'
+	done
+}
+
+for c in "${captures[@]}"; do
+	read -r name n <<<"$c"
+	f=$out/gen-$name.pcap
+	tshark_why=$(tool_missing tshark)
+	if [[ -z $tshark_why && $name != 1M && $full -eq 0 ]]; then
+		tshark_why="only on the 1M capture unless --full"
+	fi
+
+	# ROWS: packet lines. label|why-skipped|command
+	table "packet lines" "$f" "$n" "synfin packets" \
+		"libpcap pcap_next_ex loop (floor)||$readloop @FILE@" \
+		"synfin packets|$(synfin_cmd_missing packets)|$synfin packets @FILE@" \
+		"tcpdump -nn -r|$(tool_missing tcpdump)|tcpdump -nn -r @FILE@" \
+		"tshark -r|$tshark_why|tshark -n -r @FILE@"
+
+	# ROWS: one record per connection (1M capture unless --full: the peers are slow).
+	if [[ $name == 1M || $full -eq 1 ]]; then
+		table "connections" "$f" "$n" "synfin conns" \
+			"synfin conns|$(synfin_cmd_missing conns)|$synfin conns @FILE@" \
+			"tshark -q -z conv,tcp|$tshark_why|tshark -n -q -z conv,tcp -r @FILE@" \
+			"tcptrace -n -l|$(tool_missing tcptrace)|tcptrace -n -l @FILE@" \
+			"argus -r + ra|$(tool_missing argus)|argus -r @FILE@ -w - | ra -n -r -"
+	fi
+done

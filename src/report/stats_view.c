@@ -156,6 +156,14 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	line_u64(ob, "total", v->conns);
 	line_u64(ob, "roles guessed (no SYN seen)", v->roles_guessed);
 	line_u64(ob, "with SYN retries", v->syn_retried);
+	/* how the tracker's records ended: a capture whose connections were evicted or expired
+	 * idle is one whose close kinds say "unterminated" for a reason other than its end */
+	line_u64(ob, "most live at once", st->conns.peak);
+	line_u64(ob, "ended by their close", st->conns.closed);
+	line_u64(ob, "ended by an idle timeout", st->conns.expired);
+	line_u64(ob, "evicted (table full)", st->conns.evicted);
+	line_u64(ob, "ended by port reuse", st->conns.reused);
+	line_u64(ob, "still open at the end", st->conns.flushed);
 	section(ob, "Open kinds", &v->open);
 	section(ob, "Close kinds", &v->close);
 	section(ob, "First to close", &v->closer);

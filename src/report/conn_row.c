@@ -74,7 +74,7 @@ static void opt_pair_int(char *out, size_t len, long c, long s)
 char *sf_row_options(const struct sf_conn_row *r, char *buf, size_t len)
 {
 	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	char mss[32], ws[16];
+	char mss[64], ws[64]; /* two 23-byte numbers and a slash: no truncation */
 	opt_pair_int(mss, sizeof(mss), c->mss, s->mss);
 	opt_pair_int(ws, sizeof(ws), c->wscale, s->wscale);
 	/* SACK and timestamps are in use only when both SYNs carry them (RFC 2018 §2,

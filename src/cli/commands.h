@@ -12,3 +12,7 @@ SF_COMMAND(conns, "FILE... [-T table|json|csv|zeek] [--order end|stream]",
 SF_COMMAND(explain, "FILE... [--stream N] [--limit N]",
            "ladder diagram, handshake/teardown table and plain-language story per connection")
 SF_COMMAND(stats, "FILE...", "counts: connections by open and close kind, conn_state, events")
+SF_COMMAND(live, "-i IFACE [-f BPF] [packets|conns] [-w FILE] [-c N] [--duration S] [-Z USER]",
+           "capture live and show packets or a connection log as they happen")
+SF_COMMAND(lab, "[SCENARIO|all] [-w OUT.pcap] [--port N] [--list]",
+           "real client and server with the kernel's TCP, captured live and explained")

@@ -164,6 +164,24 @@ struct sf_lab_capture *sf_lab_capture_start(const struct sf_lab_env *env, struct
 int sf_lab_capture_stop(struct sf_lab_capture *c, unsigned settle_ms, uint64_t *frames,
                         uint64_t *dropped, char *err, size_t errlen);
 
+/* ---- what tracking observed (lab_observe.c) ----------------------------------------------- */
+
+struct sf_sink;
+struct sf_lab_observer;
+/* A pipeline sink recording, for every connection tracking ends (at most SF_LAB_MAX_CONNS),
+ * its kinds, each endpoint's state sequence, retransmitted segments and duplicate ACKs (as
+ * Wireshark's tcp.analysis counts them). NULL when out of memory. */
+struct sf_lab_observer *sf_lab_observer_new(void);
+struct sf_sink sf_lab_observer_sink(struct sf_lab_observer *ob);
+/* Connections opened during the run. */
+uint64_t sf_lab_observer_conns(const struct sf_lab_observer *ob);
+/* The last ended connection from client_port (0 = any) to server_port into *o, its tcp.stream
+ * and duplicate ACKs; false (and o->found false) when there is none. */
+bool sf_lab_observer_pick(const struct sf_lab_observer *ob, uint16_t server_port,
+                          uint16_t client_port, struct sf_lab_observed *o, uint64_t *stream,
+                          uint64_t *dup_acks);
+void sf_lab_observer_free(struct sf_lab_observer *ob);
+
 /* ---- one scenario from start to verdict (lab_run.c) --------------------------------------- */
 
 struct sf_lab_run_opts {

@@ -1,159 +1,17 @@
 /* synfin lab — one scenario from start to verdict.
  *
- *   env_open ─► capture_start(pipeline + observer sink) ─► scenario->run() ─► capture_stop
+ *   env_open ─► capture_start(pipeline + observer) ─► scenario->run() ─► capture_stop
  *            ─► pipeline_finish (flushes the open records) ─► pick the connection ─► compare
- *
- * The observer sink keeps, for every connection the tracker ends, what the lab compares: the
- * kinds, the state sequence of each endpoint (from the transitions the tracker recorded) and
- * two counts the tracker does not keep — retransmitted segments and duplicate ACKs — computed
- * from the per-packet relative sequence numbers, by Wireshark's rules (packet-tcp.c,
- * tcp_analyze_sequence_number): a segment carrying data below the highest sequence number
- * already seen in its direction is a retransmission (a one-byte segment just below it is a
- * keep-alive); a pure ACK repeating the previous ACK number and window of its sender while
- * the peer has data in flight is a duplicate ACK.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "synfin/conn.h"
 #include "synfin/lab.h"
 #include "synfin/pipeline.h"
 #include "synfin/writer.h"
 
 #define LAB_SETTLE_MS 300 /* last ACKs and the capture thread's read timeout */
-
-struct obs_side {
-	bool have_end;
-	uint32_t end; /* highest rel_nxtseq sent */
-	bool have_ack;
-	uint32_t last_ack; /* previous ACK number and window sent, for duplicate ACKs */
-	uint16_t last_win;
-};
-
-struct obs_conn {
-	uint64_t stream;
-	uint16_t port[2]; /* client, server */
-	bool ended;
-	struct obs_side side[2];
-	uint64_t retrans, dup_acks;
-	struct sf_lab_observed obs;
-};
-
-struct observer {
-	struct obs_conn conns[SF_LAB_MAX_CONNS];
-	size_t n;
-	uint64_t seen; /* connections opened, including those beyond the table */
-};
-
-static struct obs_conn *find_conn(struct observer *ob, uint64_t stream)
-{
-	for (size_t i = ob->n; i-- > 0;)
-		if (ob->conns[i].stream == stream)
-			return &ob->conns[i];
-	return NULL;
-}
-
-static void on_opened(void *self, const struct sf_conn *c)
-{
-	struct observer *ob = self;
-	ob->seen++;
-	if (ob->n == SF_LAB_MAX_CONNS)
-		return;
-	struct obs_conn *oc = &ob->conns[ob->n++];
-	memset(oc, 0, sizeof(*oc));
-	oc->stream = c->stream;
-}
-
-static bool wraps_below(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
-static void count_retrans_dupack(struct obs_conn *oc, const struct sf_packet *p,
-                                 const struct sf_pkt_track *t)
-{
-	unsigned d = t->from_client ? 0 : 1;
-	struct obs_side *me = &oc->side[d], *peer = &oc->side[d ^ 1];
-	bool ctl = p->flags & (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST);
-	if (p->tcp_len > 0 && me->have_end && wraps_below(t->rel_seq, me->end) &&
-	    !(p->tcp_len == 1 && t->rel_seq + 1 == me->end))
-		oc->retrans++;
-	if ((p->flags & SF_TCP_ACK) && !ctl && p->tcp_len == 0 && me->have_ack &&
-	    p->ack == me->last_ack && p->window == me->last_win && peer->have_end &&
-	    wraps_below(t->rel_ack, peer->end))
-		oc->dup_acks++;
-	if (!me->have_end || wraps_below(me->end, t->rel_nxtseq)) {
-		me->end = t->rel_nxtseq;
-		me->have_end = true;
-	}
-	if (p->flags & SF_TCP_ACK) {
-		me->last_ack = p->ack;
-		me->last_win = p->window;
-		me->have_ack = true;
-	}
-}
-
-static void on_packet(void *self, const struct sf_pkt_view *v)
-{
-	if (!v->conn || !v->trk)
-		return;
-	struct obs_conn *oc = find_conn(self, v->conn->stream);
-	if (oc && !oc->ended)
-		count_retrans_dupack(oc, v->pkt, v->trk);
-}
-
-/* Initial state of a side, then every state it entered, from the tracker's transitions. */
-static unsigned state_sequence(const struct sf_conn *c, enum sf_side side, const char **out)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < c->n_trans && n < SF_LAB_MAX_STATES; i++) {
-		const struct sf_trans *t = &c->trans[i];
-		if (t->side != side)
-			continue;
-		if (n == 0)
-			out[n++] = sf_conn_state_name(t->from);
-		if (n < SF_LAB_MAX_STATES)
-			out[n++] = sf_conn_state_name(t->to);
-	}
-	if (n == 0) /* never changed: the state it had all along */
-		out[n++] = sf_conn_state_name(c->state[side == SF_SIDE_CLIENT ? 0 : 1]);
-	return n;
-}
-
-static void on_closed(void *self, const struct sf_conn *c)
-{
-	struct obs_conn *oc = find_conn(self, c->stream);
-	if (!oc)
-		return;
-	oc->ended = true;
-	oc->port[0] = c->port[0];
-	oc->port[1] = c->port[1];
-	struct sf_lab_observed *o = &oc->obs;
-	o->found = true;
-	o->open_kind = sf_open_kind_name(c->open_kind);
-	o->close_kind = sf_close_kind_name(c->close_kind);
-	o->syn_retries = c->syn_retries;
-	o->retransmissions = oc->retrans;
-	o->n_client_states = state_sequence(c, SF_SIDE_CLIENT, o->client_states);
-	o->n_server_states = state_sequence(c, SF_SIDE_SERVER, o->server_states);
-}
-
-/* The scenario's connection: the last one from client_port to the server port (a retried
- * scenario leaves earlier attempts before it); with no client port, the only one. */
-static const struct obs_conn *pick(const struct observer *ob, uint16_t server_port,
-                                   uint16_t client_port)
-{
-	for (size_t i = ob->n; i-- > 0;) {
-		const struct obs_conn *oc = &ob->conns[i];
-		if (!oc->ended || oc->port[1] != server_port)
-			continue;
-		if (client_port == 0 || oc->port[0] == client_port)
-			return oc;
-	}
-	return NULL;
-}
 
 static struct sf_writer *open_writer(const struct sf_lab_run_opts *o, char *err, size_t errlen)
 {
@@ -182,7 +40,7 @@ int sf_lab_run(const struct sf_lab_scenario *sc, const struct sf_lab_run_opts *o
 	if (sf_lab_env_open(&env, sc->needs, o->port, err, errlen) < 0)
 		return -1;
 	out->port = env.port;
-	struct observer *ob = calloc(1, sizeof(*ob));
+	struct sf_lab_observer *ob = sf_lab_observer_new();
 	struct sf_pipeline_cfg cfg = {.track = true};
 	struct sf_pipeline *pl = ob ? sf_pipeline_new(&cfg, err, errlen) : NULL;
 	struct sf_writer *w = NULL;
@@ -193,8 +51,7 @@ int sf_lab_run(const struct sf_lab_scenario *sc, const struct sf_lab_run_opts *o
 			snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	struct sf_sink sink = {
-	    .self = ob, .packet = on_packet, .conn_opened = on_opened, .conn_closed = on_closed};
+	struct sf_sink sink = sf_lab_observer_sink(ob);
 	sf_pipeline_add_sink(pl, &sink);
 	if (o->write_path && !(w = open_writer(o, err, errlen)))
 		goto done;
@@ -203,14 +60,10 @@ int sf_lab_run(const struct sf_lab_scenario *sc, const struct sf_lab_run_opts *o
 	run_captured(sc, &env, cap, o, out);
 	sf_pipeline_finish(pl); /* ends every record still open: the observer sees them all */
 	rc = 0;
-	out->conns = ob->seen;
+	out->conns = sf_lab_observer_conns(ob);
 	out->frames = sf_pipeline_stats(pl)->frames; /* pcap_stats counts loopback frames twice */
-	const struct obs_conn *oc = pick(ob, env.port, out->res.client_port);
-	if (oc) {
-		out->obs = oc->obs;
-		out->stream = oc->stream;
-		out->dup_acks = oc->dup_acks;
-	}
+	sf_lab_observer_pick(ob, env.port, out->res.client_port, &out->obs, &out->stream,
+	                     &out->dup_acks);
 	sf_lab_compare(sc, &out->obs, &out->res, &out->verdict);
 done:
 	if (w) {
@@ -221,7 +74,7 @@ done:
 		}
 	}
 	sf_pipeline_free(pl);
-	free(ob);
+	sf_lab_observer_free(ob);
 	sf_lab_env_close(&env);
 	return rc;
 }

@@ -201,6 +201,7 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	if (idx == TRK_NIL)
 		return TRK_NIL;
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	r->slot = idx;
 	bool guessed;
 	bool sc = sender_is_client(p, &guessed);
 	int c = sc ? 0 : 1;
@@ -460,6 +461,11 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	trk_lru_touch(&t->tab, idx);
 	schedule(t, idx);
 	return &r->c;
+}
+
+uint32_t sf_conn_slot(const struct sf_conn *c)
+{
+	return ((const struct trk_rec *)(const void *)c)->slot;
 }
 
 void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)

@@ -117,7 +117,8 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 		return;
 	}
 	if (len == 0 && win && win == fw->window && same_ack) {
-		fw->dupacknum++;
+		/* -1: an "ACKed unseen segment" was just reported; this restarts the count */
+		fw->dupacknum = fw->dupacknum == -1 ? 1 : fw->dupacknum + 1;
 		*fl |= SF_ANA_DUPLICATE_ACK;
 		out->dup_ack_num = (uint32_t)fw->dupacknum;
 		out->dup_ack_frame = fw->lastnondupack;
@@ -126,15 +127,22 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 	(void)frame;
 }
 
-/* The receiver acknowledged bytes the capture never showed the sender sending. The mark
- * moves to the sender's nextseq so one hole is reported once (Wireshark 4.0). */
+/* The receiver acknowledged bytes the capture never showed the sender sending. Reported once
+ * per hole: the mark moves up to the sender's nextseq; when it cannot move past the ACK (the
+ * sender only sends pure ACKs) the sender's dup-ACK counter is set to -1 so the next ones stay
+ * quiet. (Checked frame by frame against tshark 4.0 on the shared captures.) */
 static void ack_lost_check(struct ana_side *rv, const struct sf_packet *p, uint32_t *fl)
 {
 	if (!rv->maxseqtobeacked || !SEQ_GT(p->ack, rv->maxseqtobeacked) ||
 	    !(p->flags & SF_TCP_ACK))
 		return;
-	*fl |= SF_ANA_ACK_LOST_SEGMENT;
+	/* Wireshark compares these two raw numbers without sequence arithmetic */
+	bool moved = rv->maxseqtobeacked > rv->nextseq;
 	rv->maxseqtobeacked = rv->nextseq;
+	if (moved || rv->dupacknum == 0)
+		*fl |= SF_ANA_ACK_LOST_SEGMENT;
+	if (!moved)
+		rv->dupacknum = -1;
 }
 
 /* C3: evidence that a segment Wireshark would call out-of-order was sent after the segment

@@ -148,6 +148,10 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	out->win_scalefactor = SF_WSCALE_UNKNOWN;
 	if (!c || !trk || !pkt->has_tcp || !pkt->frame)
 		return;
+	/* packet-tcp.c: a header longer than the IP payload leaves the segment length unknown,
+	 * and Wireshark does not analyse the segment */
+	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
+		return;
 	struct ana_conn *ac = slot_make(a, sf_conn_slot(c));
 	if (!ac)
 		return;

@@ -177,8 +177,8 @@ struct sf_pkt_track {
 	bool new_conn;       /* this packet created the connection record */
 	bool port_reuse;     /* ... by taking over a 4-tuple (tcp.analysis.reused_ports) */
 	uint32_t rel_seq;    /* tcp.seq: seq - sender ISN (ISN → 0, as Wireshark) */
-	uint32_t rel_ack;    /* tcp.ack: ack - receiver ISN; 0 when ACK is not set */
-	uint32_t rel_nxtseq; /* tcp.nxtseq: rel_seq + len (+1 for SYN, +1 for FIN) */
+	uint32_t rel_ack;    /* tcp.ack: ack - receiver ISN; the raw field without ACK */
+	uint32_t rel_nxtseq; /* tcp.nxtseq: rel_seq + len, +1 once for SYN or FIN (Wireshark) */
 	uint8_t n_trans;
 	struct sf_trans trans[SF_TRK_MAX_TRANS]; /* frame_delta relative to conn->first_frame */
 	uint8_t n_events;

@@ -265,19 +265,25 @@ static void relative(struct trk_rec *r, const struct sf_packet *p, int from,
 	if (!fw->base_set) {
 		fw->base = (f & SF_TCP_SYN) ? p->seq : p->seq - 1;
 		fw->base_set = 1;
+	} else if ((f & (SF_TCP_SYN | SF_TCP_ACK)) == (SF_TCP_SYN | SF_TCP_ACK) &&
+	           p->seq != fw->base) {
+		/* a SYN-ACK with a new ISN keeps the stream but restarts its numbering (tshark 4.0
+		 * flags it reused_ports and shows Seq=0) */
+		fw->base = p->seq;
 	}
 	if (!rv->base_set && (f & SF_TCP_ACK)) {
 		rv->base = p->ack - 1;
 		rv->base_set = 1;
 	}
 	trk->rel_seq = p->seq - fw->base;
-	trk->rel_ack = (f & SF_TCP_ACK) ? p->ack - rv->base : 0;
-	trk->rel_nxtseq =
-	    trk->rel_seq + p->tcp_len + ((f & SF_TCP_SYN) ? 1 : 0) + ((f & SF_TCP_FIN) ? 1 : 0);
+	/* without the ACK bit Wireshark shows the raw field */
+	trk->rel_ack = (f & SF_TCP_ACK) ? p->ack - rv->base : p->ack;
+	trk->rel_nxtseq = trk->rel_seq + p->tcp_len +
+	                  ((f & (SF_TCP_SYN | SF_TCP_FIN)) ? 1 : 0); /* one, as Wireshark */
 }
 
 /* Wireshark's tcp.completeness, as 4.0 computes it once both passes have run: the SYN bit only
- * when the conversation began with a SYN (not one created by port reuse); SYN-ACK sets its own
+ * when the conversation began with a SYN (port reuse included); SYN-ACK sets its own
  * bit only; otherwise a bare ACK sets ACK, payload sets DATA, FIN with ACK sets FIN, any RST
  * sets RST. (Checked against tshark -2 on the shared captures.) */
 static void completeness(struct trk_rec *r, const struct sf_packet *p)
@@ -439,7 +445,7 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	trk->from_client = from_client;
 	if (trk->new_conn) {
 		r->c.port_reused = reuse;
-		r->compl_syn_ok = !reuse && (pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN;
+		r->compl_syn_ok = (pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN;
 		if (r->compl_syn_ok)
 			r->c.completeness |= SF_COMPL_SYN;
 	}

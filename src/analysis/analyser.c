@@ -177,6 +177,9 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	out->rel_nxtseq = trk->rel_nxtseq;
 	out->conn = &ac->fig;
 	count(a, ac, pkt, from, out);
+	for (unsigned b = 0; b < SF_ANA__NFLAGS; b++)
+		if (out->flags & (1u << b))
+			sf_packet_add_event(pkt, (enum sf_event)(SF_EV_ANA_RETRANSMISSION + b));
 }
 
 const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,

@@ -39,6 +39,7 @@ struct cli_common {
 	enum cli_color color;       /* --color=auto|always|never */
 	bool check_checksums;       /* --check-checksums */
 	bool absolute;              /* --absolute: raw sequence numbers */
+	bool track;                 /* set by the command after cli_parse: connection tracking */
 	char **files;               /* inputs in order; "-" is standard input */
 	int n_files;
 };

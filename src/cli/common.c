@@ -200,7 +200,8 @@ static void notice_to_stderr(void *self, const struct sf_notice *n)
 int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks)
 {
 	char err[SF_ERRBUF];
-	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums}};
+	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums},
+	                              .track = common->track};
 	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
 	if (!p) {
 		cli_error("%s", err);

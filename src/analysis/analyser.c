@@ -177,6 +177,12 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	out->rel_nxtseq = trk->rel_nxtseq;
 	out->conn = &ac->fig;
 	count(a, ac, pkt, from, out);
+	/* Zeek's history letter t (retransmitted payload), log-scaled by the tracker; the
+	 * tracker exposes this one writer for the analysis layer */
+	if ((out->flags &
+	     (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) &&
+	    pkt->tcp_len > 0)
+		sf_conn_history_scaled((struct sf_conn *)(uintptr_t)c, trk->from_client, 't');
 	for (unsigned b = 0; b < SF_ANA__NFLAGS; b++)
 		if (out->flags & (1u << b))
 			sf_packet_add_event(pkt, (enum sf_event)(SF_EV_ANA_RETRANSMISSION + b));

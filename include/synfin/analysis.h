@@ -67,21 +67,22 @@ struct sf_pkt_analysis {
 	const struct sf_conn_analysis *conn; /* the connection's running figures */
 };
 
-/* Per-direction figures of a connection. dir[0] = sent by the client, dir[1] by the server. */
+/* Per-direction figures of a connection (32-bit packet counters keep the figures in four cache
+ * lines). dir[0] = sent by the client, dir[1] by the server. */
 struct sf_ana_dir {
-	uint64_t retrans_pkts;  /* segments flagged retransmission, fast or spurious */
-	uint64_t retrans_bytes; /* their payload bytes */
-	uint64_t fast_retrans;
-	uint64_t spurious_retrans;
-	uint64_t out_of_order;
-	uint64_t lost_segments; /* "previous segment not captured" */
-	uint64_t ack_lost;      /* "ACKed unseen segment" */
-	uint64_t dup_acks;
-	uint64_t zero_windows; /* zero-window advertisements */
-	uint64_t zero_window_probes;
-	uint64_t keep_alives;
-	uint64_t window_full;
-	uint64_t window_updates;
+	uint64_t retrans_bytes; /* payload bytes of the packets counted in retrans_pkts */
+	uint32_t retrans_pkts;  /* segments flagged retransmission, fast or spurious */
+	uint32_t fast_retrans;
+	uint32_t spurious_retrans;
+	uint32_t out_of_order;
+	uint32_t lost_segments; /* "previous segment not captured" */
+	uint32_t ack_lost;      /* "ACKed unseen segment" */
+	uint32_t dup_acks;
+	uint32_t zero_windows; /* zero-window advertisements */
+	uint32_t zero_window_probes;
+	uint32_t keep_alives;
+	uint32_t window_full;
+	uint32_t window_updates;
 	uint32_t max_bytes_in_flight;
 	uint32_t max_window; /* largest window advertised (after scaling) */
 	/* RTT of this side's data: data segment → the peer's ACK (Karn's rule: never from a
@@ -94,7 +95,6 @@ struct sf_ana_dir {
 struct sf_conn_analysis {
 	struct sf_ana_dir dir[2];
 	int64_t initial_rtt_ns; /* tcp.analysis.initial_rtt: last SYN → first pure ACK; -1 */
-	uint64_t flag_counts[SF_ANA__NFLAGS]; /* packets per flag bit, both directions */
 };
 
 /* Mean and standard deviation (population) of a direction's RTT samples; 0 when none. */
@@ -124,6 +124,9 @@ struct sf_analyser *sf_analyser_new(const struct sf_ana_cfg *cfg, char *err, siz
 /* Analyses one tracked packet (c and trk as sf_tracker_process returned them). */
 void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const struct sf_conn *c,
                          const struct sf_pkt_track *trk, struct sf_pkt_analysis *out);
+/* Starts fetching the state of a slot whose packet is about to be analysed (the tracker's
+ * found hook): the memory round trip then overlaps the tracker's own work. */
+void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot);
 /* The running figures of a live connection (also valid inside the conn_closed callback, until
  * sf_analyser_conn_end); NULL for a connection the analyser has not seen. */
 const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,

@@ -227,6 +227,9 @@ struct sf_track_hooks {
 	void *self;
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
+	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
+	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
+	void (*found)(void *self, uint32_t slot);
 };
 
 struct sf_tracker;

@@ -17,13 +17,16 @@ struct ana_seg {
 	int64_t ts;           /* capture time, ns */
 };
 
+#define ANA_RING_INLINE 4 /* segments kept inline: most connections never need more */
+
 /* Unacknowledged segments of one direction, oldest first. Capacity is a power of two taken
  * from the size-class free lists of struct ana_segpool; `unordered` counts entries whose
  * nextseq is not above every older entry's (retransmissions), which forces a full scan. */
 struct ana_ring {
-	struct ana_seg *buf;
+	struct ana_seg *buf; /* inl while cap <= ANA_RING_INLINE, else a pool buffer */
 	uint32_t cap, head, n;
 	uint32_t unordered;
+	struct ana_seg inl[ANA_RING_INLINE]; /* the first segments live beside the state */
 };
 
 #define ANA_RING_MIN_SHIFT 4  /* 16 segments */
@@ -43,9 +46,9 @@ struct ana_side {
 	uint32_t maxseqtobeacked;
 	uint32_t lastack; /* ack field of this side's last segment */
 	int64_t nextseq_ts;
-	uint64_t nextseq_frame;
 	int64_t lastack_ts;
-	uint64_t lastnondupack;    /* frame of the last ACK that moved */
+	uint32_t nextseq_frame;    /* frame that set nextseq, as frame - first_frame + 1 */
+	uint32_t lastnondupack;    /* frame of the last ACK that moved, same form; 0 = none */
 	uint32_t zwp_end;          /* just after the last zero-window probe byte, 0 = none (C4) */
 	uint32_t rt_lo, rt_hi;     /* range of the last retransmitted segment (Karn's rule) */
 	uint16_t nextseq_ipid;     /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
@@ -55,19 +58,22 @@ struct ana_side {
 	uint16_t window;       /* window field of the last segment, unscaled */
 	int8_t win_scale;      /* shift, SF_WSCALE_UNKNOWN or SF_WSCALE_NONE */
 	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1, rt_set : 1;
-	uint8_t n_sack; /* SACK blocks of this side's last segment */
-	struct sf_sack_block sack[SF_MAX_SACK];
+	uint32_t max_window; /* copies of the figures' maxima, read on every packet here */
+	uint32_t max_bif;    /* (the figures sit in colder memory, written when they grow) */
 	struct ana_ring segs;
 };
 
+/* Per-connection state read on every packet: seven cache lines, aligned to them and fetched
+ * together at the start of a packet, so a packet costs about one memory round trip here
+ * besides the tracker's. */
 struct ana_conn {
 	uint8_t in_use;
 	uint64_t first_frame;
-	int64_t ts_mru_syn; /* most recent SYN without ACK, 0 = none */
-	int64_t first_rtt;  /* Wireshark's ts_first_rtt, 0 = none */
+	int64_t ts_mru_syn;           /* most recent SYN without ACK, 0 = none */
+	int64_t first_rtt;            /* Wireshark's ts_first_rtt, 0 = none */
+	struct sf_conn_analysis *fig; /* the figures, in a parallel cold array */
 	struct ana_side side[2];
-	struct sf_conn_analysis fig;
-};
+} __attribute__((aligned(64)));
 
 /* seq.c: Wireshark's tcp_analyze_sequence_number for one packet. */
 void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
@@ -87,7 +93,8 @@ const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
 
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
-	struct ana_conn **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct ana_conn **chunk;        /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct sf_conn_analysis **figs; /* the figures of the same slots */
 	uint32_t n_chunks;
 	struct ana_segpool segpool;
 	struct sf_ana_stats st;

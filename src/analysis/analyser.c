@@ -48,6 +48,20 @@ static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
 
+void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
+{
+	const struct ana_conn *ac = slot_get(a, slot);
+	if (!ac)
+		return;
+	for (size_t off = 0; off < sizeof(*ac); off += 64)
+		__builtin_prefetch((const char *)ac + off, 1);
+	/* the figures: RTT samples are added on most ACKs */
+	const struct sf_conn_analysis *fig =
+	    &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)];
+	for (size_t off = 0; off < sizeof(*fig); off += 64)
+		__builtin_prefetch((const char *)fig + off, 1);
+}
+
 /* The slot's state, making room for it (once per 1024 slots, never per packet). */
 static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
 {
@@ -61,12 +75,26 @@ static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
 			return NULL;
 		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nc));
 		a->chunk = nc;
+		struct sf_conn_analysis **nf = realloc(a->figs, n * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nf));
+		a->figs = nf;
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
-		a->chunk[k] = calloc(ANA_CHUNK, sizeof(struct ana_conn));
-		if (!a->chunk[k])
+		struct ana_conn *hot = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_conn));
+		struct sf_conn_analysis *fig = calloc(ANA_CHUNK, sizeof(*fig));
+		if (!hot || !fig) {
+			free(hot);
+			free(fig);
 			return NULL;
+		}
+		memset(hot, 0, ANA_CHUNK * sizeof(struct ana_conn));
+		for (uint32_t i = 0; i < ANA_CHUNK; i++)
+			hot[i].fig = &fig[i];
+		a->chunk[k] = hot;
+		a->figs[k] = fig;
 	}
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
@@ -84,27 +112,26 @@ static void conn_release(struct sf_analyser *a, struct ana_conn *ac)
 static void conn_init(struct sf_analyser *a, struct ana_conn *ac, const struct sf_conn *c)
 {
 	conn_release(a, ac);
+	struct sf_conn_analysis *fig = ac->fig;
 	memset(ac, 0, sizeof(*ac));
+	memset(fig, 0, sizeof(*fig));
+	ac->fig = fig;
 	ac->in_use = 1;
 	ac->first_frame = c->first_frame;
 	for (int i = 0; i < 2; i++) {
 		ac->side[i].win_scale = SF_WSCALE_UNKNOWN;
 		ac->side[i].valid_bif = 1;
 	}
-	ac->fig.initial_rtt_ns = -1;
+	ac->fig->initial_rtt_ns = -1;
 	a->st.live++;
 }
 
-static void count(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
-                  const struct sf_pkt_analysis *out)
+static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct sf_ana_dir *d,
+                        uint32_t fl)
 {
-	struct sf_ana_dir *d = &ac->fig.dir[from];
-	uint32_t fl = out->flags;
-	for (unsigned b = 0; b < SF_ANA__NFLAGS; b++) {
-		if (fl & (1u << b)) {
-			ac->fig.flag_counts[b]++;
-			a->st.flag_counts[b]++;
-		}
+	for (uint32_t rest = fl; rest; rest &= rest - 1) {
+		unsigned b = (unsigned)__builtin_ctz(rest);
+		a->st.flag_counts[b]++;
 	}
 	if (fl & (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) {
 		d->retrans_pkts++;
@@ -121,10 +148,22 @@ static void count(struct sf_analyser *a, struct ana_conn *ac, const struct sf_pa
 	d->keep_alives += (fl & SF_ANA_KEEP_ALIVE) != 0;
 	d->window_full += (fl & SF_ANA_WINDOW_FULL) != 0;
 	d->window_updates += (fl & SF_ANA_WINDOW_UPDATE) != 0;
-	if (out->has_bytes_in_flight && out->bytes_in_flight > d->max_bytes_in_flight)
-		d->max_bytes_in_flight = out->bytes_in_flight;
-	if (!(p->flags & SF_TCP_RST) && out->window > d->max_window)
-		d->max_window = out->window;
+}
+
+static void count(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
+                  const struct sf_pkt_analysis *out)
+{
+	struct ana_side *s = &ac->side[from];
+	if (out->flags) /* most packets carry none */
+		count_flags(a, p, &ac->fig->dir[from], out->flags);
+	if (out->has_bytes_in_flight && out->bytes_in_flight > s->max_bif) {
+		s->max_bif = out->bytes_in_flight;
+		ac->fig->dir[from].max_bytes_in_flight = s->max_bif;
+	}
+	if (!(p->flags & SF_TCP_RST) && out->window > s->max_window) {
+		s->max_window = out->window;
+		ac->fig->dir[from].max_window = s->max_window;
+	}
 }
 
 /* packet-tcp.c: a SYN-ACK whose sequence number is not its side's base starts over (the
@@ -170,13 +209,15 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->ts_mru_syn &&
 	    !ac->first_rtt) {
 		ac->first_rtt = now - ac->ts_mru_syn;
-		ac->fig.initial_rtt_ns = ac->first_rtt;
+		ac->fig->initial_rtt_ns = ac->first_rtt;
 	}
 	if (ac->first_rtt)
 		out->initial_rtt_ns = ac->first_rtt;
 	out->rel_nxtseq = trk->rel_nxtseq;
-	out->conn = &ac->fig;
+	out->conn = ac->fig;
 	count(a, ac, pkt, from, out);
+	if (!out->flags)
+		return;
 	/* Zeek's history letter t (retransmitted payload), log-scaled by the tracker; the
 	 * tracker exposes this one writer for the analysis layer */
 	if ((out->flags &
@@ -192,7 +233,7 @@ const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
                                                 const struct sf_conn *c)
 {
 	struct ana_conn *ac = slot_get(a, sf_conn_slot(c));
-	return ac && ac->in_use ? &ac->fig : NULL;
+	return ac && ac->in_use ? ac->fig : NULL;
 }
 
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)
@@ -217,8 +258,10 @@ void sf_analyser_free(struct sf_analyser *a)
 		for (uint32_t i = 0; i < ANA_CHUNK; i++)
 			conn_release(a, &a->chunk[k][i]);
 		free(a->chunk[k]);
+		free(a->figs[k]);
 	}
 	free(a->chunk);
+	free(a->figs);
 	ana_segpool_free(&a->segpool);
 	free(a);
 }

@@ -49,7 +49,14 @@ static struct ana_seg *at(const struct ana_ring *r, uint32_t i)
 
 static int grow(struct ana_segpool *sp, struct ana_ring *r)
 {
-	uint32_t ncap = r->cap ? r->cap * 2 : (1u << ANA_RING_MIN_SHIFT);
+	if (r->cap == 0) {
+		r->buf = r->inl;
+		r->cap = ANA_RING_INLINE;
+		r->head = 0;
+		return 0;
+	}
+	uint32_t ncap =
+	    r->cap * 2 < (1u << ANA_RING_MIN_SHIFT) ? (1u << ANA_RING_MIN_SHIFT) : r->cap * 2;
 	unsigned cls = class_of(ncap);
 	if (cls >= ANA_RING_CLASSES)
 		return -1;
@@ -58,7 +65,7 @@ static int grow(struct ana_segpool *sp, struct ana_ring *r)
 		return -1;
 	for (uint32_t i = 0; i < r->n; i++)
 		nb[i] = *at(r, i);
-	if (r->buf)
+	if (r->buf && r->buf != r->inl)
 		buf_put(sp, r->buf, r->cap);
 	r->buf = nb;
 	r->cap = ncap;
@@ -81,9 +88,10 @@ int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_s
 
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r)
 {
-	if (r->buf)
+	if (r->buf && r->buf != r->inl)
 		buf_put(sp, r->buf, r->cap);
-	memset(r, 0, sizeof(*r));
+	r->buf = NULL;
+	r->cap = r->head = r->n = r->unordered = 0;
 }
 
 void ana_segpool_free(struct ana_segpool *sp)

@@ -75,7 +75,7 @@ static void calc_window(const struct ana_side *fw, const struct sf_packet *p,
 
 /* Flags on the forward direction: zero window … duplicate ACK (Wireshark's "finished_fwd"). */
 static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct ana_side *rv,
-                           const struct sf_packet *p, uint64_t frame, uint32_t *fl,
+                           const struct sf_packet *p, uint64_t ac_first, uint32_t *fl,
                            struct sf_pkt_analysis *out)
 {
 	uint32_t seq = p->seq, ack = p->ack, len = p->tcp_len;
@@ -121,10 +121,9 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 		fw->dupacknum = fw->dupacknum == -1 ? 1 : fw->dupacknum + 1;
 		*fl |= SF_ANA_DUPLICATE_ACK;
 		out->dup_ack_num = (uint32_t)fw->dupacknum;
-		out->dup_ack_frame = fw->lastnondupack;
+		out->dup_ack_frame = fw->lastnondupack ? ac_first + fw->lastnondupack - 1 : 0;
 	}
 	(void)a;
-	(void)frame;
 }
 
 /* The receiver acknowledged bytes the capture never showed the sender sending. Reported once
@@ -203,7 +202,8 @@ static void retrans_checks(struct sf_analyser *a, struct ana_conn *ac, struct an
 	/* the RTO: from the oldest unacknowledged segment, else the one that set nextseq */
 	const struct ana_seg *old = ana_ring_oldest(&fw->segs);
 	out->rto_ns = old ? now - old->ts : now - fw->nextseq_ts;
-	out->rto_frame = old ? ac->first_frame + old->frame_delta : fw->nextseq_frame;
+	out->rto_frame =
+	    old ? ac->first_frame + old->frame_delta : ac->first_frame + fw->nextseq_frame - 1;
 	(void)from;
 }
 
@@ -252,7 +252,7 @@ static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side
 		fw->zwp_end = nextseq;
 	if ((SEQ_GT(nextseq, fw->nextseq) || !fw->nextseq) && !zwp) {
 		fw->nextseq = nextseq;
-		fw->nextseq_frame = frame;
+		fw->nextseq_frame = (uint32_t)(frame - ac->first_frame + 1);
 		fw->nextseq_ts = now;
 		fw->nextseq_ipid = p->ip_version == 4 ? p->ip_id : 0;
 	}
@@ -298,7 +298,7 @@ static void acknowledge(struct ana_conn *ac, struct ana_side *rv, const struct s
 		out->karn_skipped = true;
 		return;
 	}
-	rtt_sample(&ac->fig.dir[1 - from], now - hit.ts);
+	rtt_sample(&ac->fig->dir[1 - from], now - hit.ts);
 }
 
 /* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method. */
@@ -332,7 +332,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_pa
 	if (a->cfg.correct)
 		probe_delivered(rv, p);
 
-	forward_checks(a, fw, rv, p, frame, &fl, out);
+	forward_checks(a, fw, rv, p, ac->first_frame, &fl, out);
 	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
 	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && (fw->lastsegflags_ctl & SF_TCP_SYN) &&
 	    fw->synack_seen && fw->syn_seen && rv->syn_seen) {
@@ -342,7 +342,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_pa
 		fw->dupacknum = 0;
 	}
 	if (p->ack != fw->lastack) {
-		fw->lastnondupack = frame;
+		fw->lastnondupack = (uint32_t)(frame - ac->first_frame + 1);
 		fw->dupacknum = 0;
 	}
 	ack_lost_check(rv, p, &fl);
@@ -353,7 +353,6 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_pa
 		fw->syn_seen = 1;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == (SF_TCP_SYN | SF_TCP_ACK))
 		fw->synack_seen = 1;
-	fw->n_sack = p->n_sack;
 	acknowledge(ac, rv, p, from, now, out);
 	bytes_in_flight(fw, p, out);
 	calc_window(fw, p, out);

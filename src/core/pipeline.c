@@ -58,9 +58,18 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 		sf_analyser_conn_end(p->analyser, c);
 }
 
+/* The tracker found the packet's connection: fetch its analysis state meanwhile. */
+static void on_conn_found(void *self, uint32_t slot)
+{
+	struct sf_pipeline *p = self;
+	if (p->analyser)
+		sf_analyser_prefetch(p->analyser, slot);
+}
+
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 {
-	struct sf_track_hooks h = {.self = p, .opened = on_conn_opened, .closed = on_conn_closed};
+	struct sf_track_hooks h = {
+	    .self = p, .opened = on_conn_opened, .closed = on_conn_closed, .found = on_conn_found};
 	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
 	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
 	return p->tracker ? 0 : -1;

@@ -422,6 +422,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	struct trk_key k;
 	trk_key_of(&k, pkt);
 	uint32_t idx = trk_table_find(&t->tab, &k);
+	if (idx != TRK_NIL && t->hooks.found)
+		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
 	bool reuse = false;
 	if (idx != TRK_NIL) {

@@ -61,6 +61,25 @@ enum sf_event {
 
 	/* track and analysis events are appended below, in their own blocks */
 
+	/* track: packets that fit no valid transition (Zeek's weird names where one exists) */
+	SF_EV_TRK_SYN_WITH_DATA,        /* tcp.SYN_with_data */
+	SF_EV_TRK_SYN_WITH_FIN,         /* tcp.SYN_with_FIN */
+	SF_EV_TRK_SYN_WITH_RST,         /* tcp.SYN_with_RST */
+	SF_EV_TRK_DATA_BEFORE_EST,      /* tcp.data_before_established */
+	SF_EV_TRK_SYN_AFTER_CLOSE,      /* tcp.SYN_after_close */
+	SF_EV_TRK_SYN_AFTER_RESET,      /* tcp.SYN_after_reset */
+	SF_EV_TRK_SYN_INSIDE_CONN,      /* tcp.SYN_inside_connection */
+	SF_EV_TRK_SPONTANEOUS_FIN,      /* tcp.spontaneous_FIN */
+	SF_EV_TRK_SPONTANEOUS_RST,      /* tcp.spontaneous_RST */
+	SF_EV_TRK_RST_WITH_DATA,        /* tcp.RST_with_data */
+	SF_EV_TRK_RST_OUT_OF_WINDOW,    /* tcp.rst_out_of_window (RFC 5961 §3.2) */
+	SF_EV_TRK_BAD_SYN_ACK,          /* tcp.bad_SYN_ack */
+	SF_EV_TRK_UNSOLICITED_SYN_RESP, /* tcp.unsolicited_SYN_response */
+	SF_EV_TRK_ACK_OF_UNSENT_SYN,    /* tcp.ack_of_unsent_SYN */
+	SF_EV_TRK_DATA_AFTER_RESET,     /* tcp.data_after_reset */
+	SF_EV_TRK_FIN_WITHOUT_ACK,      /* tcp.FIN_without_ACK */
+	SF_EV_TRK_NO_FLAGS,             /* tcp.no_flags: neither ACK nor SYN/FIN/RST */
+
 	SF_EV__COUNT
 };
 

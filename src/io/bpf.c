@@ -11,6 +11,16 @@
 
 #include "io/source_priv.h"
 
+const char *sf_bpf_reason(const char *pcap_msg)
+{
+	/* libpcap 1.10 puts this before every parser message; the expression we print instead
+	 * says what was being parsed. */
+	static const char prefix[] = "can't parse filter expression: ";
+	if (strncmp(pcap_msg, prefix, sizeof(prefix) - 1) == 0)
+		return pcap_msg + sizeof(prefix) - 1;
+	return pcap_msg;
+}
+
 static struct sf_bpf_prog *prog_for(struct sf_bpf_cache *c, int linktype)
 {
 	for (unsigned i = 0; i < c->n; i++)
@@ -29,7 +39,7 @@ static struct sf_bpf_prog *prog_for(struct sf_bpf_cache *c, int linktype)
 	if (pcap_compile(dead, &p->prog, c->expr, 1, PCAP_NETMASK_UNKNOWN) == 0)
 		p->ok = true;
 	else
-		snprintf(p->err, sizeof(p->err), "%s", pcap_geterr(dead));
+		snprintf(p->err, sizeof(p->err), "%s", sf_bpf_reason(pcap_geterr(dead)));
 	pcap_close(dead);
 	return p;
 }

@@ -88,7 +88,8 @@ int sf_live_set_bpf(struct sf_source *s, const char *expr, char *err, size_t err
 {
 	struct bpf_program prog;
 	if (pcap_compile(s->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "bad capture filter '%s': %s", expr, pcap_geterr(s->pcap));
+		snprintf(err, errlen, "bad capture filter '%s': %s", expr,
+		         sf_bpf_reason(pcap_geterr(s->pcap)));
 		return -1;
 	}
 	int rc = pcap_setfilter(s->pcap, &prog);

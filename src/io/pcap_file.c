@@ -140,6 +140,8 @@ enum sf_source_status sf_pcap_next(struct sf_source *s, struct sf_frame *f, char
                                    size_t errlen)
 {
 	for (;;) {
+		if (s->stop) /* sf_source_break(): a user's interrupt ends a long file too */
+			return SF_SRC_END;
 		struct pcap_pkthdr *h;
 		const u_char *data;
 		int rc = pcap_next_ex(s->pcap, &h, &data);

@@ -366,6 +366,8 @@ enum sf_source_status sf_pcapng_next(struct sf_source *s, struct sf_frame *f, ch
 {
 	char why[SF_ERRBUF];
 	for (;;) {
+		if (s->stop) /* sf_source_break(): a user's interrupt ends a long file too */
+			return SF_SRC_END;
 		enum blk r = read_block(s, f, false, why, sizeof(why));
 		if (r == BLK_END)
 			return SF_SRC_END;

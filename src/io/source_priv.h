@@ -92,6 +92,8 @@ int sf_bpf_file_set(struct sf_source *s, const char *expr, char *err, size_t err
  * (why says so, without file and frame: the caller adds them). */
 int sf_bpf_file_match(struct sf_source *s, const struct sf_frame *f, char *why, size_t whylen);
 void sf_bpf_file_free(struct sf_bpf_cache *c);
+/* libpcap's compile error without its generic prefix. */
+const char *sf_bpf_reason(const char *pcap_msg);
 
 /* LINKTYPE_* (files) <-> DLT_* (libpcap's in-memory values); equal except for a few. */
 int sf_linktype_to_dlt(int linktype);

@@ -285,6 +285,24 @@ static void test_pcap_cut_mid_record(void **state)
 	capfile_free(&c);
 }
 
+/* sf_source_break() ends a file source as well (a user's interrupt on a long file). */
+static void test_pcap_break(void **state)
+{
+	struct capfile c = {0};
+	two_records(&c, false, false);
+	char *p = capfile_write(&c, dir, "break.pcap");
+	char err[SF_ERRBUF];
+	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
+	assert_non_null(s);
+	struct sf_frame f;
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_FRAME);
+	sf_source_break(s);
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_END);
+	sf_source_close(s);
+	free(p);
+	capfile_free(&c);
+}
+
 static void test_missing_file(void **state)
 {
 	struct got g;
@@ -309,6 +327,7 @@ int main(void)
 	    cmocka_unit_test(test_pcap_record_above_snaplen_is_cut),
 	    cmocka_unit_test(test_pcap_cut_mid_header),
 	    cmocka_unit_test(test_pcap_cut_mid_record),
+	    cmocka_unit_test(test_pcap_break),
 	    cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,96 @@
+/* synfin — getters of the field registry (src/filter/fields.c holds the table).
+ *
+ * Each getter has the sf_field_getter signature and yields the values of one field (or of a
+ * family of fields told apart by arg). Getters of tracking and analysis fields read v->conn,
+ * v->trk and v->ana and yield nothing when those are NULL.
+ */
+#ifndef SYNFIN_FILTER_GETTERS_H
+#define SYNFIN_FILTER_GETTERS_H
+
+#include "synfin/fields.h"
+
+#define SF_GETTER(name)                                                                            \
+	unsigned name(const struct sf_pkt_view *v, const struct sf_eval_ctx *c, uint32_t arg,      \
+	              struct sf_fval *out, unsigned max)
+
+/* frame */
+SF_GETTER(sf_get_frame);
+SF_GETTER(sf_get_frame_number);
+SF_GETTER(sf_get_frame_time_epoch);
+SF_GETTER(sf_get_frame_time_relative);
+SF_GETTER(sf_get_frame_time_delta);
+SF_GETTER(sf_get_frame_len);
+SF_GETTER(sf_get_frame_cap_len);
+/* Ethernet and VLAN; arg selects the item */
+SF_GETTER(sf_get_eth);
+SF_GETTER(sf_get_eth_addr);
+SF_GETTER(sf_get_eth_type);
+SF_GETTER(sf_get_vlan);
+SF_GETTER(sf_get_vlan_item);
+/* IPv4 / IPv6; arg selects the item */
+SF_GETTER(sf_get_ip);
+SF_GETTER(sf_get_ip_addr);
+SF_GETTER(sf_get_ip_uint);
+SF_GETTER(sf_get_ipv6);
+SF_GETTER(sf_get_ipv6_addr);
+SF_GETTER(sf_get_ipv6_uint);
+/* TCP; arg selects the item */
+SF_GETTER(sf_get_tcp);
+SF_GETTER(sf_get_tcp_port);
+SF_GETTER(sf_get_tcp_uint);
+SF_GETTER(sf_get_tcp_flag);
+SF_GETTER(sf_get_tcp_flags_str);
+SF_GETTER(sf_get_tcp_opt_uint);
+SF_GETTER(sf_get_tcp_opt_present);
+/* UDP, ICMP */
+SF_GETTER(sf_get_udp);
+SF_GETTER(sf_get_udp_port);
+SF_GETTER(sf_get_icmp);
+SF_GETTER(sf_get_icmp_uint);
+/* synfin's own */
+SF_GETTER(sf_get_event);
+
+/* Item selectors (the arg of a row). */
+enum {
+	SF_A_SRC = 0,
+	SF_A_DST,
+	SF_A_ANY,    /* source then destination (Wireshark's order for ip.addr, tcp.port) */
+	SF_A_DST_SRC /* destination then source (Wireshark's order for eth.addr) */
+};
+enum { SF_VLAN_ID = 0, SF_VLAN_PRIORITY, SF_VLAN_DEI, SF_VLAN_ETYPE };
+enum {
+	SF_IP_VERSION = 0,
+	SF_IP_HDR_LEN,
+	SF_IP_DSFIELD,
+	SF_IP_DSCP,
+	SF_IP_ECN,
+	SF_IP_LEN,
+	SF_IP_ID,
+	SF_IP_FLAGS,
+	SF_IP_FLAG_RB,
+	SF_IP_FLAG_DF,
+	SF_IP_FLAG_MF,
+	SF_IP_FRAG_OFFSET,
+	SF_IP_TTL,
+	SF_IP_PROTO,
+	SF_IP_CHECKSUM,
+	SF_IP6_TCLASS,
+	SF_IP6_FLOW,
+	SF_IP6_PLEN,
+	SF_IP6_NXT,
+	SF_IP6_HLIM
+};
+enum {
+	SF_TCP_SEQ_RAW = 0,
+	SF_TCP_ACK_RAW,
+	SF_TCP_HDR_LEN,
+	SF_TCP_FLAGS,
+	SF_TCP_WINDOW_VALUE,
+	SF_TCP_CHECKSUM,
+	SF_TCP_URGENT,
+	SF_TCP_LEN
+};
+enum { SF_OPT_MSS = 0, SF_OPT_WSCALE_SHIFT, SF_OPT_WSCALE_MULT, SF_OPT_TSVAL, SF_OPT_TSECR };
+enum { SF_ICMP_TYPE = 0, SF_ICMP_CODE };
+
+#endif

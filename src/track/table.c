@@ -1,0 +1,287 @@
+/* synfin — flow table: record pool, open-addressing index, LRU list, timing wheel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+static uint32_t chunk_base(unsigned k)
+{
+	return k == 0 ? 0 : TRK_POOL_CHUNK0 << (k - 1);
+}
+
+static uint32_t chunk_size(unsigned k)
+{
+	return k == 0 ? TRK_POOL_CHUNK0 : TRK_POOL_CHUNK0 << (k - 1);
+}
+
+struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx)
+{
+	unsigned k = 0;
+	if (idx >= TRK_POOL_CHUNK0) {
+		/* chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k) */
+		k = (unsigned)(32 - __builtin_clz(idx / TRK_POOL_CHUNK0));
+	}
+	return &t->chunk[k][idx - chunk_base(k)];
+}
+
+int trk_table_init(struct trk_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->mask = 2 * TRK_POOL_CHUNK0 - 1;
+	t->slot = calloc((size_t)t->mask + 1, sizeof(uint32_t));
+	if (!t->slot)
+		return -1;
+	t->bytes = ((size_t)t->mask + 1) * sizeof(uint32_t);
+	t->free_head = t->lru_head = t->lru_tail = TRK_NIL;
+	for (unsigned i = 0; i < TRK_WHEEL_SLOTS; i++)
+		t->wheel[i] = TRK_NIL;
+	return 0;
+}
+
+void trk_table_free(struct trk_table *t)
+{
+	for (unsigned k = 0; k < t->n_chunks; k++)
+		free(t->chunk[k]);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+static int cmp_ep(const uint8_t *a1, uint16_t p1, const uint8_t *a2, uint16_t p2)
+{
+	int c = memcmp(a1, a2, 16);
+	if (c)
+		return c;
+	return (int)p1 - (int)p2;
+}
+
+static void key_set(struct trk_key *k, uint8_t fam, uint16_t vlan, const uint8_t *a1, uint16_t p1,
+                    const uint8_t *a2, uint16_t p2)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = fam;
+	k->vlan = vlan;
+	bool swap = cmp_ep(a1, p1, a2, p2) > 0;
+	memcpy(k->a[0], swap ? a2 : a1, 16);
+	memcpy(k->a[1], swap ? a1 : a2, 16);
+	k->port[0] = swap ? p2 : p1;
+	k->port[1] = swap ? p1 : p2;
+}
+
+static uint16_t vlan_of(const struct sf_packet *p)
+{
+	return p->n_vlan ? (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff) : 0;
+}
+
+void trk_key_of(struct trk_key *k, const struct sf_packet *p)
+{
+	key_set(k, p->src.family, vlan_of(p), p->src.a, p->sport, p->dst.a, p->dport);
+}
+
+void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r)
+{
+	key_set(k, r->c.addr[0].family, r->c.vlan, r->c.addr[0].a, r->c.port[0], r->c.addr[1].a,
+	        r->c.port[1]);
+}
+
+/* FNV-1a over the canonical key, then a final mix: cheap and good enough for a table whose
+ * keys an attacker controls only through addresses and ports. */
+static uint32_t key_hash(const struct trk_key *k)
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *b = (const uint8_t *)k;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ b[i]) * 16777619u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+static bool key_eq(const struct trk_key *a, const struct trk_key *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k)
+{
+	for (uint32_t i = key_hash(k) & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t s = t->slot[i];
+		if (!s)
+			return TRK_NIL;
+		struct trk_key rk;
+		trk_key_of_rec(&rk, trk_rec_at(t, s - 1));
+		if (key_eq(&rk, k))
+			return s - 1;
+	}
+}
+
+static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
+{
+	uint32_t i = h & mask;
+	while (slot[i])
+		i = (i + 1) & mask;
+	slot[i] = v;
+}
+
+static int grow_index(struct trk_table *t)
+{
+	uint32_t nmask = t->mask * 2 + 1;
+	uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+	if (!ns)
+		return -1;
+	for (uint32_t i = 0; i <= t->mask; i++) {
+		if (!t->slot[i])
+			continue;
+		struct trk_key k;
+		trk_key_of_rec(&k, trk_rec_at(t, t->slot[i] - 1));
+		place(ns, nmask, key_hash(&k), t->slot[i]);
+	}
+	t->bytes += ((size_t)nmask - t->mask) * sizeof(uint32_t);
+	free(t->slot);
+	t->slot = ns;
+	t->mask = nmask;
+	return 0;
+}
+
+uint32_t trk_table_alloc(struct trk_table *t)
+{
+	uint32_t idx;
+	if (t->free_head != TRK_NIL) {
+		idx = t->free_head;
+		t->free_head = trk_rec_at(t, idx)->lru_next;
+	} else {
+		if (t->used_hwm == t->capacity) {
+			if (t->n_chunks == TRK_MAX_CHUNKS)
+				return TRK_NIL;
+			size_t n = chunk_size(t->n_chunks);
+			struct trk_rec *c = malloc(n * sizeof(*c));
+			if (!c)
+				return TRK_NIL;
+			t->chunk[t->n_chunks++] = c;
+			t->capacity += (uint32_t)n;
+			t->bytes += n * sizeof(*c);
+		}
+		idx = t->used_hwm++;
+	}
+	struct trk_rec *r = trk_rec_at(t, idx);
+	memset(r, 0, sizeof(*r));
+	r->lru_prev = r->lru_next = r->wheel_prev = r->wheel_next = TRK_NIL;
+	return idx;
+}
+
+int trk_table_insert(struct trk_table *t, uint32_t idx)
+{
+	/* keep the load at most one half: probes stay short */
+	if ((uint64_t)(t->live + 1) * 2 > (uint64_t)t->mask + 1 && grow_index(t) < 0)
+		return -1;
+	struct trk_rec *r = trk_rec_at(t, idx);
+	struct trk_key k;
+	trk_key_of_rec(&k, r);
+	place(t->slot, t->mask, key_hash(&k), idx + 1);
+	r->in_use = 1;
+	t->live++;
+	/* newest at the LRU tail */
+	r->lru_prev = t->lru_tail;
+	r->lru_next = TRK_NIL;
+	if (t->lru_tail != TRK_NIL)
+		trk_rec_at(t, t->lru_tail)->lru_next = idx;
+	else
+		t->lru_head = idx;
+	t->lru_tail = idx;
+	return 0;
+}
+
+static void lru_unlink(struct trk_table *t, uint32_t idx)
+{
+	struct trk_rec *r = trk_rec_at(t, idx);
+	if (r->lru_prev != TRK_NIL)
+		trk_rec_at(t, r->lru_prev)->lru_next = r->lru_next;
+	else
+		t->lru_head = r->lru_next;
+	if (r->lru_next != TRK_NIL)
+		trk_rec_at(t, r->lru_next)->lru_prev = r->lru_prev;
+	else
+		t->lru_tail = r->lru_prev;
+	r->lru_prev = r->lru_next = TRK_NIL;
+}
+
+void trk_lru_touch(struct trk_table *t, uint32_t idx)
+{
+	if (t->lru_tail == idx)
+		return;
+	lru_unlink(t, idx);
+	struct trk_rec *r = trk_rec_at(t, idx);
+	r->lru_prev = t->lru_tail;
+	trk_rec_at(t, t->lru_tail)->lru_next = idx;
+	t->lru_tail = idx;
+}
+
+void trk_wheel_unlink(struct trk_table *t, uint32_t idx)
+{
+	struct trk_rec *r = trk_rec_at(t, idx);
+	if (r->wheel_prev == TRK_NIL && t->wheel[r->deadline_s % TRK_WHEEL_SLOTS] != idx)
+		return; /* not on the wheel */
+	if (r->wheel_prev != TRK_NIL)
+		trk_rec_at(t, r->wheel_prev)->wheel_next = r->wheel_next;
+	else
+		t->wheel[r->deadline_s % TRK_WHEEL_SLOTS] = r->wheel_next;
+	if (r->wheel_next != TRK_NIL)
+		trk_rec_at(t, r->wheel_next)->wheel_prev = r->wheel_prev;
+	r->wheel_prev = r->wheel_next = TRK_NIL;
+}
+
+void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s)
+{
+	struct trk_rec *r = trk_rec_at(t, idx);
+	if (r->deadline_s == deadline_s &&
+	    (r->wheel_prev != TRK_NIL || t->wheel[deadline_s % TRK_WHEEL_SLOTS] == idx))
+		return;
+	trk_wheel_unlink(t, idx);
+	r->deadline_s = deadline_s;
+	uint32_t s = deadline_s % TRK_WHEEL_SLOTS;
+	r->wheel_next = t->wheel[s];
+	r->wheel_prev = TRK_NIL;
+	if (t->wheel[s] != TRK_NIL)
+		trk_rec_at(t, t->wheel[s])->wheel_prev = idx;
+	t->wheel[s] = idx;
+}
+
+/* Backward-shift deletion keeps linear probing correct without tombstones. */
+static void index_delete(struct trk_table *t, uint32_t idx)
+{
+	struct trk_key k;
+	trk_key_of_rec(&k, trk_rec_at(t, idx));
+	uint32_t i = key_hash(&k) & t->mask;
+	while (t->slot[i] != idx + 1)
+		i = (i + 1) & t->mask;
+	uint32_t j = i;
+	for (;;) {
+		t->slot[i] = 0;
+		for (;;) {
+			j = (j + 1) & t->mask;
+			if (!t->slot[j])
+				return;
+			struct trk_key kj;
+			trk_key_of_rec(&kj, trk_rec_at(t, t->slot[j] - 1));
+			uint32_t home = key_hash(&kj) & t->mask;
+			/* move slot j back to i unless its home lies cyclically in (i, j] */
+			bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+			if (!stays)
+				break;
+		}
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+}
+
+void trk_table_remove(struct trk_table *t, uint32_t idx)
+{
+	struct trk_rec *r = trk_rec_at(t, idx);
+	index_delete(t, idx);
+	trk_wheel_unlink(t, idx);
+	lru_unlink(t, idx);
+	r->in_use = 0;
+	r->lru_next = t->free_head;
+	t->free_head = idx;
+	t->live--;
+}

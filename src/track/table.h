@@ -1,0 +1,55 @@
+/* synfin — the flow table: a record pool, an open-addressing index, an LRU list and a timing
+ * wheel, all by 32-bit record index. No allocation per packet: the pool grows by doubling
+ * chunks (never moves a record), the index doubles when half full. */
+#ifndef SYNFIN_TRACK_TABLE_H
+#define SYNFIN_TRACK_TABLE_H
+
+#include <stddef.h>
+
+#include "track_int.h"
+
+#define TRK_POOL_CHUNK0 1024u /* records in the first chunk; chunk k>0 holds 1024<<(k-1) */
+#define TRK_MAX_CHUNKS  24
+#define TRK_WHEEL_SLOTS 4096u /* one-second slots: deadlines further out are requeued */
+
+/* Canonical key: the lower (address, port) first, so both directions find one record. */
+struct trk_key {
+	uint8_t family;
+	uint16_t vlan;
+	uint8_t a[2][16];
+	uint16_t port[2];
+};
+
+struct trk_table {
+	struct trk_rec *chunk[TRK_MAX_CHUNKS];
+	unsigned n_chunks;
+	uint32_t capacity;  /* records allocated in chunks */
+	uint32_t used_hwm;  /* records ever handed out (free list covers the rest) */
+	uint32_t free_head; /* free list through lru_next */
+	uint32_t live;
+	uint32_t *slot;              /* index + 1, 0 = empty */
+	uint32_t mask;               /* slots - 1 */
+	uint32_t lru_head, lru_tail; /* least recently active first */
+	uint32_t wheel[TRK_WHEEL_SLOTS];
+	uint32_t wheel_pos; /* last second processed */
+	size_t bytes;       /* allocated */
+};
+
+int trk_table_init(struct trk_table *t);
+void trk_table_free(struct trk_table *t);
+struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx);
+void trk_key_of(struct trk_key *k, const struct sf_packet *p);
+void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r);
+/* Record index for key, or TRK_NIL. */
+uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k);
+/* A zeroed record, indexed under its key (the caller fills the addresses first); TRK_NIL when
+ * out of memory. */
+uint32_t trk_table_alloc(struct trk_table *t);
+int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* Unindexes, unlinks and frees a record. */
+void trk_table_remove(struct trk_table *t, uint32_t idx);
+void trk_lru_touch(struct trk_table *t, uint32_t idx);
+void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s);
+void trk_wheel_unlink(struct trk_table *t, uint32_t idx);
+
+#endif

@@ -1,0 +1,486 @@
+/* synfin — the tracker: finds the connection of a packet, numbers streams as Wireshark does,
+ * makes sequence numbers relative, steps the endpoint machines and ends connections.
+ *
+ *   sf_tracker_process ─► expire (timing wheel, capture time)
+ *                      ─► lookup / port reuse / create (evicting the oldest idle at the cap)
+ *                      ─► relative seq/ack (packet-tcp.c base_seq rules) ─► completeness
+ *                      ─► trk_fsm_step (fsm.c) ─► trk_zeek_packet (zeek.c) ─► counters, timeout
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+#define SEC INT64_C(1000000000)
+
+struct sf_tracker {
+	struct sf_track_cfg cfg;
+	struct sf_track_hooks hooks;
+	struct trk_table tab;
+	struct sf_track_stats st;
+	uint64_t next_stream;
+	int64_t epoch_s; /* capture second that wheel second 0 stands for */
+	bool have_epoch;
+	int64_t now_ns; /* latest capture time seen */
+};
+
+struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct sf_track_hooks *h,
+                                  char *err, size_t errlen)
+{
+	struct sf_tracker *t = calloc(1, sizeof(*t));
+	if (!t || trk_table_init(&t->tab) < 0) {
+		free(t);
+		snprintf(err, errlen, "out of memory for the connection table");
+		return NULL;
+	}
+	if (cfg)
+		t->cfg = *cfg;
+	else
+		sf_track_cfg_default(&t->cfg);
+	if (t->cfg.max_conns == 0)
+		t->cfg.max_conns = 1;
+	if (h)
+		t->hooks = *h;
+	return t;
+}
+
+void trk_event(struct trk_rec *r, struct sf_packet *p, struct sf_pkt_track *trk, enum sf_event ev)
+{
+	sf_packet_add_event(p, ev);
+	if (trk->n_events < sizeof(trk->events) / sizeof(trk->events[0]))
+		trk->events[trk->n_events++] = (uint16_t)ev;
+	if (r->c.n_events < UINT16_MAX)
+		r->c.n_events++;
+}
+
+static int64_t pkt_ns(const struct sf_packet *p)
+{
+	return p->frame->ts_sec * SEC + p->frame->ts_nsec;
+}
+
+/* Which timeout applies now: the one table in the configuration, plus TIME-WAIT = 2×MSL. */
+static int64_t timeout_of(const struct sf_tracker *t, const struct trk_rec *r)
+{
+	const uint8_t *s = r->c.state;
+	bool done0 = s[0] == SF_TCP_CLOSED || s[0] == SF_TCP_TIME_WAIT || s[0] == SF_TCP_LISTEN;
+	bool done1 = s[1] == SF_TCP_CLOSED || s[1] == SF_TCP_TIME_WAIT || s[1] == SF_TCP_LISTEN;
+	if (s[0] == SF_TCP_TIME_WAIT || s[1] == SF_TCP_TIME_WAIT) {
+		if (done0 && done1)
+			return 2 * t->cfg.msl_ns;
+	}
+	if (r->reset || (done0 && done1 && (r->side[0].fin_sent || r->side[1].fin_sent)))
+		return t->cfg.timeout_ns[SF_TO_CLOSED];
+	if (r->c.open_kind == SF_OPEN_MIDSTREAM && s[0] == SF_TCP_ESTABLISHED &&
+	    s[1] == SF_TCP_ESTABLISHED)
+		return t->cfg.timeout_ns[SF_TO_MIDSTREAM];
+	if (s[0] == SF_TCP_SYN_RECEIVED || s[1] == SF_TCP_SYN_RECEIVED)
+		return t->cfg.timeout_ns[SF_TO_SYN_RECEIVED];
+	if (s[0] == SF_TCP_SYN_SENT || s[1] == SF_TCP_SYN_SENT || done0 || done1)
+		return r->side[0].fin_sent || r->side[1].fin_sent
+		           ? t->cfg.timeout_ns[SF_TO_CLOSING]
+		           : t->cfg.timeout_ns[SF_TO_SYN_SENT];
+	if (s[0] == SF_TCP_ESTABLISHED && s[1] == SF_TCP_ESTABLISHED)
+		return t->cfg.timeout_ns[SF_TO_ESTABLISHED];
+	return t->cfg.timeout_ns[SF_TO_CLOSING];
+}
+
+static uint32_t wheel_second(struct sf_tracker *t, int64_t ns)
+{
+	int64_t s = ns / SEC - t->epoch_s;
+	if (s < 0)
+		s = 0;
+	if (s > (int64_t)UINT32_MAX - 1)
+		s = (int64_t)UINT32_MAX - 1;
+	return (uint32_t)s;
+}
+
+static void schedule(struct sf_tracker *t, uint32_t idx)
+{
+	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	int64_t dl = r->c.last_ns + timeout_of(t, r);
+	/* round up: a record never expires before its timeout */
+	trk_wheel_set(&t->tab, idx, wheel_second(t, dl + SEC - 1));
+}
+
+static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+{
+	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	r->c.end_reason = (uint8_t)why;
+	trk_lifecycle_finish(r);
+	switch (why) {
+	case SF_END_CLOSED:
+	case SF_END_TIME_WAIT:
+		t->st.closed++;
+		break;
+	case SF_END_IDLE:
+		t->st.expired++;
+		break;
+	case SF_END_EVICTED:
+		t->st.evicted++;
+		break;
+	case SF_END_REUSED:
+		t->st.reused++;
+		break;
+	case SF_END_CAPTURE_END:
+		t->st.flushed++;
+		break;
+	}
+	if (t->hooks.closed)
+		t->hooks.closed(t->hooks.self, &r->c);
+	trk_table_remove(&t->tab, idx);
+}
+
+/* Why a record whose deadline passed ends: a finished close, or idleness. */
+static enum sf_end_reason expiry_reason(const struct trk_rec *r)
+{
+	const uint8_t *s = r->c.state;
+	if (s[0] == SF_TCP_TIME_WAIT || s[1] == SF_TCP_TIME_WAIT)
+		return SF_END_TIME_WAIT;
+	bool closed0 = s[0] == SF_TCP_CLOSED || s[0] == SF_TCP_LISTEN;
+	bool closed1 = s[1] == SF_TCP_CLOSED || s[1] == SF_TCP_LISTEN;
+	if (r->reset || (closed0 && closed1 && r->side[0].fin_sent && r->side[1].fin_sent))
+		return SF_END_CLOSED;
+	return SF_END_IDLE;
+}
+
+void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
+{
+	if (!t->have_epoch)
+		return;
+	uint32_t now_s = wheel_second(t, now_ns);
+	/* walk every second between the last one processed and now (at most one lap) */
+	uint32_t from = t->tab.wheel_pos;
+	if (now_s < from)
+		return;
+	uint32_t laps = now_s - from >= TRK_WHEEL_SLOTS ? TRK_WHEEL_SLOTS : now_s - from + 1;
+	for (uint32_t k = 0; k < laps; k++) {
+		uint32_t slot = (from + k) % TRK_WHEEL_SLOTS;
+		uint32_t idx = t->tab.wheel[slot];
+		while (idx != TRK_NIL) {
+			struct trk_rec *r = trk_rec_at(&t->tab, idx);
+			uint32_t next = r->wheel_next;
+			if (r->deadline_s <= now_s && r->c.last_ns <= now_ns)
+				end_conn(t, idx, expiry_reason(r));
+			idx = next;
+		}
+	}
+	t->tab.wheel_pos = now_s;
+}
+
+void sf_tracker_flush(struct sf_tracker *t)
+{
+	while (t->tab.lru_head != TRK_NIL)
+		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
+}
+
+/* Client = sender of the first SYN without ACK. Otherwise: the receiver of a SYN-ACK; else
+ * Zeek's heuristic (TCPAnalyzer::WantConnection) with "likely server port" read as < 1024:
+ * the first sender is the client unless its port looks like a server's. */
+static bool sender_is_client(const struct sf_packet *p, bool *guessed)
+{
+	uint16_t f = p->flags;
+	*guessed = true;
+	if ((f & SF_TCP_SYN) && !(f & (SF_TCP_ACK | SF_TCP_RST))) {
+		*guessed = false;
+		return true;
+	}
+	if ((f & SF_TCP_SYN) && (f & SF_TCP_ACK))
+		return false;
+	bool src_srv = p->sport < 1024, dst_srv = p->dport < 1024;
+	if (src_srv && dst_srv)
+		return !(p->sport < p->dport);
+	return !src_srv;
+}
+
+static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *from_client)
+{
+	if (t->tab.live >= t->cfg.max_conns && t->tab.lru_head != TRK_NIL)
+		end_conn(t, t->tab.lru_head, SF_END_EVICTED);
+	uint32_t idx = trk_table_alloc(&t->tab);
+	if (idx == TRK_NIL)
+		return TRK_NIL;
+	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	bool guessed;
+	bool sc = sender_is_client(p, &guessed);
+	int c = sc ? 0 : 1;
+	r->c.addr[c] = p->src;
+	r->c.addr[1 - c] = p->dst;
+	r->c.port[c] = p->sport;
+	r->c.port[1 - c] = p->dport;
+	r->c.vlan = p->n_vlan ? (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff) : 0;
+	r->c.roles_guessed = guessed;
+	r->c.stream = t->next_stream++;
+	r->c.first_frame = r->c.last_frame = p->frame->number;
+	r->c.start_ns = r->c.last_ns = pkt_ns(p);
+	r->c.rtt_syn_synack_ns = r->c.rtt_synack_ack_ns = -1;
+	r->c.opts[0].wscale = r->c.opts[1].wscale = -1;
+	uint16_t f = p->flags;
+	if ((f & SF_TCP_SYN) && !(f & (SF_TCP_ACK | SF_TCP_RST | SF_TCP_FIN))) {
+		r->c.state[0] = SF_TCP_CLOSED; /* steps to SYN-SENT on this very packet */
+		r->c.state[1] = SF_TCP_LISTEN;
+		r->c.open_kind = SF_OPEN_UNANSWERED;
+	} else if ((f & SF_TCP_SYN) && (f & SF_TCP_ACK) && !(f & SF_TCP_RST)) {
+		r->c.state[0] = SF_TCP_SYN_SENT; /* its SYN was not captured */
+		r->c.state[1] = SF_TCP_LISTEN;
+		r->c.open_kind = SF_OPEN_SYNACK_ONLY;
+	} else {
+		r->c.state[0] = r->c.state[1] = SF_TCP_ESTABLISHED;
+		r->c.open_kind = SF_OPEN_MIDSTREAM;
+	}
+	if (trk_table_insert(&t->tab, idx) < 0) {
+		trk_table_remove(&t->tab, idx);
+		return TRK_NIL;
+	}
+	t->st.created++;
+	if (t->tab.live > t->st.peak)
+		t->st.peak = t->tab.live;
+	*from_client = sc;
+	if (t->hooks.opened)
+		t->hooks.opened(t->hooks.self, &r->c);
+	return idx;
+}
+
+static bool same_addr(const struct sf_addr *a, const struct sf_addr *b)
+{
+	return a->family == b->family && memcmp(a->a, b->a, a->family == 4 ? 4 : 16) == 0;
+}
+
+/* packet-tcp.c: a SYN without ACK whose sequence number differs from the base_seq of its
+ * direction starts a new conversation (tcp.analysis.reused_ports). */
+static bool is_port_reuse(const struct trk_rec *r, const struct sf_packet *p, int from)
+{
+	return (p->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN && r->side[from].base_set &&
+	       p->seq != r->side[from].base;
+}
+
+/* Wireshark's relative numbers (tcp_analyze_sequence_number): a side's base is its ISN when
+ * its first segment is a SYN, else seq-1; before that, the peer's first ACK sets it to ack-1. */
+static void relative(struct trk_rec *r, const struct sf_packet *p, int from,
+                     struct sf_pkt_track *trk)
+{
+	struct trk_side *fw = &r->side[from], *rv = &r->side[1 - from];
+	uint16_t f = p->flags;
+	if (!fw->base_set) {
+		fw->base = (f & SF_TCP_SYN) ? p->seq : p->seq - 1;
+		fw->base_set = 1;
+	} else if ((f & (SF_TCP_SYN | SF_TCP_ACK)) == (SF_TCP_SYN | SF_TCP_ACK) &&
+	           p->seq != fw->base) {
+		/* a SYN-ACK with a new ISN keeps the stream but restarts its numbering (tshark 4.0
+		 * flags it reused_ports and shows Seq=0) */
+		fw->base = p->seq;
+	}
+	if (!rv->base_set && (f & SF_TCP_ACK)) {
+		rv->base = p->ack - 1;
+		rv->base_set = 1;
+	}
+	trk->rel_seq = p->seq - fw->base;
+	/* without the ACK bit Wireshark shows the raw field */
+	trk->rel_ack = (f & SF_TCP_ACK) ? p->ack - rv->base : p->ack;
+	trk->rel_nxtseq = trk->rel_seq + p->tcp_len +
+	                  ((f & (SF_TCP_SYN | SF_TCP_FIN)) ? 1 : 0); /* one, as Wireshark */
+}
+
+/* Wireshark's tcp.completeness, as 4.0 computes it once both passes have run: the SYN bit only
+ * when the conversation began with a SYN (port reuse included); SYN-ACK sets its own
+ * bit only; otherwise a bare ACK sets ACK, payload sets DATA, FIN with ACK sets FIN, any RST
+ * sets RST. (Checked against tshark -2 on the shared captures.) */
+static void completeness(struct trk_rec *r, const struct sf_packet *p)
+{
+	uint16_t f = p->flags;
+	if ((f & SF_TCP_SYN) && (f & SF_TCP_ACK)) {
+		r->c.completeness |= SF_COMPL_SYNACK;
+		return;
+	}
+	if ((f & SF_TCP_ACK) && !(f & SF_TCP_SYN) && p->tcp_len == 0)
+		r->c.completeness |= SF_COMPL_ACK;
+	if (p->tcp_len > 0)
+		r->c.completeness |= SF_COMPL_DATA;
+	if ((f & SF_TCP_FIN) && (f & SF_TCP_ACK))
+		r->c.completeness |= SF_COMPL_FIN;
+	if (f & SF_TCP_RST)
+		r->c.completeness |= SF_COMPL_RST;
+}
+
+static void note_options(struct trk_rec *r, const struct sf_packet *p, int from)
+{
+	struct sf_side_opts *o = &r->c.opts[from];
+	uint16_t f = p->flags;
+	o->seen = 1;
+	o->mss = p->has_mss ? p->mss : 0;
+	o->wscale = p->has_wscale ? (int8_t)(p->wscale > 14 ? 14 : p->wscale) : -1;
+	o->sack_perm = p->sack_perm;
+	o->ts = p->has_ts;
+	o->tfo = p->has_tfo;
+	/* RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR, an ECN-setup SYN-ACK ECE only */
+	if (f & SF_TCP_ACK)
+		o->ecn_setup = (f & SF_TCP_ECE) && !(f & SF_TCP_CWR);
+	else
+		o->ecn_setup = (f & SF_TCP_ECE) && (f & SF_TCP_CWR);
+}
+
+/* Handshake facts: SYN retries, simultaneous open, refusal, RTTs (Wireshark's initial RTT runs
+ * from the most recent SYN). */
+static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, int64_t now)
+{
+	uint16_t f = p->flags;
+	struct sf_conn *c = &r->c;
+	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN) {
+		if (from == 0) {
+			if (r->side[0].syn_sent && p->seq == c->isn[0] &&
+			    c->syn_retries < UINT8_MAX)
+				c->syn_retries++;
+			r->syn_ns = now;
+		} else if (r->side[0].syn_sent && !r->synack_seen) {
+			c->open_kind = SF_OPEN_SIMULTANEOUS;
+		}
+		if (!r->side[from].syn_sent)
+			note_options(r, p, from);
+	}
+	if ((f & (SF_TCP_SYN | SF_TCP_ACK)) == (SF_TCP_SYN | SF_TCP_ACK) && !(f & SF_TCP_RST)) {
+		if (from == 1) {
+			if (r->synack_seen && c->synack_retries < UINT8_MAX)
+				c->synack_retries++;
+			if (!r->synack_seen && r->side[0].syn_sent)
+				c->rtt_syn_synack_ns = now - r->syn_ns;
+			if (!r->synack_seen)
+				note_options(r, p, 1);
+			r->synack_seen = 1;
+		}
+		if (c->open_kind == SF_OPEN_UNANSWERED)
+			c->open_kind = c->syn_retries ? SF_OPEN_SYN_RETRIED : SF_OPEN_THREE_WAY;
+	}
+	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_ACK && from == 0 &&
+	    r->synack_seen && !r->hs_acked) {
+		r->hs_acked = 1;
+		if (c->rtt_syn_synack_ns >= 0)
+			c->rtt_synack_ack_ns = now - (r->syn_ns + c->rtt_syn_synack_ns);
+	}
+	if ((f & SF_TCP_RST) && from == 1 && c->open_kind == SF_OPEN_UNANSWERED)
+		c->open_kind = SF_OPEN_REFUSED;
+}
+
+/* Sequence facts of the sender after its packet: what it sent, FIN, what it acknowledged. */
+static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
+{
+	struct trk_side *s = &r->side[from], *o = &r->side[1 - from];
+	uint16_t f = p->flags;
+	uint32_t end =
+	    p->seq + p->tcp_len + ((f & SF_TCP_SYN) ? 1 : 0) + ((f & SF_TCP_FIN) ? 1 : 0);
+	if (!s->nxt_set || (int32_t)(end - s->nxt) > 0) {
+		s->nxt = end;
+		s->nxt_set = 1;
+	}
+	if ((f & SF_TCP_SYN) && !(f & SF_TCP_RST) && !s->syn_sent) {
+		s->syn_sent = 1;
+		r->c.isn[from] = p->seq;
+	}
+	if ((f & SF_TCP_FIN) && !(f & SF_TCP_SYN)) {
+		if (!s->fin_sent) {
+			s->fin_sent = 1;
+			s->fin_end = end;
+		}
+		if (!r->fin_first)
+			r->fin_first = (uint8_t)(from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER);
+	}
+	if (f & SF_TCP_ACK) {
+		if (!s->ack_sent || (int32_t)(p->ack - s->rcv_nxt) > 0)
+			s->rcv_nxt = p->ack;
+		s->ack_sent = 1;
+		if (o->fin_sent && (int32_t)(p->ack - o->fin_end) >= 0 && !o->fin_acked) {
+			o->fin_acked = 1;
+			/* the passive side's FIN carried the first ACK of the active side's FIN */
+			if ((f & SF_TCP_FIN) && r->fin_first != 0 &&
+			    r->fin_first != (from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER))
+				r->merged_fin = 1;
+		}
+	}
+	bool scaled = r->c.opts[0].wscale >= 0 && r->c.opts[1].wscale >= 0;
+	int shift = (!(f & SF_TCP_SYN) && scaled) ? r->c.opts[from].wscale : 0;
+	s->rcv_wnd = (uint32_t)p->window << shift;
+	if (p->tcp_len > 0 && r->fin_first &&
+	    r->fin_first != (from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER) && !(f & SF_TCP_FIN))
+		r->c.data_after_fin = 1;
+}
+
+const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet *pkt,
+                                         struct sf_pkt_track *trk)
+{
+	memset(trk, 0, sizeof(*trk));
+	if (!pkt->has_tcp || !pkt->frame)
+		return NULL;
+	int64_t now = pkt_ns(pkt);
+	if (!t->have_epoch) {
+		t->epoch_s = now / SEC;
+		t->have_epoch = true;
+	}
+	if (now > t->now_ns)
+		t->now_ns = now;
+	sf_tracker_expire(t, t->now_ns);
+
+	struct trk_key k;
+	trk_key_of(&k, pkt);
+	uint32_t idx = trk_table_find(&t->tab, &k);
+	bool from_client = false;
+	bool reuse = false;
+	if (idx != TRK_NIL) {
+		struct trk_rec *r = trk_rec_at(&t->tab, idx);
+		from_client = same_addr(&pkt->src, &r->c.addr[0]) && pkt->sport == r->c.port[0];
+		if (is_port_reuse(r, pkt, from_client ? 0 : 1)) {
+			end_conn(t, idx, SF_END_REUSED);
+			idx = TRK_NIL;
+			reuse = true;
+		}
+	}
+	if (idx == TRK_NIL) {
+		idx = create(t, pkt, &from_client);
+		if (idx == TRK_NIL)
+			return NULL;
+		trk->new_conn = true;
+		trk->port_reuse = reuse;
+	}
+	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	int from = from_client ? 0 : 1;
+	trk->from_client = from_client;
+	if (trk->new_conn) {
+		r->c.port_reused = reuse;
+		r->compl_syn_ok = (pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN;
+		if (r->compl_syn_ok)
+			r->c.completeness |= SF_COMPL_SYN;
+	}
+
+	relative(r, pkt, from, trk);
+	trk_fsm_step(r, pkt, from, trk, pkt->frame->number);
+	note_open(r, pkt, from, now);
+	note_seq(r, pkt, from);
+	completeness(r, pkt);
+	trk_zeek_packet(r, pkt, from, trk->rel_seq);
+
+	if (r->c.pkts[from] < UINT32_MAX)
+		r->c.pkts[from]++;
+	r->c.bytes[from] += pkt->tcp_len;
+	if (now > r->c.last_ns)
+		r->c.last_ns = now;
+	r->c.last_frame = pkt->frame->number;
+	t->st.events += trk->n_events;
+	trk_lru_touch(&t->tab, idx);
+	schedule(t, idx);
+	return &r->c;
+}
+
+void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)
+{
+	*st = t->st;
+	st->live = t->tab.live;
+	/* a record, plus two index slots (the index stays at most half full) */
+	st->bytes_per_conn = sizeof(struct trk_rec) + 2 * sizeof(uint32_t);
+	st->bytes_reserved = t->tab.bytes;
+}
+
+void sf_tracker_free(struct sf_tracker *t)
+{
+	if (!t)
+		return;
+	trk_table_free(&t->tab);
+	free(t);
+}

@@ -1,0 +1,354 @@
+/* synfin — display filters cross-checked against `tshark -Y` on the shared captures.
+ *
+ * For every capture of ../shared/captures/INDEX.tsv and every expression below (fields that
+ * Wireshark also has), the frames synfin's filter selects are compared with tshark's. To keep
+ * it to one tshark run per capture, tshark reports a fingerprint of the matching frames
+ * (COUNT, SUM, MIN and MAX of frame.number, via -z io,stat); a differing fingerprint is then
+ * confirmed with `tshark -Y EXPR -T fields -e frame.number` and the differing frames listed.
+ * Expressions with commas (sets, which tshark 4.0 wants comma-separated) cannot go through
+ * io,stat and always use -Y.
+ *
+ * Captures whose link type synfin does not decode are left out (synfin skips their frames and
+ * says so; there is nothing to filter). By default every eighth capture of the index up to
+ * 1 MB is checked, and the set expressions on every sixteenth, to keep the run short;
+ * SYNFIN_ORACLE_ALL=1 checks every capture with every expression. Skips when the captures or
+ * tshark are absent. The agreement is printed, disagreements listed with the frames that differ,
+ * and the test fails below 98%.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "helper_capfile.h"
+#include "synfin/filter.h"
+#include "synfin/pipeline.h"
+#include "synfin/source.h"
+
+static const char *const exprs[] = {
+    "tcp.flags.syn==1 && tcp.flags.ack==0",
+    "tcp.flags.ack==1&&tcp.flags.syn==1",
+    "tcp.flags.fin ==1&& tcp.flags.ack == 1",
+    "tcp and tcp.port==9999 and ip.src==192.166.11.14 or ip.dst==192.166.11.14",
+    "ip.addr==119.75.218.77",
+    "tcp.flags.reset == 1",
+    "tcp.flags & 0x12 == 0x12",
+    "tcp.flags & 0x1c0",
+    "tcp.flags == 0x002",
+    "tcp.flags.push == 1 and tcp.len > 0",
+    "tcp.flags.str contains \"R\"",
+    "tcp.flags.str matches \"^(·)+A(·)+S\"",
+    "tcp.port == 80",
+    "tcp.port != 80",
+    "tcp.port ~= 80",
+    "tcp.port === 80",
+    "tcp.srcport < 1024",
+    "tcp.dstport >= 49152",
+    "tcp.len == 0",
+    "tcp.len >= 1000",
+    "tcp.hdr_len > 20",
+    "tcp.window_size_value == 0",
+    "tcp.urgent_pointer != 0",
+    "tcp.seq_raw < 1000000",
+    "tcp.ack_raw > 2147483648",
+    "tcp.options.mss_val",
+    "tcp.options.mss_val < 1460",
+    "tcp.options.wscale.shift >= 7",
+    "tcp.options.sack_perm",
+    "tcp.options.timestamp.tsval",
+    "ip.addr == 10.0.0.0/8",
+    "ip.src == 192.168.0.0/16",
+    "ip.addr != 192.168.0.0/16",
+    "ip.ttl < 64",
+    "ip.flags.df == 1",
+    "ip.flags.mf == 1 or ip.frag_offset > 0",
+    "ip.len > 1000",
+    "ip.proto == 17",
+    "ip.dsfield.ecn != 0",
+    "ip.id == 0",
+    "ipv6",
+    "ipv6.addr == fe80::/10",
+    "ipv6.hlim == 64",
+    "eth.addr == ff:ff:ff:ff:ff:ff",
+    "eth.type == 0x0800",
+    "vlan",
+    "vlan.id > 100",
+    "udp.port == 53",
+    "icmp",
+    "not tcp and not udp",
+    "!(ip.ttl == 64) && ip",
+    "frame.len > 1000",
+    "frame.cap_len < 60",
+    "frame.number <= 5 || frame.number == 10",
+    "frame.time_relative > 1",
+    "tcp.port in {80, 443, 8000..8080}",
+    "ip.addr in {10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16}",
+    "tcp.port not in {80, 443}",
+};
+#define NEXPR (sizeof(exprs) / sizeof(exprs[0]))
+
+struct tally {
+	uint64_t count, sum, min, max;
+};
+
+struct run {
+	struct sf_filter *f[NEXPR];
+	struct tally t[NEXPR];
+	struct sf_eval_ctx ctx;
+	uint64_t *frames[NEXPR]; /* matching frames, kept for the -Y comparisons */
+	size_t nframes[NEXPR], cap[NEXPR];
+	int with_sets; /* also check the expressions with commas (one tshark run each) */
+};
+
+static void on_packet(void *self, const struct sf_pkt_view *v)
+{
+	struct run *r = self;
+	uint64_t n = v->pkt->frame->number;
+	sf_eval_ctx_note_frame(&r->ctx, v->pkt->frame);
+	for (size_t i = 0; i < NEXPR; i++) {
+		if (!sf_filter_match(r->f[i], v, &r->ctx))
+			continue;
+		struct tally *t = &r->t[i];
+		if (t->count == 0 || n < t->min)
+			t->min = n;
+		if (n > t->max)
+			t->max = n;
+		t->count++;
+		t->sum += n;
+		if (r->nframes[i] == r->cap[i]) {
+			r->cap[i] = r->cap[i] ? r->cap[i] * 2 : 64;
+			r->frames[i] = realloc(r->frames[i], r->cap[i] * sizeof(uint64_t));
+			assert_non_null(r->frames[i]);
+		}
+		r->frames[i][r->nframes[i]++] = n;
+	}
+}
+
+/* 0 when read, -1 when unreadable, 1 when synfin does not decode the link type. */
+static int run_synfin(const char *path, struct run *r)
+{
+	char err[SF_ERRBUF];
+	struct sf_source *src = sf_source_open_file(path, 0, err, sizeof(err));
+	if (!src)
+		return -1;
+	if (!sf_linktype_supported(sf_source_linktype(src))) {
+		sf_source_close(src);
+		return 1;
+	}
+	struct sf_pipeline_cfg cfg = {0};
+	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
+	assert_non_null(p);
+	struct sf_sink sink = {.self = r, .packet = on_packet};
+	sf_pipeline_add_sink(p, &sink);
+	int rc = sf_pipeline_run(p, src);
+	sf_pipeline_finish(p);
+	sf_pipeline_free(p);
+	sf_source_close(src);
+	return rc;
+}
+
+/* tshark's frame list for one expression. Returns the count, frames in out (up to max). */
+static long tshark_frames(const char *path, const char *expr, uint64_t *out, size_t max)
+{
+	char cmd[4096], line[64];
+	if (snprintf(cmd, sizeof(cmd),
+	             "tshark -n -r '%s' -Y '%s' -T fields -e frame.number 2>/dev/null", path,
+	             expr) >= (int)sizeof(cmd))
+		return -1;
+	FILE *pf = popen(cmd, "r");
+	long n = 0;
+	if (!pf)
+		return -1;
+	while (fgets(line, sizeof(line), pf)) {
+		if ((size_t)n < max)
+			out[n] = strtoull(line, NULL, 10);
+		n++;
+	}
+	return pclose(pf) == 0 ? n : -1;
+}
+
+/* One tshark run: COUNT/SUM/MIN/MAX of frame.number per comma-free expression. */
+static int tshark_tallies(const char *path, struct tally *t, int *have)
+{
+	size_t cap = 65536, w = 0;
+	char *cmd = malloc(cap), line[16384];
+	int cols = 0;
+	assert_non_null(cmd);
+	w += (size_t)snprintf(cmd + w, cap - w, "tshark -n -q -r '%s' -z 'io,stat,0", path);
+	for (size_t i = 0; i < NEXPR; i++) {
+		have[i] = strchr(exprs[i], ',') == NULL;
+		if (!have[i])
+			continue;
+		static const char *const fn[] = {"COUNT", "SUM", "MIN", "MAX"};
+		for (int k = 0; k < 4; k++)
+			w += (size_t)snprintf(cmd + w, cap - w,
+			                      ",%s(frame.number)frame.number&&(%s)", fn[k],
+			                      exprs[i]);
+	}
+	snprintf(cmd + w, cap - w, "' 2>/dev/null");
+	FILE *pf = popen(cmd, "r");
+	free(cmd);
+	if (!pf)
+		return -1;
+	uint64_t vals[4 * NEXPR];
+	while (fgets(line, sizeof(line), pf)) {
+		if (!strstr(line, "<>"))
+			continue;
+		char *s = strchr(line + 1, '|'); /* after the interval column */
+		cols = 0;
+		while (s && cols < (int)(4 * NEXPR)) {
+			char *end;
+			uint64_t v = strtoull(s + 1, &end, 10);
+			if (end == s + 1)
+				break;
+			vals[cols++] = v;
+			s = strchr(s + 1, '|');
+		}
+	}
+	if (pclose(pf) != 0)
+		return -1;
+	int c = 0;
+	for (size_t i = 0; i < NEXPR; i++) {
+		if (!have[i])
+			continue;
+		if (c + 4 > cols)
+			return -1;
+		t[i] = (struct tally){vals[c], vals[c + 1], vals[c + 2], vals[c + 3]};
+		c += 4;
+	}
+	return 0;
+}
+
+static void print_diff(const char *name, const char *expr, const uint64_t *ours, size_t n_ours,
+                       const uint64_t *theirs, size_t n_theirs)
+{
+	char only_s[256] = "", only_t[256] = "";
+	size_t a = 0, b = 0, ws = 0, wt = 0;
+	while (a < n_ours || b < n_theirs) {
+		if (b >= n_theirs || (a < n_ours && ours[a] < theirs[b])) {
+			if (ws < sizeof(only_s) - 24)
+				ws += (size_t)snprintf(only_s + ws, sizeof(only_s) - ws, " %llu",
+				                       (unsigned long long)ours[a]);
+			a++;
+		} else if (a >= n_ours || theirs[b] < ours[a]) {
+			if (wt < sizeof(only_t) - 24)
+				wt += (size_t)snprintf(only_t + wt, sizeof(only_t) - wt, " %llu",
+				                       (unsigned long long)theirs[b]);
+			b++;
+		} else {
+			a++, b++;
+		}
+	}
+	printf("DIFF %s | %s | synfin only:%s | tshark only:%s\n", name, expr, only_s, only_t);
+}
+
+static int tally_eq(const struct tally *a, const struct tally *b)
+{
+	if (a->count != b->count || a->sum != b->sum)
+		return 0;
+	return a->count == 0 || (a->min == b->min && a->max == b->max);
+}
+
+static void check_capture(const char *dir, const char *name, int with_sets, size_t *agree,
+                          size_t *disagree)
+{
+	char path[8192 + 2];
+	struct run *r = calloc(1, sizeof(*r));
+	struct tally theirs[NEXPR];
+	int have[NEXPR];
+	static uint64_t tf[1 << 20];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(r);
+	for (size_t i = 0; i < NEXPR; i++) {
+		char err[1024];
+		r->f[i] = sf_filter_compile(exprs[i], err, sizeof(err));
+		if (!r->f[i])
+			fail_msg("%s", err);
+	}
+	sf_eval_ctx_init(&r->ctx);
+	int rc = run_synfin(path, r);
+	if (rc == 1) {
+		printf("LINK %s: link type not decoded by synfin, left out\n", name);
+	} else if (rc == 0 && tshark_tallies(path, theirs, have) == 0) {
+		for (size_t i = 0; i < NEXPR; i++) {
+			if (!have[i] && !with_sets)
+				continue;
+			if (have[i] && tally_eq(&r->t[i], &theirs[i])) {
+				(*agree)++;
+				continue;
+			}
+			long n = tshark_frames(path, exprs[i], tf, sizeof(tf) / sizeof(tf[0]));
+			if (n >= 0 && (size_t)n == r->nframes[i] &&
+			    (n == 0 ||
+			     memcmp(tf, r->frames[i], (size_t)n * sizeof(uint64_t)) == 0)) {
+				(*agree)++;
+				continue;
+			}
+			(*disagree)++;
+			print_diff(name, exprs[i], r->frames[i], r->nframes[i], tf,
+			           n < 0 ? 0 : (size_t)n);
+		}
+	} else {
+		printf("SKIP %s: not readable by synfin or tshark\n", name);
+	}
+	for (size_t i = 0; i < NEXPR; i++) {
+		sf_filter_free(r->f[i]);
+		free(r->frames[i]);
+	}
+	free(r);
+}
+
+static void test_oracle(void **state)
+{
+	(void)state;
+	const char *dir = capfile_shared_dir();
+	if (!dir) {
+		printf("SKIP: shared captures absent (set SYNFIN_CAPTURES)\n");
+		skip();
+	}
+	if (system("tshark -v >/dev/null 2>&1") != 0) {
+		printf("SKIP: tshark not found\n");
+		skip();
+	}
+	const char *all_env = getenv("SYNFIN_ORACLE_ALL");
+	int all = all_env && *all_env && strcmp(all_env, "0") != 0;
+	long long max_bytes = all ? 100000000 : 1000000;
+	unsigned row = 0;
+	char index[4096], line[4096];
+	snprintf(index, sizeof(index), "%s/INDEX.tsv", dir);
+	FILE *fi = fopen(index, "r");
+	assert_non_null(fi);
+	size_t agree = 0, disagree = 0, files = 0;
+	while (fgets(line, sizeof(line), fi)) {
+		char *tab = strchr(line, '\t');
+		if (!tab || strncmp(line, "path\t", 5) == 0)
+			continue;
+		*tab = '\0';
+		char path[8192 + 2];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", dir, line);
+		row++;
+		if (!all && row % 8 != 1)
+			continue;
+		if (stat(path, &st) != 0 || st.st_size > max_bytes || strchr(line, '\''))
+			continue;
+		check_capture(dir, line, all || row % 16 == 1, &agree, &disagree);
+		files++;
+	}
+	fclose(fi);
+	double pct = agree + disagree ? 100.0 * (double)agree / (double)(agree + disagree) : 100.0;
+	printf("ORACLE: %zu captures x %zu expressions: %zu agree, %zu disagree (%.2f%%)\n", files,
+	       NEXPR, agree, disagree, pct);
+	assert_true(pct >= 98.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_oracle)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,205 @@
+/* synfin — tracker table: every row of the state table, stream numbering and port reuse,
+ * expiry and eviction under a flood of half-open SYNs, pool empty at the end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helper_seg.h"
+#include "synfin/conn.h"
+
+int trk_fsm_next(int dir, int fclass, int state); /* src/track/fsm.c */
+
+#define S SF_TCP_SYN
+#define A SF_TCP_ACK
+#define F SF_TCP_FIN
+#define R SF_TCP_RST
+
+enum { CL, LI, SS, SR, ES, F1, F2, CW, CG, LA, TW, IG = 0xff };
+
+/* The expected table, row by row (dir SEND=0 / RECV=1; classes SYN, SYNACK, ACK, ACKFIN, FIN,
+ * FINACK, RST; states CLOSED … TIME-WAIT). Written from RFC 9293 figure 5 independently of
+ * fsm.c, so a slip in either shows. */
+static const int expect[2][7][11] = {
+    {
+        {SS, SS, SS, SR, IG, IG, IG, IG, IG, IG, IG}, /* send SYN */
+        {SR, SR, SR, SR, IG, IG, IG, IG, IG, IG, IG}, /* send SYN-ACK */
+        {IG, IG, ES, IG, IG, IG, IG, IG, IG, IG, IG}, /* send ACK */
+        {IG, IG, ES, IG, IG, IG, IG, IG, IG, IG, IG}, /* send ACK of peer FIN */
+        {IG, IG, IG, F1, F1, F1, F2, CG, CG, LA, TW}, /* send FIN (crossing) */
+        {IG, IG, IG, F1, F1, F1, F2, LA, CG, LA, TW}, /* send FIN acking peer FIN */
+        {IG, IG, CL, CL, CL, CL, CL, CL, CL, CL, CL}, /* send RST */
+    },
+    {
+        {IG, IG, SR, IG, IG, IG, IG, IG, IG, IG, IG}, /* recv SYN */
+        {IG, IG, IG, ES, IG, IG, IG, IG, IG, IG, IG}, /* recv SYN-ACK */
+        {IG, IG, IG, ES, IG, IG, IG, IG, IG, IG, IG}, /* recv ACK */
+        {IG, IG, IG, ES, IG, F2, IG, IG, TW, CL, IG}, /* recv ACK of our FIN */
+        {IG, IG, IG, CW, CW, CG, TW, IG, IG, IG, IG}, /* recv FIN */
+        {IG, IG, IG, CW, CW, TW, TW, IG, TW, CL, IG}, /* recv FIN acking our FIN */
+        {IG, IG, CL, CL, CL, CL, CL, CL, CL, CL, CL}, /* recv RST */
+    },
+};
+
+static void test_every_row(void **state)
+{
+	(void)state;
+	for (int d = 0; d < 2; d++)
+		for (int fc = 0; fc < 7; fc++)
+			for (int s = 0; s < SF_TCP__STATE_COUNT; s++) {
+				int got = trk_fsm_next(d, fc, s);
+				if (got != expect[d][fc][s])
+					fail_msg("row dir %d class %d state %s: got %d want %d", d,
+					         fc, sf_conn_state_name(s), got, expect[d][fc][s]);
+			}
+	assert_int_equal(trk_fsm_next(2, 0, 0), -1);
+	assert_int_equal(trk_fsm_next(0, 7, 0), -1);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sf_conn_state_name(SF_TCP_SYN_RECEIVED), "SYN-RECEIVED");
+	assert_string_equal(sf_conn_state_name(SF_TCP_FIN_WAIT_1), "FIN-WAIT-1");
+	assert_string_equal(sf_conn_state_name(SF_TCP_TIME_WAIT), "TIME-WAIT");
+	assert_string_equal(sf_open_kind_name(SF_OPEN_SIMULTANEOUS), "simultaneous-open");
+	assert_string_equal(sf_close_kind_name(SF_CLOSE_RST_ABORT), "rst-abort");
+	assert_string_equal(sf_zeek_state_name(SF_ZEEK_RSTOS0), "RSTOS0");
+	assert_string_equal(sf_event_name(SF_EV_TRK_RST_OUT_OF_WINDOW), "tcp.rst_out_of_window");
+	assert_int_equal(sf_event_by_name("tcp.SYN_after_close"), SF_EV_TRK_SYN_AFTER_CLOSE);
+}
+
+static struct hseg_run run;
+
+/* Wireshark: a SYN without ACK whose seq differs from the direction's base starts a new
+ * stream; the same seq is a retransmission and stays. */
+static void test_stream_numbering_and_reuse(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	const struct hseg first[] = {
+	    {HSEG_A, S, 100, 0, 0, 0, 0},        {HSEG_B, S | A, 500, 101, 0, 10, 0},
+	    {HSEG_A, A, 101, 501, 0, 20, 0},     {HSEG_A, F | A, 101, 501, 0, 30, 0},
+	    {HSEG_B, F | A, 501, 102, 0, 40, 0}, {HSEG_A, A, 102, 502, 0, 50, 0},
+	    {HSEG_A, S, 100, 0, 0, 60, 0}, /* same ISN: still stream 0 */
+	};
+	const struct sf_conn *c = hseg_feed(&run, first, 7);
+	assert_int_equal(c->stream, 0);
+	assert_true(sf_packet_has_event(&run.pkt[6], SF_EV_TRK_SYN_AFTER_CLOSE));
+	const struct hseg again[] = {{HSEG_A, S, 9000, 0, 0, 70, 0}};
+	c = hseg_feed(&run, again, 1);
+	assert_int_equal(c->stream, 1);
+	assert_true(run.trk[0].port_reuse);
+	assert_true(c->port_reused);
+	assert_int_equal(c->completeness, SF_COMPL_SYN); /* began with a SYN: tshark 4.0 sets it */
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].end_reason, SF_END_REUSED);
+	/* another 4-tuple: next index */
+	hseg_set_endpoints(40001, 80, 1, 2);
+	c = hseg_feed(&run, again, 1);
+	assert_int_equal(c->stream, 2);
+	hseg_set_endpoints(40000, 80, 1, 2);
+	hseg_run_end(&run);
+	assert_int_equal(run.n_closed, 3);
+}
+
+/* A flood of half-open SYNs from distinct ports against a cap of 100. */
+static void test_flood_cap_expiry(void **state)
+{
+	(void)state;
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.max_conns = 100;
+	hseg_run_init(&run, &cfg);
+	struct sf_track_stats st;
+	for (unsigned i = 0; i < 1000; i++) {
+		hseg_set_endpoints((uint16_t)(10000 + i), 80, 1, 2);
+		const struct hseg syn[] = {{HSEG_A, S, 1000 + i, 0, 0, (int64_t)i * 1000, 0}};
+		hseg_feed(&run, syn, 1);
+		sf_tracker_stats(run.t, &st);
+		assert_true(st.live <= 100);
+	}
+	assert_int_equal(st.created, 1000);
+	assert_int_equal(st.evicted, 900);
+	assert_int_equal(st.peak, 100);
+	/* the oldest went first: the survivors are the last 100 */
+	assert_int_equal(run.closed[0].port[0], 10000);
+	/* 121 s later, one packet: every SYN-SENT record (120 s timeout) expires */
+	hseg_set_endpoints(50000, 80, 1, 2);
+	const struct hseg late[] = {{HSEG_A, S, 1, 0, 0, 122000000, 0}};
+	hseg_feed(&run, late, 1);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.expired, 100);
+	assert_int_equal(st.live, 1);
+	printf("# bytes per tracked connection: %zu (record %zu)\n", st.bytes_per_conn,
+	       st.bytes_per_conn - 8);
+	sf_tracker_flush(run.t);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.live, 0); /* pool empty: nothing leaked */
+	assert_int_equal(st.flushed, 1);
+	assert_int_equal(st.created, st.evicted + st.expired + st.flushed);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
+/* TIME-WAIT lasts 2×MSL of capture time, then the record ends on its own. */
+static void test_time_wait_ends(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	const struct hseg s[] = {
+	    {HSEG_A, S, 100, 0, 0, 0, 0},        {HSEG_B, S | A, 500, 101, 0, 10, 0},
+	    {HSEG_A, A, 101, 501, 0, 20, 0},     {HSEG_A, F | A, 101, 501, 0, 30, 0},
+	    {HSEG_B, F | A, 501, 102, 0, 40, 0}, {HSEG_A, A, 102, 502, 0, 50, 0},
+	};
+	hseg_feed(&run, s, 6);
+	sf_tracker_expire(run.t, INT64_C(1000000) * 1000000000 + INT64_C(59) * 1000000000);
+	assert_int_equal(run.n_closed, 0);
+	sf_tracker_expire(run.t, INT64_C(1000000) * 1000000000 + INT64_C(62) * 1000000000);
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].end_reason, SF_END_TIME_WAIT);
+	assert_false(run.closed[0].time_wait_end);
+	assert_int_equal(run.closed[0].close_kind, SF_CLOSE_THREE_WAY);
+	hseg_run_end(&run);
+}
+
+/* Many connections: the index grows and deletions keep every record findable. */
+static void test_index_growth(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	for (unsigned i = 0; i < 5000; i++) {
+		hseg_set_endpoints((uint16_t)(1024 + i), 443, (uint8_t)(1 + i % 7), 9);
+		const struct hseg syn[] = {{HSEG_A, S, i, 0, 0, i, 0}};
+		const struct sf_conn *c = hseg_feed(&run, syn, 1);
+		assert_int_equal(c->stream, i);
+	}
+	for (unsigned i = 0; i < 5000; i++) {
+		hseg_set_endpoints((uint16_t)(1024 + i), 443, (uint8_t)(1 + i % 7), 9);
+		const struct hseg rst[] = {{HSEG_B, R | A, 0, i + 1, 0, 5000 + i, 0}};
+		const struct sf_conn *c = hseg_feed(&run, rst, 1);
+		assert_int_equal(c->stream, i); /* found again, not a new stream */
+	}
+	struct sf_track_stats st;
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.live, 5000);
+	hseg_run_end(&run);
+	assert_int_equal(run.n_closed, 5000);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_row),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_stream_numbering_and_reuse),
+	    cmocka_unit_test(test_flood_cap_expiry),
+	    cmocka_unit_test(test_time_wait_ends),
+	    cmocka_unit_test(test_index_growth),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -35,11 +35,13 @@ note_failure() {
 build() {
 	local name=$1 dir=$2
 	shift 2
+	local log=$dir/build.log
 	echo "=== $name: configure and build ($dir)"
-	if ! cmake -S "$root" -B "$dir" "$@" >"$dir.log" 2>&1 ||
-		! cmake --build "$dir" -j"$JOBS" >>"$dir.log" 2>&1; then
-		tail -n 60 "$dir.log"
-		echo "=== $name: BUILD FAILED (full log: $dir.log)"
+	mkdir -p "$dir"
+	if ! cmake -S "$root" -B "$dir" "$@" >"$log" 2>&1 ||
+		! cmake --build "$dir" -j"$JOBS" >>"$log" 2>&1; then
+		tail -n 60 "$log"
+		echo "=== $name: BUILD FAILED (full log: $log)"
 		note_failure "build ($name)"
 		return 1
 	fi

@@ -96,6 +96,12 @@ struct sf_pipeline_cfg {
 
 struct sf_pipeline;
 
+/* The running analysis figures of a live connection (views read them in conn_closed, where
+ * they are final); NULL when analysis is off. synfin/analysis.h defines the struct. */
+struct sf_conn_analysis;
+const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
+                                                         const struct sf_conn *c);
+
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Adds a sink (copied). -1 when SF_MAX_SINKS are already attached. */
 int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink);

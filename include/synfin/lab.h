@@ -169,8 +169,8 @@ int sf_lab_capture_stop(struct sf_lab_capture *c, unsigned settle_ms, uint64_t *
 struct sf_sink;
 struct sf_lab_observer;
 /* A pipeline sink recording, for every connection tracking ends (at most SF_LAB_MAX_CONNS),
- * its kinds, each endpoint's state sequence, retransmitted segments and duplicate ACKs (as
- * Wireshark's tcp.analysis counts them). NULL when out of memory. */
+ * its kinds, each endpoint's state sequence, and the retransmitted segments and duplicate ACKs
+ * the analysis layer flagged (tcp.analysis.*). NULL when out of memory. */
 struct sf_lab_observer *sf_lab_observer_new(void);
 struct sf_sink sf_lab_observer_sink(struct sf_lab_observer *ob);
 /* Connections opened during the run. */

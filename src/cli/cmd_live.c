@@ -498,7 +498,7 @@ int cmd_live(const struct cli_command *cmd, int argc, char **argv)
 	struct sf_pipeline *pl = NULL;
 	struct live_view view = {0};
 	char err[SF_ERRBUF] = "";
-	struct sf_pipeline_cfg cfg = {.track = true};
+	struct sf_pipeline_cfg cfg = {.track = true, .analyse = true};
 	if ((status = drop_root(a.user, &user)) != 0)
 		goto out;
 	status = CLI_EXIT_INPUT;

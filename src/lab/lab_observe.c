@@ -1,36 +1,24 @@
-/* synfin lab — what tracking observed about each connection of a run.
+/* synfin lab — what tracking and analysis observed about each connection of a run.
  *
  * A pipeline sink that keeps, for every connection the tracker ends, what the lab compares:
- * the kinds, the state sequence of each endpoint (from the transitions the tracker recorded)
- * and two counts the tracker does not keep — retransmitted segments and duplicate ACKs —
- * computed from the per-packet relative sequence numbers by Wireshark's rules (packet-tcp.c,
- * tcp_analyze_sequence_number): a segment carrying data below the highest sequence number
- * already seen in its direction is a retransmission (a one-byte segment just below it is a
- * keep-alive); a pure ACK repeating its sender's previous ACK number and window while the peer
- * has data in flight is a duplicate ACK.
+ * the kinds, the state sequence of each endpoint (from the transitions the tracker recorded),
+ * and the retransmitted segments and duplicate ACKs the analysis layer flagged on its packets
+ * (Wireshark's tcp.analysis rules; none when the pipeline runs without analysis).
  *
  * The sink is called from the capture thread only; it is read after the capture is joined.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "synfin/analysis.h"
 #include "synfin/conn.h"
 #include "synfin/lab.h"
 #include "synfin/pipeline.h"
-
-struct obs_side {
-	bool have_end;
-	uint32_t end; /* highest rel_nxtseq sent */
-	bool have_ack;
-	uint32_t last_ack; /* previous ACK number and window sent, for duplicate ACKs */
-	uint16_t last_win;
-};
 
 struct obs_conn {
 	uint64_t stream;
 	uint16_t port[2]; /* client, server */
 	bool ended;
-	struct obs_side side[2];
 	uint64_t retrans, dup_acks;
 	struct sf_lab_observed obs;
 };
@@ -60,42 +48,20 @@ static void on_opened(void *self, const struct sf_conn *c)
 	oc->stream = c->stream;
 }
 
-static bool wraps_below(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
-static void count_retrans_dupack(struct obs_conn *oc, const struct sf_packet *p,
-                                 const struct sf_pkt_track *t)
-{
-	unsigned d = t->from_client ? 0 : 1;
-	struct obs_side *me = &oc->side[d], *peer = &oc->side[d ^ 1];
-	bool ctl = p->flags & (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST);
-	if (p->tcp_len > 0 && me->have_end && wraps_below(t->rel_seq, me->end) &&
-	    !(p->tcp_len == 1 && t->rel_seq + 1 == me->end))
-		oc->retrans++;
-	if ((p->flags & SF_TCP_ACK) && !ctl && p->tcp_len == 0 && me->have_ack &&
-	    p->ack == me->last_ack && p->window == me->last_win && peer->have_end &&
-	    wraps_below(t->rel_ack, peer->end))
-		oc->dup_acks++;
-	if (!me->have_end || wraps_below(me->end, t->rel_nxtseq)) {
-		me->end = t->rel_nxtseq;
-		me->have_end = true;
-	}
-	if (p->flags & SF_TCP_ACK) {
-		me->last_ack = p->ack;
-		me->last_win = p->window;
-		me->have_ack = true;
-	}
-}
-
+/* Retransmissions (plain, fast or spurious) and duplicate ACKs as the analysis layer flags
+ * them: the lab counts what `synfin packets` and the filters call tcp.analysis.*. */
 static void on_packet(void *self, const struct sf_pkt_view *v)
 {
-	if (!v->conn || !v->trk)
+	if (!v->conn || !v->ana)
 		return;
 	struct obs_conn *oc = find_conn(self, v->conn->stream);
-	if (oc && !oc->ended)
-		count_retrans_dupack(oc, v->pkt, v->trk);
+	if (!oc || oc->ended)
+		return;
+	if (v->ana->flags &
+	    (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS))
+		oc->retrans++;
+	if (v->ana->flags & SF_ANA_DUPLICATE_ACK)
+		oc->dup_acks++;
 }
 
 /* Initial state of a side, then every state it entered, from the tracker's transitions. */

@@ -41,7 +41,7 @@ int sf_lab_run(const struct sf_lab_scenario *sc, const struct sf_lab_run_opts *o
 		return -1;
 	out->port = env.port;
 	struct sf_lab_observer *ob = sf_lab_observer_new();
-	struct sf_pipeline_cfg cfg = {.track = true};
+	struct sf_pipeline_cfg cfg = {.track = true, .analyse = true};
 	struct sf_pipeline *pl = ob ? sf_pipeline_new(&cfg, err, errlen) : NULL;
 	struct sf_writer *w = NULL;
 	struct sf_lab_capture *cap = NULL;

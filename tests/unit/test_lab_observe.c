@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "helper_seg.h"
+#include "synfin/analysis.h"
 #include "synfin/lab.h"
 #include "synfin/pipeline.h"
 
@@ -22,6 +23,7 @@
 static struct hseg_run run;
 static struct sf_lab_observer *ob;
 static struct sf_sink sink;
+static struct sf_analyser *ana;
 
 static int setup(void **state)
 {
@@ -30,7 +32,9 @@ static int setup(void **state)
 	hseg_run_init(&run, NULL);
 	ob = sf_lab_observer_new();
 	sink = sf_lab_observer_sink(ob);
-	return ob ? 0 : -1;
+	char err[128];
+	ana = sf_analyser_new(NULL, err, sizeof(err));
+	return ob && ana ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -39,11 +43,12 @@ static int teardown(void **state)
 	if (run.t)
 		hseg_run_end(&run);
 	sf_lab_observer_free(ob);
+	sf_analyser_free(ana);
 	return 0;
 }
 
-/* Feeds segments one by one as the pipeline would hand them to the sink: conn_opened when the
- * tracker creates the record, then the packet. */
+/* Feeds segments one by one as the pipeline hands them to the sink: conn_opened when the
+ * tracker creates the record, then the packet with its tracking and analysis. */
 static void feed(const struct hseg *segs, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -51,7 +56,10 @@ static void feed(const struct hseg *segs, unsigned n)
 		assert_non_null(c);
 		if (run.trk[0].new_conn)
 			sink.conn_opened(sink.self, c);
-		struct sf_pkt_view v = {.pkt = &run.pkt[0], .conn = c, .trk = &run.trk[0]};
+		struct sf_pkt_analysis pa;
+		sf_analyser_process(ana, &run.pkt[0], c, &run.trk[0], &pa);
+		struct sf_pkt_view v = {
+		    .pkt = &run.pkt[0], .conn = c, .trk = &run.trk[0], .ana = &pa};
 		sink.packet(sink.self, &v);
 	}
 }
@@ -140,9 +148,9 @@ static void test_merged_close_skips_fin_wait_2(void **state)
 	assert_true(v.agree);
 }
 
-/* Wireshark's rules: data below the highest sequence seen is a retransmission, a one-byte
- * segment just below it a keep-alive; a pure ACK repeating ack and window with data in flight
- * is a duplicate ACK. */
+/* The counts are the analysis layer's flags (Wireshark's rules): data below the highest
+ * sequence seen is a retransmission, a one-byte segment just below it a keep-alive; a pure ACK
+ * repeating ack and window with data in flight is a duplicate ACK. */
 static void test_retransmissions_and_dup_acks(void **state)
 {
 	(void)state;

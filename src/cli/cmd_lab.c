@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,32 @@ static const struct option lab_long[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* Ctrl-C during a scenario: the scenario finishes (seconds at most) so that its namespaces,
+ * veth pair and nftables rules are removed, then the lab stops. A handler has no other way to
+ * say so than a flag. */
+static volatile sig_atomic_t lab_interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	static const char msg[] =
+	    "\nsynfin: lab: stopping after this scenario (removing what it created)\n";
+	if (!lab_interrupted)
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	lab_interrupted = 1;
+}
+
+static void install_interrupt(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 struct lab_args {
 	const char *scenario; /* NULL = handshake */
@@ -297,6 +324,10 @@ static int run_all(const struct lab_args *a)
 	}
 	bool failed = false, differs = false;
 	for (size_t i = 0; i < n; i++) {
+		if (lab_interrupted) {
+			status[i] = CLI_EXIT_INPUT;
+			continue;
+		}
 		status[i] = run_one(&sc[i], a, &outs[i]);
 		failed |= status[i] == CLI_EXIT_INPUT;
 		differs |= status[i] == LAB_EXIT_DIFFERS;
@@ -334,8 +365,16 @@ int cmd_lab(const struct cli_command *cmd, int argc, char **argv)
 		return rc;
 	if (a.list)
 		return list_scenarios();
+	install_interrupt();
 	if (a.scenario && !strcmp(a.scenario, "all"))
-		return run_all(&a);
-	struct sf_lab_outcome out;
-	return run_one(sf_lab_scenario_find(a.scenario ? a.scenario : "handshake"), &a, &out);
+		rc = run_all(&a);
+	else {
+		struct sf_lab_outcome out;
+		rc = run_one(sf_lab_scenario_find(a.scenario ? a.scenario : "handshake"), &a, &out);
+	}
+	if (lab_interrupted) {
+		cli_error("lab: interrupted");
+		return CLI_EXIT_INPUT;
+	}
+	return rc;
 }

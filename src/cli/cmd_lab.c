@@ -310,6 +310,22 @@ static void kinds(char *buf, size_t len, const char *open, const char *close)
 	snprintf(buf, len, "%s / %s", open ? open : "none", close ? close : "none");
 }
 
+/* The AGREE column: yes, or no and what differed first ("no: server states"). */
+static void agree_text(char *buf, size_t len, int status, const struct sf_lab_outcome *out)
+{
+	if (!out->scenario) {
+		snprintf(buf, len, "no: did not run");
+	} else if (status == CLI_EXIT_OK) {
+		snprintf(buf, len, "yes");
+	} else if (out->verdict.agree) {
+		snprintf(buf, len, "yes, but the sockets failed");
+	} else {
+		const char *f = out->verdict.n_findings ? out->verdict.findings[0] : "";
+		size_t n = strcspn(f, ":");
+		snprintf(buf, len, "no: %.*s", (int)(n < 40 ? n : 40), f);
+	}
+}
+
 static int run_all(const struct lab_args *a)
 {
 	size_t n;
@@ -344,11 +360,8 @@ static int run_all(const struct lab_args *a)
 		else
 			kinds(obs, sizeof(obs), o->found ? o->open_kind : NULL,
 			      o->found ? o->close_kind : NULL);
-		const char *agree = status[i] == CLI_EXIT_OK        ? "yes"
-		                    : status[i] == LAB_EXIT_DIFFERS ? "no"
-		                    : outs[i].scenario && outs[i].verdict.agree
-		                        ? "yes (run failed)"
-		                        : "no (did not run)";
+		char agree[96];
+		agree_text(agree, sizeof(agree), status[i], &outs[i]);
 		printf("%-19s %-36s %-36s %s\n", sc[i].name, exp, obs, agree);
 	}
 	free(outs);

@@ -7,3 +7,5 @@
  */
 SF_COMMAND(packets, "FILE... [-V] [-x] [--absolute]",
            "one line per packet; -V adds a detail tree, -x a hex dump")
+SF_COMMAND(fields, "FILE... -e FIELD... [-E OPT=VAL]... [-T fields|csv|json] | --list",
+           "chosen fields per packet, as tshark -T fields; --list shows the fields")

@@ -231,6 +231,9 @@ struct sf_track_hooks {
 	void *self;
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
+	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
+	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
+	void (*found)(void *self, uint32_t slot);
 };
 
 struct sf_tracker;
@@ -276,6 +279,11 @@ static inline uint64_t sf_trans_frame(const struct sf_conn *c, const struct sf_t
 {
 	return c->first_frame + t->frame_delta;
 }
+
+/* The connection's record index: stable while the connection lives, below the number of
+ * records the tracker ever had live at once, reused after the connection ends. Later layers
+ * (analysis) index parallel per-connection state by it instead of growing struct sf_conn. */
+uint32_t sf_conn_slot(const struct sf_conn *c);
 
 /* Records a Zeek history letter that a later layer detects (t retransmission, g gap, c bad
  * checksum, w zero window): upper case when from_client. c, g, t and w are log-scaled as Zeek

@@ -112,6 +112,12 @@ struct sf_pipeline_cfg {
 
 struct sf_pipeline;
 
+/* The running analysis figures of a live connection (views read them in conn_closed, where
+ * they are final); NULL when analysis is off. synfin/analysis.h defines the struct. */
+struct sf_conn_analysis;
+const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
+                                                         const struct sf_conn *c);
+
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first
  * frame; starts tracking when the filter needs it. -1 with a message in err when out of

@@ -41,6 +41,7 @@ struct trk_rec {
 	uint32_t lru_prev, lru_next;
 	uint32_t wheel_prev, wheel_next;
 	uint32_t deadline_s; /* expiry, seconds of capture time since the tracker's epoch */
+	uint32_t slot;       /* this record's pool index (sf_conn_slot) */
 	uint8_t in_use : 1, reset : 1, synack_seen : 1, hs_acked : 1, merged_fin : 1,
 	    compl_syn_ok : 1;
 	uint8_t fin_first; /* enum sf_side of the first FIN */

@@ -201,6 +201,7 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	if (idx == TRK_NIL)
 		return TRK_NIL;
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	r->slot = idx;
 	bool guessed;
 	bool sc = sender_is_client(p, &guessed);
 	int c = sc ? 0 : 1;
@@ -421,6 +422,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	struct trk_key k;
 	trk_key_of(&k, pkt);
 	uint32_t idx = trk_table_find(&t->tab, &k);
+	if (idx != TRK_NIL && t->hooks.found)
+		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
 	bool reuse = false;
 	if (idx != TRK_NIL) {
@@ -466,6 +469,11 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	trk_lru_touch(&t->tab, idx);
 	schedule(t, idx);
 	return &r->c;
+}
+
+uint32_t sf_conn_slot(const struct sf_conn *c)
+{
+	return ((const struct trk_rec *)(const void *)c)->slot;
 }
 
 void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)

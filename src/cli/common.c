@@ -263,8 +263,8 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	if (common->display_filter) {
 		char ferr[2048];
 		filter = sf_filter_compile(common->display_filter, ferr, sizeof(ferr));
-		if (!filter || sf_pipeline_set_filter(p, filter, common->filter_conns, err,
-		                                      sizeof(err)) < 0) {
+		if (!filter ||
+		    sf_pipeline_set_filter(p, filter, common->filter_conns, err, sizeof(err)) < 0) {
 			cli_error("%s", filter ? err : ferr);
 			sf_filter_free(filter);
 			sf_pipeline_free(p);

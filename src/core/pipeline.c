@@ -174,8 +174,8 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 	return p;
 }
 
-int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns,
-                           char *err, size_t errlen)
+int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
+                           size_t errlen)
 {
 	p->cfg.filter = f;
 	p->cfg.filter_conns = conns;

@@ -367,10 +367,6 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 	uint16_t f = p->flags;
 	uint32_t end =
 	    p->seq + p->tcp_len + ((f & SF_TCP_SYN) ? 1 : 0) + ((f & SF_TCP_FIN) ? 1 : 0);
-	if (!s->nxt_set || (int32_t)(end - s->nxt) > 0) {
-		s->nxt = end;
-		s->nxt_set = 1;
-	}
 	if ((f & SF_TCP_SYN) && !(f & SF_TCP_RST) && !s->syn_sent) {
 		s->syn_sent = 1;
 		r->c.isn[from] = p->seq;
@@ -381,7 +377,7 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 			s->fin_end = end;
 		}
 		if (!r->fin_first)
-			r->fin_first = (uint8_t)(from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER);
+			r->fin_first = from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER;
 	}
 	if (f & SF_TCP_ACK) {
 		if (!s->ack_sent || (int32_t)(p->ack - s->rcv_nxt) > 0)
@@ -396,8 +392,8 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 		}
 	}
 	bool scaled = r->c.opts[0].wscale >= 0 && r->c.opts[1].wscale >= 0;
-	int shift = (!(f & SF_TCP_SYN) && scaled) ? r->c.opts[from].wscale : 0;
-	s->rcv_wnd = (uint32_t)p->window << shift;
+	s->rcv_wnd = p->window;
+	s->wnd_scaled = !(f & SF_TCP_SYN) && scaled;
 	if (p->tcp_len > 0 && r->fin_first &&
 	    r->fin_first != (from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER) && !(f & SF_TCP_FIN))
 		r->c.data_after_fin = 1;

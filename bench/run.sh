@@ -16,7 +16,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/bench/out
-build=$root/build-release
+build=${SYNFIN_BENCH_BUILD:-$root/build-release} # Release tree used (and built if needed)
 full=0
 quick=0
 for a in "$@"; do
@@ -78,6 +78,9 @@ table() { # title file packets synfin_label rows...
 	local title=$1 file=$2 packets=$3 ref=$4
 	shift 4
 	local labels=() walls=() rsss=() notes=() row label cmd why res ref_wall=""
+	# Read the file once untimed so every row starts with it in the page cache (when it fits):
+	# otherwise the first row pays the disk and the ratios mean nothing.
+	"$readloop" "$file" >/dev/null
 	for row in "$@"; do
 		label=${row%%|*}
 		cmd=${row#*|}
@@ -121,6 +124,8 @@ table() { # title file packets synfin_label rows...
 	done
 }
 
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
+	"$(free -g | awk '/^Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in "${captures[@]}"; do
 	read -r name n <<<"$c"
 	f=$out/gen-$name.pcap

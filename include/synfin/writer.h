@@ -3,8 +3,8 @@
  * Used by the lab (live -w), by tests that craft captures and by the bench generator. Output is
  * buffered in one buffer owned by the writer (no allocation per frame) and written in the
  * host's byte order, as libpcap's pcap_dump() does; readers detect the order from the magic.
- * Link types are given as libpcap DLT_* values (what sf_frame carries) and written as the
- * LINKTYPE_* value a file must hold (DLT_RAW → 101).
+ * Link types are LINKTYPE_* values, as sf_frame carries them; the few DLT_* values that differ
+ * (DLT_RAW 12 or 14) are accepted too and written as their LINKTYPE (101).
  *
  *   pcap    file header (magic a1b2c3d4 = µs, a1b23c4d = ns; version 2.4; snaplen; linktype)
  *           then per frame a 16-byte record header and the captured bytes.
@@ -32,7 +32,7 @@ enum sf_write_format {
 
 struct sf_writer_opts {
 	enum sf_write_format format;
-	int linktype;     /* pcap: the file's DLT_* (every frame must have it); pcapng: unused */
+	int linktype;     /* pcap: the file's link type (every frame must have it); pcapng: unused */
 	uint32_t snaplen; /* frames longer than this are cut to it (wire length kept); 0 = 262144 */
 };
 

@@ -7,3 +7,8 @@
  */
 SF_COMMAND(packets, "FILE... [-V] [-x] [--absolute]",
            "one line per packet; -V adds a detail tree, -x a hex dump")
+SF_COMMAND(conns, "FILE... [-T table|json|csv|zeek] [--order end|stream]",
+           "one row per TCP connection: how it opened and closed, Zeek conn_state, bytes")
+SF_COMMAND(explain, "FILE... [--stream N] [--limit N]",
+           "ladder diagram, handshake/teardown table and plain-language story per connection")
+SF_COMMAND(stats, "FILE...", "counts: connections by open and close kind, conn_state, events")

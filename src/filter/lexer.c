@@ -33,23 +33,47 @@ static int is_cont(unsigned char c)
 	return (c & 0xc0) == 0x80;
 }
 
+/* Longest stretch of the expression echoed above the caret. A longer expression is shown as
+ * a window around the error, with "…" where it was cut, so the message (and the caret under
+ * the right character) always fits a terminal line and the caller's buffer. */
+#define ERR_WINDOW 100
+#define ERR_BEFORE 60
+
+/* Moves a byte offset back to the start of the UTF-8 character it falls in. */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && is_cont((unsigned char)s[i]))
+		i--;
+	return i;
+}
+
 void ferr_render(const struct ferr *e, const char *expr, char *out, size_t outlen)
 {
 	size_t n = strlen(expr), w = 0;
-	char caret[1024];
+	char caret[ERR_WINDOW * 4 + 8];
 	size_t pos = e->pos > n ? n : e->pos;
-	for (size_t i = 0; i < pos && w + 1 < sizeof(caret); i++) {
+	size_t from = pos > ERR_BEFORE ? char_start(expr, pos - ERR_BEFORE) : 0;
+	size_t to = n - from > ERR_WINDOW ? char_start(expr, from + ERR_WINDOW) : n;
+	if (to < pos)
+		to = pos;
+	const char *lead = from > 0 ? "\u2026" : "";
+	const char *tail = to < n ? "\u2026" : "";
+
+	if (from > 0)
+		caret[w++] = ' '; /* under the leading "…" */
+	for (size_t i = from; i < pos && w + 1 < sizeof(caret); i++) {
 		unsigned char c = (unsigned char)expr[i];
 		if (!is_cont(c))
 			caret[w++] = c == '\t' ? '\t' : ' ';
 	}
 	if (w + 1 < sizeof(caret))
 		caret[w++] = '^';
-	for (size_t i = pos + 1; i < pos + e->len && i < n && w + 1 < sizeof(caret); i++)
+	for (size_t i = pos + 1; i < pos + e->len && i < to && w + 1 < sizeof(caret); i++)
 		if (!is_cont((unsigned char)expr[i]))
 			caret[w++] = '~';
 	caret[w] = '\0';
-	snprintf(out, outlen, "%s\n%s\n%s", expr, caret, e->msg);
+	snprintf(out, outlen, "%s%.*s%s\n%s\n%s", lead, (int)(to - from), expr + from, tail, caret,
+	         e->msg);
 }
 
 const char *tok_kind_text(enum tok_kind k)

@@ -16,6 +16,8 @@
 
 #include "synfin/writer.h"
 
+#include "io/source_priv.h"
+
 #define WRITER_BUF      (256u * 1024u)
 #define DEFAULT_SNAPLEN 262144u
 
@@ -42,16 +44,12 @@ struct sf_writer {
 	uint8_t buf[WRITER_BUF];
 };
 
-/* Frames carry libpcap's DLT_* values; files carry LINKTYPE_* values. They agree except for a
- * few historical DLTs whose numbers differ between platforms: DLT_RAW is 12 on Linux (14 on
- * OpenBSD) but always LINKTYPE_RAW = 101 in a file, as libpcap's dlt_to_linktype() writes it. */
-static uint32_t file_linktype(int dlt)
+/* Frames carry LINKTYPE_* values (what files hold; see io/linktype.c). A DLT_* value that
+ * differs from its LINKTYPE (DLT_RAW is 12 on Linux, 14 on OpenBSD, LINKTYPE_RAW 101) is
+ * accepted too and written as its LINKTYPE, as libpcap's dlt_to_linktype() does. */
+static uint32_t file_linktype(int linktype)
 {
-	if (dlt == DLT_RAW)
-		return 101;
-	if (dlt == DLT_ATM_RFC1483)
-		return 100;
-	return (uint32_t)dlt;
+	return (uint32_t)sf_dlt_to_linktype(linktype);
 }
 
 static int drain(struct sf_writer *w, char *err, size_t errlen)

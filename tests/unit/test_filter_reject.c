@@ -136,6 +136,26 @@ static void test_small_error_buffer(void **state)
 	assert_null(sf_filter_compile("tcp.flgs == 1", NULL, 0));
 }
 
+/* A long expression is echoed as a window around the error, cut with "…", so the caret line
+ * and the message always fit (a 1,000-character filter once lost both in a 2 KiB buffer). */
+static void test_long_expression_window(void **state)
+{
+	char expr[1200], err[512];
+	size_t n = 0;
+	(void)state;
+	for (int i = 0; i < 60; i++)
+		n += (size_t)sprintf(expr + n, "tcp.port==%d||", 1000 + i); /* 15 chars each */
+	strcpy(expr + n, "tcp.prot==1||tcp.port==2||tcp.port==3||tcp.port==4||tcp.port==5||tcp."
+	                 "port==6||tcp.port==7");
+	assert_null(sf_filter_compile(expr, err, sizeof(err)));
+	/* window: 60 characters before the error, 100 in all, "…" at both cut ends */
+	char want[512];
+	snprintf(want, sizeof(want), "\u2026%.100s\u2026\n%*s^~~~~~~~\n%s", expr + n - 60, 61, "",
+	         "\"tcp.prot\" is neither a field nor a protocol name; did you mean tcp.port?");
+	if (strcmp(err, want) != 0)
+		fail_msg("-- got --\n%s\n-- want --\n%s", err, want);
+}
+
 /* Deep nesting is refused rather than exhausting the stack. */
 static void test_deep_nesting(void **state)
 {
@@ -165,6 +185,7 @@ int main(void)
 	    cmocka_unit_test(test_caret_counts_characters),
 	    cmocka_unit_test(test_small_error_buffer),
 	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_long_expression_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,84 @@
+/* synfin conns FILE... [-T table|json|csv|zeek] [--order end|stream]: one row per TCP
+ * connection (docs/conns-json.md). */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "synfin/report.h"
+
+enum { OPT_ORDER = 300 };
+
+static const struct option conns_long[] = {
+    {"order", required_argument, NULL, OPT_ORDER},
+    {NULL, 0, NULL, 0},
+};
+
+static int conns_opt(void *state, int opt, const char *arg)
+{
+	struct sf_conns_opts *o = state;
+	switch (opt) {
+	case 'T':
+		if (!strcmp(arg, "table") || !strcmp(arg, "text"))
+			o->format = SF_CONNS_TABLE;
+		else if (!strcmp(arg, "json"))
+			o->format = SF_CONNS_JSON;
+		else if (!strcmp(arg, "csv"))
+			o->format = SF_CONNS_CSV;
+		else if (!strcmp(arg, "zeek"))
+			o->format = SF_CONNS_ZEEK;
+		else {
+			cli_error("conns: -T takes table, json, csv or zeek, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_ORDER:
+		if (!strcmp(arg, "end"))
+			o->order = SF_CONNS_ORDER_END;
+		else if (!strcmp(arg, "stream"))
+			o->order = SF_CONNS_ORDER_STREAM;
+		else {
+			cli_error("conns: --order takes end or stream, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int cmd_conns(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct sf_conns_opts o = {.format = SF_CONNS_TABLE, .order = SF_CONNS_ORDER_END};
+	struct cli_cmd_opts own = {
+	    .short_opts = "T:",
+	    .long_opts = conns_long,
+	    .help =
+	        "  -T FORMAT            table (default), json (one object per line), csv,\n"
+	        "                       zeek (a conn.log in Zeek's TSV format)\n"
+	        "  --order end|stream   end (default): a row as each connection ends, as Zeek\n"
+	        "                       writes conn.log; stream: sorted by tcp.stream at the end\n",
+	    .handle = conns_opt,
+	    .state = &o,
+	};
+	struct cli_common common;
+	int rc = cli_parse(cmd, &own, argc, argv, &common);
+	if (rc >= 0)
+		return rc;
+	common.track = true;
+
+	char err[256];
+	struct sf_conns_view *v = sf_conns_view_new(stdout, &o, err, sizeof(err));
+	if (!v) {
+		cli_error("%s", err);
+		return CLI_EXIT_INPUT;
+	}
+	struct sf_sink sink = sf_conns_view_sink(v);
+	int status = cli_run(&common, &sink, 1);
+	int werr = sf_conns_view_error(v);
+	sf_conns_view_free(v);
+	if (werr) {
+		cli_error("error writing output: %s", strerror(werr));
+		if (status == CLI_EXIT_OK)
+			status = CLI_EXIT_INPUT;
+	}
+	return status;
+}

@@ -1,0 +1,462 @@
+/* synfin — connection row formatters: table, JSON lines, CSV and Zeek conn.log.
+ *
+ * The JSON and CSV formats share one list of keys (emit_fields; docs/conns-json.md); a key is
+ * never renamed once released, and the CSV header is produced by the same emitter as the rows.
+ * The Zeek format follows the ASCII writer of Zeek's logging framework: the header lines
+ * #separator, #set_separator, #empty_field, #unset_field, #path, #open, #fields, #types, then
+ * tab-separated records with "-" for unset values, then #close. The field list is Conn::Info of
+ * base/protocols/conn/main.zeek without the optional policy fields.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/conn_fmt.h"
+#include "report/view_put.h"
+
+const char *const sf_zeek_conn_fields[] = {
+    "ts",         "uid",           "id.orig_h",     "id.orig_p",  "id.resp_h",  "id.resp_p",
+    "proto",      "service",       "duration",      "orig_bytes", "resp_bytes", "conn_state",
+    "local_orig", "local_resp",    "missed_bytes",  "history",    "orig_pkts",  "orig_ip_bytes",
+    "resp_pkts",  "resp_ip_bytes", "tunnel_parents"};
+const unsigned sf_zeek_conn_n_fields = sizeof(sf_zeek_conn_fields) / sizeof(sf_zeek_conn_fields[0]);
+
+static const char *const zeek_conn_types[] = {
+    "time",   "string",   "addr",  "port",  "addr",   "port",  "enum",
+    "string", "interval", "count", "count", "string", "bool",  "bool",
+    "count",  "string",   "count", "count", "count",  "count", "set[string]"};
+
+static int64_t rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
+{
+	if (!ctx->have_first)
+		return 0;
+	return sf_row_ns_between(ctx->first_sec, ctx->first_nsec, r->start_sec, r->start_nsec);
+}
+
+static const char *or_dash(const char *s)
+{
+	return (s && *s) ? s : "-";
+}
+
+static void put_epoch(struct sf_outbuf *ob, int64_t sec, uint32_t nsec)
+{
+	ob_put_nsec(ob, sec * 1000000000LL + (int64_t)nsec, 6);
+}
+
+/* Milliseconds, three decimals (microsecond resolution). */
+static void put_ms(struct sf_outbuf *ob, int64_t ns)
+{
+	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
+	 * the 106 days where that would overflow; clamp rather than wrap past them). */
+	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+}
+
+static void put_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
+{
+	ob_put_addr(ob, a, true);
+	ob_putc(ob, ':');
+	ob_put_u64(ob, port);
+}
+
+/* ---- table ------------------------------------------------------------------------------- */
+
+/* Column widths fit IPv4 endpoints, seven-digit packet counts and every kind name; a longer
+ * value (an IPv6 endpoint) pushes the rest of its row right rather than being cut. */
+static const struct {
+	const char *title;
+	unsigned width;
+	bool right;
+} table_cols[] = {{"STREAM", 6, true},   {"CLIENT", 21, false},     {"SERVER", 21, false},
+                  {"START", 11, true},   {"DURATION", 11, true},    {"C>PKTS", 7, true},
+                  {"C>BYTES", 10, true}, {"S>PKTS", 7, true},       {"S>BYTES", 10, true},
+                  {"OPEN", 17, false},   {"CLOSE", 12, false},      {"CLOSER", 6, false},
+                  {"STATE", 6, false},   {"HISTORY", 14, false},    {"CMPL", 4, true},
+                  {"RTT_MS", 9, true},   {"FINAL(C/S)", 23, false}, {"OPTIONS(C/S)", 0, false}};
+enum { TC_N = sizeof(table_cols) / sizeof(table_cols[0]) };
+
+static void table_header(struct sf_outbuf *ob)
+{
+	for (unsigned i = 0; i < TC_N; i++) {
+		if (i)
+			ob_putc(ob, ' ');
+		size_t m = vp_begin(ob);
+		ob_puts(ob, table_cols[i].title);
+		vp_end(ob, m, table_cols[i].width, table_cols[i].right);
+	}
+	ob_putc(ob, '\n');
+}
+
+/* Column i of a row: starts the item, returns its mark. */
+static size_t col(struct sf_outbuf *ob, unsigned i)
+{
+	if (i)
+		ob_putc(ob, ' ');
+	return vp_begin(ob);
+}
+
+static void col_end(struct sf_outbuf *ob, unsigned i, size_t m)
+{
+	vp_end(ob, m, table_cols[i].width, table_cols[i].right);
+}
+
+static void table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
+                      const struct sf_conn_row *r)
+{
+	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
+	const uint64_t counts[4] = {c->pkts, c->bytes, s->pkts, s->bytes};
+	unsigned i = 0;
+	size_t m;
+
+	m = col(ob, i);
+	ob_put_u64(ob, r->stream);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	put_endpoint(ob, &r->client, r->client_port);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	put_endpoint(ob, &r->server, r->server_port);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	ob_put_nsec(ob, rel_start_ns(ctx, r), 6);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	ob_put_nsec(ob, sf_row_duration_ns(r), 6);
+	col_end(ob, i++, m);
+	for (unsigned k = 0; k < 4; k++) {
+		m = col(ob, i);
+		ob_put_u64(ob, counts[k]);
+		col_end(ob, i++, m);
+	}
+	m = col(ob, i);
+	ob_puts(ob, or_dash(r->open_kind));
+	if (r->syn_retries) {
+		ob_putc(ob, '(');
+		ob_put_u64(ob, r->syn_retries);
+		ob_putc(ob, ')');
+	}
+	col_end(ob, i++, m);
+	const char *strs[4] = {r->close_kind, r->closer, r->conn_state, r->history};
+	for (unsigned k = 0; k < 4; k++) {
+		m = col(ob, i);
+		ob_puts(ob, or_dash(strs[k]));
+		col_end(ob, i++, m);
+	}
+	m = col(ob, i);
+	ob_put_u64(ob, r->completeness);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	int64_t hs = sf_row_handshake_ns(r);
+	if (hs < 0)
+		ob_putc(ob, '-');
+	else
+		put_ms(ob, hs);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	ob_puts(ob, or_dash(c->final_state));
+	ob_putc(ob, '/');
+	ob_puts(ob, or_dash(s->final_state));
+	col_end(ob, i++, m);
+	char opts[96];
+	ob_putc(ob, ' ');
+	ob_puts(ob, sf_row_options(r, opts, sizeof(opts)));
+	ob_putc(ob, '\n');
+}
+
+/* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
+
+struct kv_emit {
+	struct sf_outbuf *ob;
+	bool json;
+	bool header; /* CSV header: key names only */
+	bool first;
+};
+
+/* Writes the separator and the key; true when the value must be skipped (header mode). */
+static bool key(struct kv_emit *e, const char *k)
+{
+	if (!e->first)
+		ob_putc(e->ob, ',');
+	e->first = false;
+	if (e->header) {
+		ob_puts(e->ob, k);
+		return true;
+	}
+	if (e->json) {
+		ob_putc(e->ob, '"');
+		ob_puts(e->ob, k);
+		ob_put_mem(e->ob, "\":", 2);
+	}
+	return false;
+}
+
+static void kv_null(struct kv_emit *e)
+{
+	if (e->json)
+		ob_puts(e->ob, "null");
+}
+
+static void kv_u64(struct kv_emit *e, const char *k, uint64_t v)
+{
+	if (key(e, k))
+		return;
+	ob_put_u64(e->ob, v);
+}
+
+/* Values are addresses, kind names and history letters: none holds a quote, a backslash, a
+ * comma or a control byte, so no escaping is needed; anything else is dropped, never emitted
+ * raw. Empty strings are null in JSON and empty in CSV. */
+static void kv_str(struct kv_emit *e, const char *k, const char *v)
+{
+	if (key(e, k))
+		return;
+	if (!v || !*v) {
+		kv_null(e);
+		return;
+	}
+	if (e->json)
+		ob_putc(e->ob, '"');
+	for (; *v; v++)
+		if ((unsigned char)*v > 0x20 && *v != '"' && *v != '\\' && *v != ',')
+			ob_putc(e->ob, *v);
+	if (e->json)
+		ob_putc(e->ob, '"');
+}
+
+static void kv_addr(struct kv_emit *e, const char *k, const struct sf_addr *a)
+{
+	if (key(e, k))
+		return;
+	if (e->json)
+		ob_putc(e->ob, '"');
+	ob_put_addr(e->ob, a, false);
+	if (e->json)
+		ob_putc(e->ob, '"');
+}
+
+static void kv_bool(struct kv_emit *e, const char *k, bool v)
+{
+	if (key(e, k))
+		return;
+	ob_puts(e->ob, v ? "true" : "false");
+}
+
+/* An integer that may be absent (negative = absent). */
+static void kv_opt_int(struct kv_emit *e, const char *k, long v)
+{
+	if (key(e, k))
+		return;
+	if (v >= 0)
+		ob_put_u64(e->ob, (uint64_t)v);
+	else
+		kv_null(e);
+}
+
+static void kv_secs(struct kv_emit *e, const char *k, int64_t ns)
+{
+	if (key(e, k))
+		return;
+	ob_put_nsec(e->ob, ns, 6);
+}
+
+static void kv_ms(struct kv_emit *e, const char *k, int64_t ns)
+{
+	if (key(e, k))
+		return;
+	if (ns >= 0)
+		put_ms(e->ob, ns);
+	else
+		kv_null(e);
+}
+
+/* The one list of JSON/CSV keys, in output order (documented in docs/conns-json.md). */
+static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
+                        const struct sf_conn_row *r)
+{
+	char uid[24];
+	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
+
+	kv_u64(e, "stream", r->stream);
+	kv_str(e, "uid", sf_row_uid(r->stream, uid, sizeof(uid)));
+	kv_addr(e, "client", &r->client);
+	kv_u64(e, "client_port", r->client_port);
+	kv_addr(e, "server", &r->server);
+	kv_u64(e, "server_port", r->server_port);
+	kv_bool(e, "roles_guessed", r->roles_guessed);
+	if (!key(e, "ts"))
+		put_epoch(e->ob, r->start_sec, r->start_nsec);
+	kv_secs(e, "start", rel_start_ns(ctx, r));
+	kv_secs(e, "duration", sf_row_duration_ns(r));
+	kv_u64(e, "first_frame", r->first_frame);
+	kv_u64(e, "last_frame", r->last_frame);
+	kv_u64(e, "client_pkts", c->pkts);
+	kv_u64(e, "client_bytes", c->bytes);
+	kv_u64(e, "client_ip_bytes", c->ip_bytes);
+	kv_u64(e, "server_pkts", s->pkts);
+	kv_u64(e, "server_bytes", s->bytes);
+	kv_u64(e, "server_ip_bytes", s->ip_bytes);
+	kv_str(e, "open", r->open_kind);
+	kv_u64(e, "syn_retries", r->syn_retries);
+	kv_str(e, "close", r->close_kind);
+	kv_str(e, "closer", r->closer);
+	kv_str(e, "rst_by", r->rst_by);
+	kv_str(e, "rst_state", r->rst_state);
+	kv_str(e, "conn_state", r->conn_state);
+	kv_str(e, "history", r->history);
+	kv_u64(e, "completeness", r->completeness);
+	kv_ms(e, "rtt_ms", sf_row_handshake_ns(r));
+	kv_ms(e, "rtt_synack_ms", r->rtt_synack_ns);
+	kv_ms(e, "rtt_ack_ms", r->rtt_ack_ns);
+	kv_opt_int(e, "client_mss", c->mss);
+	kv_opt_int(e, "server_mss", s->mss);
+	kv_opt_int(e, "client_wscale", c->wscale);
+	kv_opt_int(e, "server_wscale", s->wscale);
+	kv_bool(e, "sack", c->sack_perm && s->sack_perm);
+	kv_bool(e, "timestamps", c->ts && s->ts);
+	kv_bool(e, "ecn", r->ecn);
+	kv_str(e, "client_state", c->final_state);
+	kv_str(e, "server_state", s->final_state);
+	kv_str(e, "end_reason", r->end_reason);
+}
+
+static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
+{
+	struct sf_conn_row zero;
+	struct kv_emit e = {.ob = ob, .header = true, .first = true};
+	memset(&zero, 0, sizeof(zero));
+	emit_fields(&e, ctx, &zero);
+	ob_putc(ob, '\n');
+}
+
+/* ---- Zeek conn.log ------------------------------------------------------------------------- */
+
+static void zeek_time_line(struct sf_outbuf *ob, const char *tag, bool have, int64_t sec)
+{
+	/* Zeek writes the wall-clock time the log was opened and closed. synfin writes the
+	 * capture time of the first and last packet instead, so that a capture always gives the
+	 * same file (the format is the same: %Y-%m-%d-%H-%M-%S). */
+	char buf[64] = "-";
+	if (have) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(buf, sizeof(buf), "%Y-%m-%d-%H-%M-%S", &tm);
+	}
+	ob_putc(ob, '#');
+	ob_puts(ob, tag);
+	ob_putc(ob, '\t');
+	ob_puts(ob, buf);
+	ob_putc(ob, '\n');
+}
+
+static void zeek_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
+{
+	ob_puts(ob, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+	            "#unset_field\t-\n#path\tconn\n");
+	zeek_time_line(ob, "open", ctx->have_first, ctx->first_sec);
+	ob_puts(ob, "#fields");
+	for (unsigned i = 0; i < sf_zeek_conn_n_fields; i++) {
+		ob_putc(ob, '\t');
+		ob_puts(ob, sf_zeek_conn_fields[i]);
+	}
+	ob_puts(ob, "\n#types");
+	for (unsigned i = 0; i < sf_zeek_conn_n_fields; i++) {
+		ob_putc(ob, '\t');
+		ob_puts(ob, zeek_conn_types[i]);
+	}
+	ob_putc(ob, '\n');
+}
+
+static void tab_u64(struct sf_outbuf *ob, uint64_t v)
+{
+	ob_putc(ob, '\t');
+	ob_put_u64(ob, v);
+}
+
+static void zeek_row(struct sf_outbuf *ob, const struct sf_conn_row *r)
+{
+	char uid[24];
+	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
+	int64_t dur = sf_row_duration_ns(r);
+
+	put_epoch(ob, r->start_sec, r->start_nsec);
+	ob_putc(ob, '\t');
+	ob_puts(ob, sf_row_uid(r->stream, uid, sizeof(uid)));
+	ob_putc(ob, '\t');
+	ob_put_addr(ob, &r->client, false);
+	tab_u64(ob, r->client_port);
+	ob_putc(ob, '\t');
+	ob_put_addr(ob, &r->server, false);
+	tab_u64(ob, r->server_port);
+	ob_puts(ob, "\ttcp\t-\t");
+	/* Conn::set_conn logs duration and the byte counts only when duration > 0. Zeek's byte
+	 * counts come from sequence numbers; synfin's are the sum of payload lengths, which is
+	 * the same for a stream without retransmissions or gaps. */
+	if (dur > 0) {
+		ob_put_nsec(ob, dur, 6);
+		tab_u64(ob, c->bytes);
+		tab_u64(ob, s->bytes);
+	} else {
+		ob_puts(ob, "-\t-\t-");
+	}
+	ob_putc(ob, '\t');
+	ob_puts(ob, or_dash(r->conn_state));
+	/* local_orig/local_resp are unset without Site::local_nets; missed_bytes needs
+	 * reassembly, which synfin does not do: 0, as Zeek writes for a gap-free stream. */
+	ob_puts(ob, "\t-\t-\t0\t");
+	ob_puts(ob, or_dash(r->history));
+	tab_u64(ob, c->pkts);
+	tab_u64(ob, c->ip_bytes);
+	tab_u64(ob, s->pkts);
+	tab_u64(ob, s->ip_bytes);
+	ob_puts(ob, "\t-\n");
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------ */
+
+void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
+{
+	switch (ctx->format) {
+	case SF_CONNS_TABLE:
+		table_header(ob);
+		break;
+	case SF_CONNS_CSV:
+		csv_header(ob, ctx);
+		break;
+	case SF_CONNS_ZEEK:
+		zeek_header(ob, ctx);
+		break;
+	case SF_CONNS_JSON:
+		break;
+	}
+}
+
+void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
+                     const struct sf_conn_row *r)
+{
+	struct kv_emit e = {.ob = ob, .first = true};
+	switch (ctx->format) {
+	case SF_CONNS_TABLE:
+		table_row(ob, ctx, r);
+		break;
+	case SF_CONNS_JSON:
+		e.json = true;
+		ob_putc(ob, '{');
+		emit_fields(&e, ctx, r);
+		ob_put_mem(ob, "}\n", 2);
+		break;
+	case SF_CONNS_CSV:
+		emit_fields(&e, ctx, r);
+		ob_putc(ob, '\n');
+		break;
+	case SF_CONNS_ZEEK:
+		zeek_row(ob, r);
+		break;
+	}
+}
+
+void sf_conn_fmt_footer(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
+{
+	if (ctx->format == SF_CONNS_ZEEK)
+		zeek_time_line(ob, "close", ctx->have_last, ctx->last_sec);
+}

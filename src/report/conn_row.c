@@ -1,0 +1,86 @@
+/* synfin — helpers over struct sf_conn_row shared by every connection format. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/conn_row.h"
+
+int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
+{
+	return (s1 - s0) * 1000000000LL + ((int64_t)n1 - (int64_t)n0);
+}
+
+int64_t sf_row_duration_ns(const struct sf_conn_row *r)
+{
+	return sf_row_ns_between(r->start_sec, r->start_nsec, r->end_sec, r->end_nsec);
+}
+
+int64_t sf_row_handshake_ns(const struct sf_conn_row *r)
+{
+	if (r->rtt_synack_ns < 0 || r->rtt_ack_ns < 0)
+		return -1;
+	return r->rtt_synack_ns + r->rtt_ack_ns;
+}
+
+/* splitmix64's finaliser is a bijection on 64-bit integers, so distinct stream indexes give
+ * distinct uids; the constant only makes uids look like Zeek's (which are random) rather
+ * than a visible counter. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+char *sf_row_uid(uint64_t stream, char *buf, size_t len)
+{
+	static const char digits[] =
+	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	char tmp[16];
+	size_t n = 0;
+	uint64_t x = mix64(stream);
+
+	/* Zeek writes "C" followed by a base62 number; 11 digits cover 64 bits. */
+	do {
+		tmp[n++] = digits[x % 62];
+		x /= 62;
+	} while (x && n < sizeof(tmp));
+	if (len < n + 2) {
+		if (len)
+			buf[0] = '\0';
+		return buf;
+	}
+	buf[0] = 'C';
+	for (size_t i = 0; i < n; i++)
+		buf[1 + i] = tmp[n - 1 - i];
+	buf[n + 1] = '\0';
+	return buf;
+}
+
+static void opt_pair_int(char *out, size_t len, long c, long s)
+{
+	char a[24], b[24];
+	if (c < 0)
+		snprintf(a, sizeof(a), "-");
+	else
+		snprintf(a, sizeof(a), "%ld", c);
+	if (s < 0)
+		snprintf(b, sizeof(b), "-");
+	else
+		snprintf(b, sizeof(b), "%ld", s);
+	snprintf(out, len, "%s/%s", a, b);
+}
+
+char *sf_row_options(const struct sf_conn_row *r, char *buf, size_t len)
+{
+	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
+	char mss[64], ws[64]; /* two 23-byte numbers and a slash: no truncation */
+	opt_pair_int(mss, sizeof(mss), c->mss, s->mss);
+	opt_pair_int(ws, sizeof(ws), c->wscale, s->wscale);
+	/* SACK and timestamps are in use only when both SYNs carry them (RFC 2018 §2,
+	 * RFC 7323 §3.2); the column says what was negotiated, not what was offered. */
+	snprintf(buf, len, "MSS=%s WS=%s%s%s%s", mss, ws,
+	         (c->sack_perm && s->sack_perm) ? " SACK" : "", (c->ts && s->ts) ? " TS" : "",
+	         r->ecn ? " ECN" : "");
+	return buf;
+}

@@ -1,0 +1,136 @@
+/* synfin — one finished connection as the connection views print it.
+ *
+ * A row is a compact, self-contained copy of what the tracker computed about a connection: no
+ * pointer into the tracker's pool (names point to static tables only), so a row can outlive its
+ * connection. `synfin conns --order stream` keeps rows until the end of the run; the default
+ * order writes each row as its connection ends (as Zeek's conn.log does) and keeps none.
+ *
+ * The formatters (conn_fmt.c) read only this struct: table, JSON lines, CSV and Zeek conn.log.
+ */
+#ifndef SYNFIN_REPORT_CONN_ROW_H
+#define SYNFIN_REPORT_CONN_ROW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "synfin/packet.h"
+
+#define SF_ROW_HISTORY_MAX 32 /* Zeek history letters kept (Zeek logs at most a few dozen) */
+
+enum { SF_ROW_CLIENT = 0, SF_ROW_SERVER = 1 };
+
+/* The vocabulary of the views (issue "Connection tracking", §3): the row filler maps the
+ * tracker's kinds to exactly these names, which are the stable values of the JSON "open" and
+ * "close" keys. */
+#define SF_ROW_OPEN_THREE_WAY    "three-way"
+#define SF_ROW_OPEN_SIMULTANEOUS "simultaneous-open"
+#define SF_ROW_OPEN_SYN_RETRIED  "syn-retried"
+#define SF_ROW_OPEN_REFUSED      "refused"
+#define SF_ROW_OPEN_UNANSWERED   "unanswered"
+#define SF_ROW_OPEN_SYNACK_ONLY  "synack-only"
+#define SF_ROW_OPEN_MIDSTREAM    "midstream"
+
+#define SF_ROW_CLOSE_FOUR_WAY     "four-way"
+#define SF_ROW_CLOSE_THREE_WAY    "three-way"
+#define SF_ROW_CLOSE_SIMULTANEOUS "simultaneous"
+#define SF_ROW_CLOSE_HALF         "half-close"
+#define SF_ROW_CLOSE_RST          "rst-abort"
+#define SF_ROW_CLOSE_UNTERMINATED "unterminated"
+
+/* Per-direction counters and options; index SF_ROW_CLIENT / SF_ROW_SERVER. */
+struct sf_row_side {
+	uint64_t pkts;           /* TCP packets sent by this side */
+	uint64_t bytes;          /* TCP payload bytes sent (sum of tcp.len) */
+	uint64_t ip_bytes;       /* IP bytes sent (IP total lengths), as Zeek's *_ip_bytes */
+	int32_t mss;             /* MSS option of its SYN, -1 when absent */
+	int8_t wscale;           /* window-scale shift of its SYN, -1 when absent */
+	bool sack_perm;          /* SACK-permitted in its SYN */
+	bool ts;                 /* timestamps in its SYN */
+	const char *final_state; /* RFC 9293 state at the end ("TIME-WAIT") */
+};
+
+struct sf_conn_row {
+	uint64_t stream;       /* tcp.stream */
+	struct sf_addr client; /* client = sender of the first SYN without ACK */
+	struct sf_addr server;
+	uint16_t client_port, server_port;
+	bool roles_guessed; /* no SYN seen: client is a guess (ephemeral port) */
+	int64_t start_sec;  /* first packet of the connection */
+	uint32_t start_nsec;
+	int64_t end_sec; /* last packet of the connection */
+	uint32_t end_nsec;
+	uint64_t first_frame, last_frame;
+	struct sf_row_side side[2];
+	const char *open_kind;  /* "three-way", "simultaneous-open", … (static) */
+	uint32_t syn_retries;   /* extra SYNs sent by the client */
+	const char *close_kind; /* "four-way", "rst-abort", … (static) */
+	const char *closer;     /* who sent the first FIN: "client", "server", "both"
+	                         * (simultaneous close) or "" (nobody closed) */
+	bool idle_expired;      /* unterminated because idle past its timeout (not capture end) */
+	const char *end_reason; /* why the record ended: "closed", "time-wait-over",
+	                         * "idle-timeout", "evicted", "port-reused", "capture-end" */
+	const char *rst_by;     /* "client", "server" or "" */
+	const char *rst_state;  /* state of the resetting side when it sent the RST, or "" */
+	char conn_state[8];     /* Zeek conn_state: "SF", "RSTOS0" … */
+	char history[SF_ROW_HISTORY_MAX + 1]; /* Zeek history string, "" when empty */
+	uint8_t completeness;                 /* Wireshark tcp.completeness bitmask */
+	int64_t rtt_synack_ns;                /* SYN → SYN-ACK at the capture point, -1 unknown */
+	int64_t rtt_ack_ns;                   /* SYN-ACK → ACK, -1 unknown */
+	bool ecn; /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
+};
+
+/* ---- adapters from the tracker (conn_row_fill.c: the only file of the views that reads
+ * synfin/conn.h, so that a change of the tracker's record touches one file) ---- */
+struct sf_conn;
+struct sf_pkt_view;
+struct sf_xpkt;
+
+/* What the views add to the tracker's record from the packets they see: struct sf_conn has no
+ * IP byte counts (Zeek's orig_ip_bytes/resp_ip_bytes) and its closer field means "first FIN,
+ * or the RST when no FIN was sent", so the RST sender after a FIN needs the packets. */
+struct sf_conn_extra {
+	uint64_t ip_bytes[2]; /* IP total lengths sent by client, server */
+	int8_t first_fin;     /* SF_ROW_CLIENT/SF_ROW_SERVER: sender of the first FIN; -1 none */
+	int8_t rst_by;        /* sender of the RST that closed the connection; -1 none */
+	bool fin_seen[2];     /* each side sent a FIN */
+};
+
+/* Extras of the live connections, keyed by tcp.stream: an open-addressed table, entries
+ * removed when their connection ends, so memory follows the live connections (32 bytes per
+ * connection plus the slot). */
+struct sf_conn_extras;
+struct sf_conn_extras *sf_conn_extras_new(void);
+/* Accounts one packet (ignored when it belongs to no connection). -1 when out of memory. */
+int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v);
+/* Moves the extras of c's stream into *out and forgets them; false (and *out empty: no bytes,
+ * no FIN, no RST) when the view saw no packet of that connection. */
+bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
+                         struct sf_conn_extra *out);
+void sf_conn_extras_free(struct sf_conn_extras *t);
+
+/* Copies what the views print about a finished connection into *r. e may be NULL: IP bytes are
+ * then 0, and after a FIN the RST sender is unknown (""). */
+void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c,
+                      const struct sf_conn_extra *e);
+/* tcp.stream of a connection. */
+uint64_t sf_conn_row_stream(const struct sf_conn *c);
+/* The packet record explain keeps (direction, relative numbers, state changes); false when
+ * the packet belongs to no connection. */
+bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v);
+
+/* Nanoseconds from (s0, n0) to (s1, n1). */
+int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
+/* Duration of the connection in nanoseconds (last packet − first packet). */
+int64_t sf_row_duration_ns(const struct sf_conn_row *r);
+/* Handshake RTT (SYN → SYN-ACK → ACK) in nanoseconds, -1 when either part is unknown. */
+int64_t sf_row_handshake_ns(const struct sf_conn_row *r);
+
+/* Zeek-style connection uid ("C" + base62), derived from the stream index alone so that runs
+ * are reproducible and goldens stable; distinct streams give distinct uids. buf needs 24 bytes. */
+char *sf_row_uid(uint64_t stream, char *buf, size_t len);
+
+/* The options column: "MSS=1460/1460 WS=7/7 SACK TS ECN" (client/server; '-' absent). */
+char *sf_row_options(const struct sf_conn_row *r, char *buf, size_t len);
+
+#endif

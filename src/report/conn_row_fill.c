@@ -1,0 +1,333 @@
+/* synfin — from the tracker's records to the views' rows.
+ *
+ * The only file of the connection views that reads synfin/conn.h: struct sf_conn (one per
+ * connection, complete when conn_closed is called) becomes a struct sf_conn_row, and struct
+ * sf_pkt_track (one per packet) becomes the struct sf_xpkt that explain keeps. When the
+ * tracker's record changes, this file changes and the formatters do not.
+ *
+ * Two things the record does not hold are rebuilt here from the packets the views see
+ * (struct sf_conn_extra): IP bytes per direction (Zeek's orig_ip_bytes/resp_ip_bytes, the sum
+ * of IP total lengths, which Zeek takes from the IP header of every packet), and the sender of
+ * the RST when a FIN came before it (the record's closer names the first FIN in that case).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/conn_row.h"
+#include "report/explain_model.h"
+#include "synfin/conn.h"
+#include "synfin/pipeline.h"
+
+/* ---- extras of live connections, keyed by tcp.stream --------------------------------------- */
+
+struct extra_slot {
+	uint64_t stream;
+	bool used;
+	struct sf_conn_extra e;
+};
+
+struct sf_conn_extras {
+	struct extra_slot *slots;
+	size_t n_slots, n_used; /* n_slots: a power of two, or 0 before the first packet */
+};
+
+static size_t stream_hash(uint64_t k, size_t mask)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k & mask;
+}
+
+struct sf_conn_extras *sf_conn_extras_new(void)
+{
+	return calloc(1, sizeof(struct sf_conn_extras));
+}
+
+void sf_conn_extras_free(struct sf_conn_extras *t)
+{
+	if (!t)
+		return;
+	free(t->slots);
+	free(t);
+}
+
+static int extras_grow(struct sf_conn_extras *t)
+{
+	size_t n = t->n_slots ? t->n_slots * 2 : 64;
+	struct extra_slot *s = calloc(n, sizeof(*s));
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < t->n_slots; i++) {
+		if (!t->slots[i].used)
+			continue;
+		size_t j = stream_hash(t->slots[i].stream, n - 1);
+		while (s[j].used)
+			j = (j + 1) & (n - 1);
+		s[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = s;
+	t->n_slots = n;
+	return 0;
+}
+
+static struct extra_slot *extras_find(struct sf_conn_extras *t, uint64_t stream, bool create)
+{
+	if (create && (t->n_used + 1) * 2 > t->n_slots && extras_grow(t) < 0)
+		return NULL;
+	if (!t->n_slots)
+		return NULL;
+	size_t mask = t->n_slots - 1;
+	for (size_t j = stream_hash(stream, mask);; j = (j + 1) & mask) {
+		struct extra_slot *s = &t->slots[j];
+		if (s->used && s->stream == stream)
+			return s;
+		if (!s->used) {
+			if (!create)
+				return NULL;
+			memset(s, 0, sizeof(*s));
+			s->used = true;
+			s->stream = stream;
+			s->e.first_fin = -1;
+			s->e.rst_by = -1;
+			t->n_used++;
+			return s;
+		}
+	}
+}
+
+/* Backward-shift deletion: probe chains stay intact without tombstones. */
+static void extras_remove(struct sf_conn_extras *t, struct extra_slot *s)
+{
+	size_t mask = t->n_slots - 1, i = (size_t)(s - t->slots);
+	s->used = false;
+	t->n_used--;
+	for (size_t j = (i + 1) & mask; t->slots[j].used; j = (j + 1) & mask) {
+		size_t h = stream_hash(t->slots[j].stream, mask);
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			t->slots[i] = t->slots[j];
+			t->slots[j].used = false;
+			i = j;
+		}
+	}
+}
+
+int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
+{
+	if (!v->conn || !v->trk || !v->pkt)
+		return 0;
+	struct extra_slot *s = extras_find(t, v->conn->stream, true);
+	if (!s)
+		return -1;
+	const struct sf_packet *p = v->pkt;
+	int dir = v->trk->from_client ? SF_ROW_CLIENT : SF_ROW_SERVER;
+	/* ip_len_used, not ip_len: with TSO a capture holds 0 in the total-length field and
+	 * decode falls back to the captured length, as Zeek's IP_Hdr::TotalLen does. */
+	s->e.ip_bytes[dir] += p->ip_len_used;
+	if (p->flags & SF_TCP_FIN) {
+		if (s->e.first_fin < 0)
+			s->e.first_fin = (int8_t)dir;
+		s->e.fin_seen[dir] = true;
+	}
+	/* The closing RST is the first one that moved a state; an RST outside the receiver's
+	 * window (RFC 5961 §3.2) changes nothing and is not the one that ended the connection. */
+	if ((p->flags & SF_TCP_RST) && s->e.rst_by < 0 && v->trk->n_trans > 0)
+		s->e.rst_by = (int8_t)dir;
+	return 0;
+}
+
+bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
+                         struct sf_conn_extra *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->first_fin = -1;
+	out->rst_by = -1;
+	struct extra_slot *s = t ? extras_find(t, c->stream, false) : NULL;
+	if (!s)
+		return false;
+	*out = s->e;
+	extras_remove(t, s);
+	return true;
+}
+
+/* ---- rows ---------------------------------------------------------------------------------- */
+
+uint64_t sf_conn_row_stream(const struct sf_conn *c)
+{
+	return c->stream;
+}
+
+static void split_ns(int64_t ns, int64_t *sec, uint32_t *nsec)
+{
+	int64_t s = ns / 1000000000LL, r = ns % 1000000000LL;
+	if (r < 0) { /* before 1970: floor, so that nsec stays in [0, 1e9) */
+		s--;
+		r += 1000000000LL;
+	}
+	*sec = s;
+	*nsec = (uint32_t)r;
+}
+
+static const char *row_open_kind(uint8_t k)
+{
+	switch ((enum sf_open_kind)k) {
+	case SF_OPEN_THREE_WAY:
+		return SF_ROW_OPEN_THREE_WAY;
+	case SF_OPEN_SIMULTANEOUS:
+		return SF_ROW_OPEN_SIMULTANEOUS;
+	case SF_OPEN_SYN_RETRIED:
+		return SF_ROW_OPEN_SYN_RETRIED;
+	case SF_OPEN_REFUSED:
+		return SF_ROW_OPEN_REFUSED;
+	case SF_OPEN_UNANSWERED:
+		return SF_ROW_OPEN_UNANSWERED;
+	case SF_OPEN_SYNACK_ONLY:
+		return SF_ROW_OPEN_SYNACK_ONLY;
+	case SF_OPEN_MIDSTREAM:
+		return SF_ROW_OPEN_MIDSTREAM;
+	default:
+		return "";
+	}
+}
+
+static const char *row_close_kind(uint8_t k)
+{
+	switch ((enum sf_close_kind)k) {
+	case SF_CLOSE_FOUR_WAY:
+		return SF_ROW_CLOSE_FOUR_WAY;
+	case SF_CLOSE_THREE_WAY:
+		return SF_ROW_CLOSE_THREE_WAY;
+	case SF_CLOSE_SIMULTANEOUS:
+		return SF_ROW_CLOSE_SIMULTANEOUS;
+	case SF_CLOSE_HALF_CLOSE:
+		return SF_ROW_CLOSE_HALF;
+	case SF_CLOSE_RST_ABORT:
+		return SF_ROW_CLOSE_RST;
+	case SF_CLOSE_UNTERMINATED:
+		return SF_ROW_CLOSE_UNTERMINATED;
+	default:
+		return "";
+	}
+}
+
+static const char *row_side(int side)
+{
+	return side == SF_ROW_CLIENT ? "client" : side == SF_ROW_SERVER ? "server" : "";
+}
+
+static const char *conn_side(uint8_t s)
+{
+	return s == SF_SIDE_CLIENT ? "client" : s == SF_SIDE_SERVER ? "server" : "";
+}
+
+/* closer, rst_by and rst_state. The record's closer is the first FIN's sender, or the RST's
+ * when no FIN was sent; the views keep the two apart (docs/conns-json.md). */
+static void fill_closer(struct sf_conn_row *r, const struct sf_conn *c,
+                        const struct sf_conn_extra *e)
+{
+	bool any_fin = e ? e->first_fin >= 0 : (c->completeness & SF_COMPL_FIN) != 0;
+	r->rst_by = "";
+	r->rst_state = "";
+	if (c->close_kind == SF_CLOSE_SIMULTANEOUS) {
+		r->closer = "both";
+		return;
+	}
+	if (c->close_kind != SF_CLOSE_RST_ABORT) {
+		r->closer = conn_side(c->closer);
+		return;
+	}
+	r->rst_state = sf_conn_state_name((enum sf_tcp_state)c->rst_state);
+	if (!any_fin) {
+		r->closer = "";
+		r->rst_by = conn_side(c->closer);
+		return;
+	}
+	r->closer = e ? row_side(e->first_fin) : conn_side(c->closer);
+	r->rst_by = e ? row_side(e->rst_by) : "";
+}
+
+static void fill_side(struct sf_row_side *s, const struct sf_conn *c, int i,
+                      const struct sf_conn_extra *e)
+{
+	const struct sf_side_opts *o = &c->opts[i];
+	s->pkts = c->pkts[i];
+	s->bytes = c->bytes[i];
+	s->ip_bytes = e ? e->ip_bytes[i] : 0;
+	s->mss = o->mss ? (int32_t)o->mss : -1;
+	s->wscale = o->wscale;
+	s->sack_perm = o->sack_perm;
+	s->ts = o->ts;
+	s->final_state = sf_conn_state_name((enum sf_tcp_state)c->state[i]);
+}
+
+void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const struct sf_conn_extra *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->stream = c->stream;
+	r->client = c->addr[0];
+	r->server = c->addr[1];
+	r->client_port = c->port[0];
+	r->server_port = c->port[1];
+	r->roles_guessed = c->roles_guessed;
+	split_ns(c->start_ns, &r->start_sec, &r->start_nsec);
+	split_ns(c->last_ns, &r->end_sec, &r->end_nsec);
+	r->first_frame = c->first_frame;
+	r->last_frame = c->last_frame;
+	fill_side(&r->side[SF_ROW_CLIENT], c, 0, e);
+	fill_side(&r->side[SF_ROW_SERVER], c, 1, e);
+	r->open_kind = row_open_kind(c->open_kind);
+	r->syn_retries = c->syn_retries;
+	r->close_kind = row_close_kind(c->close_kind);
+	fill_closer(r, c, e);
+	r->idle_expired = c->end_reason == SF_END_IDLE;
+	r->end_reason = sf_end_reason_name((enum sf_end_reason)c->end_reason);
+	snprintf(r->conn_state, sizeof(r->conn_state), "%s",
+	         sf_zeek_state_name((enum sf_zeek_state)c->zeek_state));
+	_Static_assert(sizeof(r->history) > sizeof(c->history), "row history holds the record's");
+	memcpy(r->history, c->history, sizeof(c->history));
+	r->history[sizeof(c->history)] = '\0';
+	r->completeness = c->completeness;
+	r->rtt_synack_ns = c->rtt_syn_synack_ns;
+	r->rtt_ack_ns = c->rtt_synack_ack_ns;
+	/* RFC 3168 §6.1.1: ECN is in use when the SYN carried ECE+CWR and the SYN-ACK ECE. */
+	r->ecn = c->opts[0].ecn_setup && c->opts[1].ecn_setup;
+}
+
+/* ---- explain's packet records -------------------------------------------------------------- */
+
+bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v)
+{
+	const struct sf_packet *p = v->pkt;
+	const struct sf_pkt_track *t = v->trk;
+	if (!v->conn || !t || !p || !p->has_tcp)
+		return false;
+	memset(x, 0, sizeof(*x));
+	x->frame = p->frame->number;
+	x->ts_sec = p->frame->ts_sec;
+	x->ts_nsec = p->frame->ts_nsec;
+	x->dir = t->from_client ? SF_ROW_CLIENT : SF_ROW_SERVER;
+	x->flags = p->flags;
+	x->win = p->window;
+	x->len = p->tcp_len;
+	x->seq = p->seq;
+	x->ack = p->ack;
+	x->seq_rel = t->rel_seq;
+	x->ack_rel = t->rel_ack;
+	/* The tracker makes the ack relative to the peer's ISN (or, mid-stream, to the first
+	 * sequence number it saw from the peer, as Wireshark does); without ACK there is none. */
+	x->ack_rel_valid = (p->flags & SF_TCP_ACK) != 0;
+	for (unsigned i = 0; i < t->n_trans && i < SF_TRK_MAX_TRANS; i++) {
+		const struct sf_trans *tr = &t->trans[i];
+		int side = tr->side == SF_SIDE_CLIENT ? SF_ROW_CLIENT : SF_ROW_SERVER;
+		if (tr->side != SF_SIDE_CLIENT && tr->side != SF_SIDE_SERVER)
+			continue;
+		/* one packet can step a side more than once (a SYN-ACK that also carries a
+		 * FIN): the ladder shows where the side started and where it ended up */
+		if (!x->state_from[side])
+			x->state_from[side] = sf_conn_state_name((enum sf_tcp_state)tr->from);
+		x->state_to[side] = sf_conn_state_name((enum sf_tcp_state)tr->to);
+	}
+	return true;
+}

@@ -1,0 +1,160 @@
+/* synfin — `synfin conns`: one row per connection, as a sink of the pipeline.
+ *
+ * Order. By default a row is written when its connection ends (conn_closed), in the order
+ * connections end, as Zeek writes conn.log: nothing is kept, so memory stays bounded by the
+ * tracker's live connections however long the capture. With SF_CONNS_ORDER_STREAM the view
+ * keeps each finished connection as a compact row (sizeof(struct sf_conn_row), no pointer into
+ * the tracker) and writes them sorted by tcp.stream at the end of the run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/conn_fmt.h"
+#include "report/conn_row.h"
+#include "synfin/report.h"
+
+struct sf_conns_view {
+	struct sf_outbuf ob;
+	struct sf_conns_opts opts;
+	struct sf_conn_fmt_ctx ctx;
+	bool header_done;
+	uint64_t rows_written;
+	/* ORDER_STREAM: rows kept until the end */
+	struct sf_conn_row *rows;
+	size_t n_rows, cap_rows;
+	bool oom;                      /* a row could not be kept: said once at the end */
+	struct sf_conn_extras *extras; /* IP bytes and RST sender of live connections */
+};
+
+struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o, char *err,
+                                        size_t errlen)
+{
+	struct sf_conns_view *v = calloc(1, sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->extras = sf_conn_extras_new();
+	if (!v->extras || ob_init(&v->ob, out, 1 << 16) < 0) {
+		sf_conn_extras_free(v->extras);
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (o)
+		v->opts = *o;
+	v->ctx.format = v->opts.format;
+	return v;
+}
+
+static void write_row(struct sf_conns_view *v, const struct sf_conn_row *r)
+{
+	if (!v->header_done) {
+		sf_conn_fmt_header(&v->ob, &v->ctx);
+		v->header_done = true;
+	}
+	sf_conn_fmt_row(&v->ob, &v->ctx, r);
+	v->rows_written++;
+}
+
+static void keep_row(struct sf_conns_view *v, const struct sf_conn_row *r)
+{
+	if (v->n_rows == v->cap_rows) {
+		size_t cap = v->cap_rows ? v->cap_rows * 2 : 1024;
+		struct sf_conn_row *n = realloc(v->rows, cap * sizeof(*n));
+		if (!n) {
+			/* Better a row out of order than a row lost. */
+			v->oom = true;
+			write_row(v, r);
+			return;
+		}
+		v->rows = n;
+		v->cap_rows = cap;
+	}
+	v->rows[v->n_rows++] = *r;
+}
+
+static void on_packet(void *self, const struct sf_pkt_view *pv)
+{
+	struct sf_conns_view *v = self;
+	if (!v->ctx.have_first) {
+		v->ctx.first_sec = pv->pkt->frame->ts_sec;
+		v->ctx.first_nsec = pv->pkt->frame->ts_nsec;
+		v->ctx.have_first = true;
+	}
+	if (sf_conn_extras_packet(v->extras, pv) < 0)
+		v->oom = true;
+}
+
+static void on_closed(void *self, const struct sf_conn *c)
+{
+	struct sf_conns_view *v = self;
+	struct sf_conn_row r;
+	struct sf_conn_extra e;
+	sf_conn_extras_take(v->extras, c, &e);
+	sf_conn_row_fill(&r, c, &e);
+	if (v->opts.order == SF_CONNS_ORDER_STREAM)
+		keep_row(v, &r);
+	else
+		write_row(v, &r);
+}
+
+static int cmp_stream(const void *a, const void *b)
+{
+	const struct sf_conn_row *x = a, *y = b;
+	return (x->stream > y->stream) - (x->stream < y->stream);
+}
+
+static void on_end(void *self, const struct sf_run_stats *st)
+{
+	struct sf_conns_view *v = self;
+	if (st->have_ts) {
+		v->ctx.last_sec = st->last_ts_sec;
+		v->ctx.last_nsec = st->last_ts_nsec;
+		v->ctx.have_last = true;
+		if (!v->ctx.have_first) {
+			v->ctx.first_sec = st->first_ts_sec;
+			v->ctx.first_nsec = st->first_ts_nsec;
+			v->ctx.have_first = true;
+		}
+	}
+	if (v->n_rows)
+		qsort(v->rows, v->n_rows, sizeof(v->rows[0]), cmp_stream);
+	for (size_t i = 0; i < v->n_rows; i++)
+		write_row(v, &v->rows[i]);
+	v->n_rows = 0;
+	if (!v->header_done) { /* no connection: the header alone still says what the file is */
+		sf_conn_fmt_header(&v->ob, &v->ctx);
+		v->header_done = true;
+	}
+	sf_conn_fmt_footer(&v->ob, &v->ctx);
+	ob_flush(&v->ob);
+	fflush(v->ob.fp);
+}
+
+struct sf_sink sf_conns_view_sink(struct sf_conns_view *v)
+{
+	struct sf_sink s = {
+	    .self = v, .packet = on_packet, .conn_closed = on_closed, .end = on_end};
+	return s;
+}
+
+uint64_t sf_conns_view_rows(const struct sf_conns_view *v)
+{
+	return v->rows_written;
+}
+
+int sf_conns_view_error(const struct sf_conns_view *v)
+{
+	return v->ob.error;
+}
+
+void sf_conns_view_free(struct sf_conns_view *v)
+{
+	if (!v)
+		return;
+	free(v->rows);
+	sf_conn_extras_free(v->extras);
+	ob_free(&v->ob);
+	free(v);
+}

@@ -1,0 +1,258 @@
+/* synfin — explain, part 3: the plain-language summary of one connection.
+ *
+ * One sentence per fact, each on its own line, in the order a student would tell the story:
+ * how the connection opened (and its handshake RTT), how it closed and who closed first, with
+ * the states the closing side went through, then what was left at the end of the capture.
+ * Words follow RFC 9293's state names and the open/close kinds of the connection table.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "report/explain_model.h"
+#include "report/view_put.h"
+
+static bool is(const char *a, const char *b)
+{
+	return a && strcmp(a, b) == 0;
+}
+
+static const char *other(const char *who)
+{
+	return is(who, "client") ? "server" : "client";
+}
+
+static int side_of(const char *who)
+{
+	return is(who, "server") ? SF_ROW_SERVER : SF_ROW_CLIENT;
+}
+
+static void put_ms(struct sf_outbuf *ob, int64_t ns)
+{
+	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
+	 * the 106 days where that would overflow; clamp rather than wrap past them). */
+	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+	ob_puts(ob, " ms");
+}
+
+/* The states `side` went through from its first FIN (or, for the passive side, from the first
+ * FIN it received) on: "FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT". Written from the transitions the
+ * tracker recorded on the kept packets. */
+static bool put_close_path(struct sf_outbuf *ob, const struct sf_xconn *x, int side)
+{
+	bool started = false, any = false;
+	/* ob == NULL: only say whether there is a path to write. */
+	for (uint32_t i = 0; i < x->n_pkts; i++) {
+		const struct sf_xpkt *p = &x->pkts[i];
+		if (!started && (p->flags & SF_TCP_FIN))
+			started = true;
+		if (!started || !p->state_to[side])
+			continue;
+		if (!ob)
+			return true;
+		if (any)
+			ob_puts(ob, " → ");
+		ob_puts(ob, p->state_to[side]);
+		any = true;
+	}
+	return any;
+}
+
+/* True when the tracker moved `side` into `state` on one of the kept packets. */
+static bool reached(const struct sf_xconn *x, int side, const char *state)
+{
+	for (uint32_t i = 0; i < x->n_pkts; i++)
+		if (is(x->pkts[i].state_to[side], state))
+			return true;
+	return false;
+}
+
+static void open_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
+{
+	const struct sf_conn_row *r = &x->row;
+	const char *k = r->open_kind;
+	int64_t hs = sf_row_handshake_ns(r);
+
+	if (is(k, SF_ROW_OPEN_THREE_WAY) || is(k, SF_ROW_OPEN_SYN_RETRIED)) {
+		ob_puts(ob, "Opened by a three-way handshake");
+		if (hs >= 0) {
+			ob_puts(ob, ", RTT ");
+			put_ms(ob, hs);
+			ob_puts(ob, " (SYN → SYN-ACK ");
+			put_ms(ob, r->rtt_synack_ns);
+			ob_puts(ob, ", SYN-ACK → ACK ");
+			put_ms(ob, r->rtt_ack_ns);
+			ob_putc(ob, ')');
+		}
+		ob_puts(ob, ".\n");
+	} else if (is(k, SF_ROW_OPEN_SIMULTANEOUS)) {
+		ob_puts(ob,
+		        "Both sides sent a SYN before receiving the other's (simultaneous open, "
+		        "RFC 9293 §3.5)");
+		/* say the full path only when the capture shows both sides getting there */
+		if (reached(x, SF_ROW_CLIENT, "ESTABLISHED") &&
+		    reached(x, SF_ROW_SERVER, "ESTABLISHED"))
+			ob_puts(ob, ": each went SYN-SENT → SYN-RECEIVED → ESTABLISHED");
+		else
+			ob_puts(ob, ", but the handshake did not complete in the capture");
+		ob_puts(ob, ".\n");
+	} else if (is(k, SF_ROW_OPEN_REFUSED)) {
+		ob_puts(ob,
+		        "Refused: the server answered the SYN with a RST (nothing was listening "
+		        "on port ");
+		ob_put_u64(ob, r->server_port);
+		ob_puts(ob, ", or a firewall rejected it).\n");
+	} else if (is(k, SF_ROW_OPEN_UNANSWERED)) {
+		ob_puts(ob, "The client's SYN was never answered (no SYN-ACK and no RST in the "
+		            "capture): the host is down, a firewall dropped it, or the answer was "
+		            "not captured.\n");
+	} else if (is(k, SF_ROW_OPEN_SYNACK_ONLY)) {
+		ob_puts(ob,
+		        "The capture starts with the server's SYN-ACK: the client's SYN was not "
+		        "captured.\n");
+	} else if (is(k, SF_ROW_OPEN_MIDSTREAM)) {
+		ob_puts(ob,
+		        "The capture starts in the middle of this connection (no SYN seen): both "
+		        "sides start ESTABLISHED, and the client is a guess (the side with the "
+		        "ephemeral port).\n");
+	} else {
+		ob_puts(ob, "How the connection opened is unknown.\n");
+	}
+	if (r->syn_retries) {
+		ob_puts(ob, "The client sent its SYN ");
+		ob_put_u64(ob, (uint64_t)r->syn_retries + 1);
+		ob_puts(ob, " times (");
+		ob_put_u64(ob, r->syn_retries);
+		ob_puts(ob, r->syn_retries == 1 ? " retry" : " retries");
+		ob_puts(ob, is(k, SF_ROW_OPEN_UNANSWERED) ? ", none answered).\n"
+		                                          : " before it was answered).\n");
+	}
+}
+
+/* Payload bytes `side` sent after the other side's first FIN: the data of a half-close. */
+static uint64_t bytes_after_fin(const struct sf_xconn *x, int side)
+{
+	uint64_t n = 0;
+	bool fin = false;
+	for (uint32_t i = 0; i < x->n_pkts; i++) {
+		const struct sf_xpkt *p = &x->pkts[i];
+		if (p->dir != side && (p->flags & SF_TCP_FIN))
+			fin = true;
+		else if (fin && p->dir == side)
+			n += p->len;
+	}
+	return n;
+}
+
+static void active_close(struct sf_outbuf *ob, const struct sf_xconn *x, const char *who)
+{
+	ob_puts(ob, "The ");
+	ob_puts(ob, who);
+	ob_puts(ob, " closed first (active close)");
+	/* no transition kept (past the cap): no path to show */
+	if (put_close_path(NULL, x, side_of(who))) {
+		ob_puts(ob, ": ");
+		put_close_path(ob, x, side_of(who));
+	}
+	ob_puts(ob, ".\n");
+}
+
+static void passive_close(struct sf_outbuf *ob, const struct sf_xconn *x, const char *who)
+{
+	ob_puts(ob, "The ");
+	ob_puts(ob, who);
+	ob_puts(ob, " closed second (passive close)");
+	if (put_close_path(NULL, x, side_of(who))) {
+		ob_puts(ob, ": ");
+		put_close_path(ob, x, side_of(who));
+	}
+	ob_puts(ob, ".\n");
+}
+
+static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
+{
+	const struct sf_conn_row *r = &x->row;
+	const char *k = r->close_kind, *who = r->closer;
+
+	if (is(k, SF_ROW_CLOSE_FOUR_WAY) || is(k, SF_ROW_CLOSE_THREE_WAY) ||
+	    is(k, SF_ROW_CLOSE_HALF)) {
+		active_close(ob, x, who);
+		if (is(k, SF_ROW_CLOSE_HALF)) {
+			ob_puts(ob, "It was a half-close: the ");
+			ob_puts(ob, other(who));
+			ob_puts(ob, " went on sending (");
+			ob_put_u64(ob, bytes_after_fin(x, 1 - side_of(who)));
+			ob_puts(ob, " bytes) after the FIN, then sent its own FIN.\n");
+		} else if (is(k, SF_ROW_CLOSE_THREE_WAY)) {
+			ob_puts(ob, "The ");
+			ob_puts(ob, other(who));
+			ob_puts(ob, " acknowledged that FIN and sent its own in the same segment "
+			            "(FIN+ACK), so this was a three-way close.\n");
+		} else {
+			ob_puts(ob, "The ");
+			ob_puts(ob, other(who));
+			ob_puts(ob, "'s FIN came separately, so this was a four-way close.\n");
+		}
+		passive_close(ob, x, other(who));
+	} else if (is(k, SF_ROW_CLOSE_SIMULTANEOUS)) {
+		ob_puts(ob, "Both sides sent a FIN before receiving the other's (simultaneous "
+		            "close): each went FIN-WAIT-1 → CLOSING → TIME-WAIT.\n");
+	} else if (is(k, SF_ROW_CLOSE_RST) && is(r->open_kind, SF_ROW_OPEN_REFUSED)) {
+		/* the open sentence said it all: the RST answered the SYN */
+	} else if (is(k, SF_ROW_CLOSE_RST)) {
+		ob_puts(ob, "Aborted: the ");
+		ob_puts(ob, *r->rst_by ? r->rst_by : "unknown side");
+		ob_puts(ob, " sent a RST");
+		if (r->rst_state && *r->rst_state) {
+			ob_puts(ob, " while in ");
+			ob_puts(ob, r->rst_state);
+		}
+		ob_puts(ob, "; a RST closes at once, with no TIME-WAIT.\n");
+		if (who && *who && !is(who, "both")) {
+			ob_puts(ob, "Before the RST, the ");
+			ob_puts(ob, who);
+			ob_puts(ob, " had sent a FIN.\n");
+		}
+	} else if (is(k, SF_ROW_CLOSE_UNTERMINATED)) {
+		if (r->idle_expired)
+			ob_puts(ob, "Not closed: the connection went idle past its timeout, ");
+		else if (is(r->end_reason, "evicted"))
+			ob_puts(ob, "Not closed: the connection table was full and this was its "
+			            "oldest idle connection, ");
+		else if (is(r->end_reason, "port-reused"))
+			ob_puts(ob,
+			        "Not closed: a new connection took over its addresses and ports, ");
+		else
+			ob_puts(ob, "Not closed before the capture ended: ");
+		ob_puts(ob, "client in ");
+		ob_puts(ob, r->side[SF_ROW_CLIENT].final_state);
+		ob_puts(ob, ", server in ");
+		ob_puts(ob, r->side[SF_ROW_SERVER].final_state);
+		ob_puts(ob, ".\n");
+		if (who && *who) {
+			ob_puts(ob, "The ");
+			ob_puts(ob, who);
+			ob_puts(ob, " had sent a FIN (half-closed).\n");
+		}
+	}
+}
+
+static void end_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
+{
+	for (int s = 0; s < 2; s++) {
+		if (!is(x->row.side[s].final_state, "TIME-WAIT"))
+			continue;
+		ob_puts(ob, "The ");
+		ob_puts(ob, s == SF_ROW_CLIENT ? "client" : "server");
+		ob_puts(ob, " was still in TIME-WAIT when the capture ended (TIME-WAIT lasts "
+		            "2×MSL).\n");
+	}
+}
+
+void sf_explain_summary(struct sf_outbuf *ob, const struct sf_xconn *x)
+{
+	open_sentence(ob, x);
+	close_sentence(ob, x);
+	end_sentence(ob, x);
+	ob_putc(ob, '\n');
+}

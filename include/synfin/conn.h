@@ -157,6 +157,10 @@ struct sf_conn {
 	uint8_t time_wait_end : 1;  /* a side was still in TIME-WAIT when the record ended */
 	uint8_t port_reused : 1;    /* this incarnation started by taking over an earlier 4-tuple */
 	uint8_t data_after_fin : 1; /* payload flowed after the first FIN (half-close) */
+	uint8_t filtered_out : 1;   /* a display filter (-Y) is set and neither a packet of this
+	                               connection nor its final record matched it; views skip
+	                               such records. Always 0 without a filter. Written by the
+	                               pipeline's filter step, the only field not the tracker's */
 	uint8_t zeek_state;         /* enum sf_zeek_state, set when the record ends */
 	uint16_t n_events;          /* tracking events raised on this connection */
 	uint32_t isn[2];   /* client, server ISN (raw; valid when the side's SYN was seen) */
@@ -226,6 +230,9 @@ struct sf_track_hooks {
 	void *self;
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
+	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
+	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
+	void (*found)(void *self, uint32_t slot);
 };
 
 struct sf_tracker;
@@ -253,11 +260,29 @@ const char *sf_side_name(enum sf_side s);
 const char *sf_end_reason_name(enum sf_end_reason r);
 const char *sf_zeek_state_name(enum sf_zeek_state z); /* "S0", "SF", "RSTOS0" … */
 
+/* A live connection's summary as known so far: the open kind, close kind, closer and Zeek
+ * conn_state it has after the packets seen until now. The close kind stays SF_CLOSE_NONE until
+ * both FINs or a RST were seen (never "unterminated": that is decided when the record ends).
+ * Only for records the tracker handed out and still holds (during a packet's processing); a
+ * record given to conn_closed carries its final summary in its own fields. */
+struct sf_conn_now {
+	uint8_t open_kind;  /* enum sf_open_kind */
+	uint8_t close_kind; /* enum sf_close_kind */
+	uint8_t closer;     /* enum sf_side */
+	uint8_t zeek_state; /* enum sf_zeek_state */
+};
+void sf_conn_now(const struct sf_conn *c, struct sf_conn_now *out);
+
 /* Absolute frame number of a transition. */
 static inline uint64_t sf_trans_frame(const struct sf_conn *c, const struct sf_trans *t)
 {
 	return c->first_frame + t->frame_delta;
 }
+
+/* The connection's record index: stable while the connection lives, below the number of
+ * records the tracker ever had live at once, reused after the connection ends. Later layers
+ * (analysis) index parallel per-connection state by it instead of growing struct sf_conn. */
+uint32_t sf_conn_slot(const struct sf_conn *c);
 
 /* Records a Zeek history letter that a later layer detects (t retransmission, g gap, c bad
  * checksum, w zero window): upper case when from_client. c, g, t and w are log-scaled as Zeek

@@ -80,6 +80,24 @@ enum sf_event {
 	SF_EV_TRK_FIN_WITHOUT_ACK,      /* tcp.FIN_without_ACK */
 	SF_EV_TRK_NO_FLAGS,             /* tcp.no_flags: neither ACK nor SYN/FIN/RST */
 
+	/* analysis: Wireshark's expert info, one per tcp.analysis.* flag, in the order of the
+	 * SF_ANA_* bits of synfin/analysis.h (SF_EV_ANA_RETRANSMISSION + bit index) */
+	SF_EV_ANA_RETRANSMISSION,       /* tcp.analysis.retransmission */
+	SF_EV_ANA_FAST_RETRANSMISSION,  /* tcp.analysis.fast_retransmission */
+	SF_EV_ANA_SPURIOUS_RETRANS,     /* tcp.analysis.spurious_retransmission */
+	SF_EV_ANA_OUT_OF_ORDER,         /* tcp.analysis.out_of_order */
+	SF_EV_ANA_LOST_SEGMENT,         /* tcp.analysis.lost_segment */
+	SF_EV_ANA_ACK_LOST_SEGMENT,     /* tcp.analysis.ack_lost_segment */
+	SF_EV_ANA_DUPLICATE_ACK,        /* tcp.analysis.duplicate_ack */
+	SF_EV_ANA_ZERO_WINDOW,          /* tcp.analysis.zero_window */
+	SF_EV_ANA_ZERO_WINDOW_PROBE,    /* tcp.analysis.zero_window_probe */
+	SF_EV_ANA_ZERO_WINDOW_PROBE_ACK, /* tcp.analysis.zero_window_probe_ack */
+	SF_EV_ANA_KEEP_ALIVE,           /* tcp.analysis.keep_alive */
+	SF_EV_ANA_KEEP_ALIVE_ACK,       /* tcp.analysis.keep_alive_ack */
+	SF_EV_ANA_WINDOW_UPDATE,        /* tcp.analysis.window_update */
+	SF_EV_ANA_WINDOW_FULL,          /* tcp.analysis.window_full */
+	SF_EV_ANA_REUSED_PORTS,         /* tcp.analysis.reused_ports */
+
 	SF_EV__COUNT
 };
 

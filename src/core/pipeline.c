@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "synfin/analysis.h"
 #include "synfin/conn.h"
+#include "synfin/filter.h"
 #include "synfin/pipeline.h"
 
 #define MAX_SKIPPED_LINKTYPES 16
@@ -30,15 +32,28 @@ struct sf_pipeline {
 	struct skipped_link skipped[MAX_SKIPPED_LINKTYPES];
 	unsigned n_skipped;
 	bool finished;
-	struct sf_tracker *tracker; /* NULL when cfg.track is off */
-	struct sf_pkt_track trk;    /* tracking annotation of the current packet */
+	struct sf_tracker *tracker;   /* NULL when cfg.track is off */
+	struct sf_pkt_track trk;      /* tracking annotation of the current packet */
+	struct sf_analyser *analyser; /* NULL when cfg.analyse is off */
+	struct sf_pkt_analysis ana;   /* analysis of the current packet */
+	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
 };
 
 /* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
 
+/* The one place outside the tracker that writes a connection record: the display filter's
+ * verdict (sf_conn.filtered_out). The records are the tracker's own writable memory, handed
+ * out const so that sinks cannot change them. */
+static void set_filtered_out(const struct sf_conn *c, bool out)
+{
+	((struct sf_conn *)(uintptr_t)c)->filtered_out = out;
+}
+
 static void on_conn_opened(void *self, const struct sf_conn *c)
 {
 	struct sf_pipeline *p = self;
+	if (p->cfg.filter)
+		set_filtered_out(c, true); /* until a packet or the final record matches */
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_opened)
 			p->sinks[i].conn_opened(p->sinks[i].self, c);
@@ -47,14 +62,33 @@ static void on_conn_opened(void *self, const struct sf_conn *c)
 static void on_conn_closed(void *self, const struct sf_conn *c)
 {
 	struct sf_pipeline *p = self;
+	if (p->cfg.filter && c->filtered_out) {
+		/* No packet matched: the finished record may still match by its final summary
+		 * (conn.state == "SF", tcp.completeness == 31 …). */
+		struct sf_pkt_view v = {.conn = c, .ectx = &p->ectx};
+		if (sf_filter_match(p->cfg.filter, &v, &p->ectx))
+			set_filtered_out(c, false);
+	}
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_closed)
 			p->sinks[i].conn_closed(p->sinks[i].self, c);
+	/* the sinks could read the connection's analysis figures; now they go */
+	if (p->analyser)
+		sf_analyser_conn_end(p->analyser, c);
+}
+
+/* The tracker found the packet's connection: fetch its analysis state meanwhile. */
+static void on_conn_found(void *self, uint32_t slot)
+{
+	struct sf_pipeline *p = self;
+	if (p->analyser)
+		sf_analyser_prefetch(p->analyser, slot);
 }
 
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 {
-	struct sf_track_hooks h = {.self = p, .opened = on_conn_opened, .closed = on_conn_closed};
+	struct sf_track_hooks h = {
+	    .self = p, .opened = on_conn_opened, .closed = on_conn_closed, .found = on_conn_found};
 	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
 	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
 	return p->tracker ? 0 : -1;
@@ -72,6 +106,26 @@ static void track_packet(struct sf_pipeline *p, struct sf_pkt_view *v)
 	for (unsigned i = 0; i < p->trk.n_events; i++)
 		if (p->trk.events[i] < SF_EV__COUNT)
 			p->stats.events[p->trk.events[i]]++;
+}
+
+/* --- analysis step: sequence analysis of a tracked packet --------------------------------- */
+
+static void analyse_packet(struct sf_pipeline *p, struct sf_pkt_view *v)
+{
+	if (!p->analyser || !v->conn)
+		return;
+	uint8_t before = p->pkt.n_events;
+	sf_analyser_process(p->analyser, &p->pkt, v->conn, v->trk, &p->ana);
+	v->ana = &p->ana;
+	for (unsigned i = before; i < p->pkt.n_events; i++)
+		if (p->pkt.events[i] < SF_EV__COUNT)
+			p->stats.events[p->pkt.events[i]]++;
+}
+
+const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
+                                                         const struct sf_conn *c)
+{
+	return p->analyser && c ? sf_analyser_conn(p->analyser, c) : NULL;
 }
 
 static void track_finish(struct sf_pipeline *p)
@@ -100,13 +154,36 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 	}
 	if (cfg)
 		p->cfg = *cfg;
+	sf_eval_ctx_init(&p->ectx);
 	p->next_number = 1;
 	p->cur_file = "-";
+	if (p->cfg.filter && (p->cfg.filter_conns || sf_filter_needs_track(p->cfg.filter)))
+		p->cfg.track = true;
 	if (p->cfg.track && track_start(p, err, errlen) < 0) {
 		free(p);
 		return NULL;
 	}
+	if (p->cfg.track && p->cfg.analyse) {
+		p->analyser = sf_analyser_new(NULL, err, errlen);
+		if (!p->analyser) {
+			sf_tracker_free(p->tracker);
+			free(p);
+			return NULL;
+		}
+	}
 	return p;
+}
+
+int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
+                           size_t errlen)
+{
+	p->cfg.filter = f;
+	p->cfg.filter_conns = conns;
+	if (f && !p->tracker && (conns || sf_filter_needs_track(f))) {
+		p->cfg.track = true;
+		return track_start(p, err, errlen);
+	}
+	return 0;
 }
 
 int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink)
@@ -148,15 +225,15 @@ static void flush_skipped_links(struct sf_pipeline *p)
 		const char *name = sf_linktype_name(s->linktype);
 		char text[256];
 		snprintf(text, sizeof(text),
-			 "%s: frames with link type %s (%d) are not decoded: %llu frame%s skipped",
-			 p->cur_file, name ? name : "unknown", s->linktype,
-			 (unsigned long long)s->count, s->count == 1 ? "" : "s");
+		         "%s: frames with link type %s (%d) are not decoded: %llu frame%s skipped",
+		         p->cur_file, name ? name : "unknown", s->linktype,
+		         (unsigned long long)s->count, s->count == 1 ? "" : "s");
 		struct sf_notice n = {.kind = SF_NOTICE_LINK_SKIPPED,
-				      .file = p->cur_file,
-				      .frame = s->first_frame,
-				      .linktype = s->linktype,
-				      .count = s->count,
-				      .text = text};
+		                      .file = p->cur_file,
+		                      .frame = s->first_frame,
+		                      .linktype = s->linktype,
+		                      .count = s->count,
+		                      .text = text};
 		emit_notice(p, &n);
 	}
 	p->n_skipped = 0;
@@ -192,6 +269,18 @@ static void note_time(struct sf_run_stats *st, const struct sf_frame *f)
 	st->last_ts_nsec = f->ts_nsec;
 }
 
+/* The display-filter step: true when the packet goes on to the sinks. A match also marks its
+ * connection as selected (see sf_pipeline_cfg.filter_conns). */
+static bool filter_packet(struct sf_pipeline *p, const struct sf_pkt_view *v)
+{
+	if (!p->cfg.filter)
+		return true;
+	bool match = sf_filter_match(p->cfg.filter, v, &p->ectx);
+	if (match && v->conn && v->conn->filtered_out)
+		set_filtered_out(v->conn, false);
+	return match || p->cfg.filter_conns;
+}
+
 static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 {
 	struct sf_run_stats *st = &p->stats;
@@ -199,6 +288,7 @@ static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 	st->frames++;
 	st->bytes += f->caplen;
 	note_time(st, f);
+	sf_eval_ctx_note_frame(&p->ectx, f); /* every frame counts for frame.time_* */
 
 	sf_decode(f, &p->cfg.decode, &p->pkt);
 	if (!sf_linktype_supported(f->linktype)) {
@@ -208,8 +298,11 @@ static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 	}
 	count_packet(st, &p->pkt);
 
-	struct sf_pkt_view v = {.pkt = &p->pkt};
+	struct sf_pkt_view v = {.pkt = &p->pkt, .ectx = &p->ectx};
 	track_packet(p, &v);
+	analyse_packet(p, &v);
+	if (!filter_packet(p, &v))
+		return;
 	st->packets_shown++;
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].packet)
@@ -235,9 +328,9 @@ int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
 	if (rc == SF_SRC_ERROR) {
 		p->stats.file_errors++;
 		struct sf_notice n = {.kind = SF_NOTICE_FILE_ERROR,
-				      .file = p->cur_file,
-				      .frame = f.file_frame,
-				      .text = err};
+		                      .file = p->cur_file,
+		                      .frame = f.file_frame,
+		                      .text = err};
 		emit_notice(p, &n);
 		return -1;
 	}
@@ -263,7 +356,9 @@ const struct sf_run_stats *sf_pipeline_stats(const struct sf_pipeline *p)
 
 void sf_pipeline_free(struct sf_pipeline *p)
 {
-	if (p)
+	if (p) {
 		sf_tracker_free(p->tracker);
+		sf_analyser_free(p->analyser);
+	}
 	free(p);
 }

@@ -171,8 +171,10 @@ static void on_closed(void *self, const struct sf_conn *c)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, c, &e);
-	sf_conn_row_fill(&x->row, c, &e);
-	explain_one(v, x);
+	if (!sf_conn_row_filtered_out(c)) { /* -Y given and none of its packets matched: nothing to say */
+		sf_conn_row_fill(&x->row, c, &e);
+		explain_one(v, x);
+	}
 	sf_xconn_free(x);
 	if (s)
 		remove_slot(v, s);

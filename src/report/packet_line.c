@@ -11,6 +11,7 @@
 #include "report/color.h"
 #include "report/names.h"
 #include "report/packet_report.h"
+#include "synfin/analysis.h"
 #include "synfin/conn.h"
 #include "synfin/decode.h"
 
@@ -310,9 +311,27 @@ static void put_link_only(struct sf_outbuf *ob, const struct sf_packet *p)
 	}
 }
 
-static void put_events(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o)
+/* Analysis flags as Wireshark prefixes them to its info column: "[TCP Dup ACK 12#2] ". */
+static void put_ana_labels(struct sf_outbuf *ob, const struct sf_pkt_analysis *a)
+{
+	char buf[512];
+	int n = sf_ana_format_labels(a, buf, sizeof(buf));
+	if (n > 0)
+		ob_put_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+static bool is_ana_event(uint16_t ev)
+{
+	return ev >= SF_EV_ANA_RETRANSMISSION && ev <= SF_EV_ANA_REUSED_PORTS;
+}
+
+static void put_events(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o,
+                       bool labelled)
 {
 	for (unsigned i = 0; i < p->n_events && i < SF_MAX_PKT_EVENTS; i++) {
+		/* analysis flags already stand as labels at the front of the line */
+		if (labelled && is_ana_event(p->events[i]))
+			continue;
 		/* Not an anomaly: "not IP" is already said by the ethertype on the line. */
 		if (p->events[i] == SF_EV_ETHERTYPE_UNKNOWN)
 			continue;
@@ -383,6 +402,9 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 	ob_putc(ob, ' ');
 	ob_put_nsec(ob, rel_ns, 6);
 	ob_putc(ob, ' ');
+	bool labelled = v->ana && v->ana->flags;
+	if (labelled)
+		put_ana_labels(ob, v->ana);
 
 	if (p->has_tcp || p->has_udp || p->has_icmp) {
 		if (p->has_tcp)
@@ -408,7 +430,7 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 			ob_puts(ob, sf_event_desc((enum sf_event)p->events[0]));
 		}
 	}
-	put_events(ob, p, o);
+	put_events(ob, p, o, labelled);
 	if (v->conn && v->trk)
 		put_states(ob, v);
 	ob_putc(ob, '\n');

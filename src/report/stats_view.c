@@ -78,6 +78,8 @@ static void on_closed(void *self, const struct sf_conn *c)
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, c, &e);
+	if (sf_conn_row_filtered_out(c)) /* -Y given and none of its packets matched */
+		return;
 	sf_conn_row_fill(&r, c, &e);
 	v->conns++;
 	count(&v->open, r.open_kind);

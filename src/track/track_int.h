@@ -39,14 +39,18 @@ struct trk_side {
 struct trk_rec {
 	struct sf_conn c;
 	struct trk_side side[2];
-	int64_t syn_ns; /* time of the most recent client SYN (initial RTT, as Wireshark) */
 	uint32_t lru_prev, lru_next;
 	uint32_t wheel_prev, wheel_next;
 	uint32_t deadline_s; /* expiry, seconds of capture time since the tracker's epoch */
-	uint16_t in_use : 1, reset : 1, synack_seen : 1, hs_acked : 1, merged_fin : 1,
+	uint32_t slot;       /* this record's pool index (sf_conn_slot) */
+	/* time of the most recent client SYN (initial RTT runs from it, as Wireshark's), as 40
+	 * bits of nanoseconds after c.start_ns (18 minutes: SYN retries end long before) */
+	uint32_t syn_lo;
+	uint32_t syn_hi : 8, syn_ok : 1; /* syn_ok: syn_lo/hi hold a time */
+	uint32_t in_use : 1, reset : 1, synack_seen : 1, hs_acked : 1, merged_fin : 1,
 	    compl_syn_ok : 1, closing_seen : 1; /* some side entered CLOSING (simultaneous close) */
-	uint16_t fin_first : 2;                 /* enum sf_side of the first FIN */
-	uint16_t reset_by : 2;                  /* enum sf_side of the RST that closed it */
+	uint32_t fin_first : 2;                 /* enum sf_side of the first FIN */
+	uint32_t reset_by : 2;                  /* enum sf_side of the RST that closed it */
 };
 
 /* Issue 3 §1: ≤ 256 bytes per tracked connection, the index's two slots included. */
@@ -58,6 +62,23 @@ _Static_assert(sizeof(struct trk_rec) + 2 * sizeof(uint32_t) <= 256,
 static inline uint32_t trk_side_wnd(const struct trk_side *s, const struct sf_side_opts *o)
 {
 	return s->wnd_scaled && o->wscale > 0 ? (uint32_t)s->rcv_wnd << o->wscale : s->rcv_wnd;
+}
+
+/* The most recent client SYN's time. A time outside the 40 bits (capture time going
+ * backwards, a SYN retried after 18 minutes) is not kept: the RTT then stays unknown rather
+ * than wrong. */
+static inline void trk_syn_set(struct trk_rec *r, int64_t now)
+{
+	int64_t off = now - r->c.start_ns;
+	r->syn_ok = off >= 0 && off < ((int64_t)1 << 40);
+	r->syn_lo = r->syn_ok ? (uint32_t)off : 0;
+	r->syn_hi = r->syn_ok ? (uint32_t)(off >> 32) : 0;
+}
+
+static inline bool trk_syn_get(const struct trk_rec *r, int64_t *ns)
+{
+	*ns = r->c.start_ns + (int64_t)(((uint64_t)r->syn_hi << 32) | r->syn_lo);
+	return r->syn_ok;
 }
 
 static inline struct trk_rec *trk_rec_of(struct sf_conn *c)

@@ -247,6 +247,7 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	if (idx == TRK_NIL)
 		return TRK_NIL;
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	r->slot = idx;
 	bool guessed;
 	bool sc = sender_is_client(p, &guessed);
 	int c = sc ? 0 : 1;
@@ -376,7 +377,7 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 			if (r->side[0].syn_sent && p->seq == c->isn[0] &&
 			    c->syn_retries < UINT8_MAX)
 				c->syn_retries++;
-			r->syn_ns = now;
+			trk_syn_set(r, now);
 		} else if (r->side[0].syn_sent && !r->synack_seen) {
 			c->open_kind = SF_OPEN_SIMULTANEOUS;
 		}
@@ -387,8 +388,11 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 		if (from == 1) {
 			if (r->synack_seen && c->synack_retries < UINT8_MAX)
 				c->synack_retries++;
-			if (!r->synack_seen && r->side[0].syn_sent)
-				c->rtt_syn_synack_ns = now - r->syn_ns;
+			if (!r->synack_seen && r->side[0].syn_sent) {
+				int64_t syn_ns;
+				if (trk_syn_get(r, &syn_ns))
+					c->rtt_syn_synack_ns = now - syn_ns;
+			}
 			if (!r->synack_seen)
 				note_options(r, p, 1);
 			r->synack_seen = 1;
@@ -399,8 +403,11 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_ACK && from == 0 &&
 	    r->synack_seen && !r->hs_acked) {
 		r->hs_acked = 1;
-		if (c->rtt_syn_synack_ns >= 0)
-			c->rtt_synack_ack_ns = now - (r->syn_ns + c->rtt_syn_synack_ns);
+		if (c->rtt_syn_synack_ns >= 0) {
+			int64_t syn_ns;
+			trk_syn_get(r, &syn_ns); /* valid: the first RTT was measured from it */
+			c->rtt_synack_ack_ns = now - (syn_ns + c->rtt_syn_synack_ns);
+		}
 	}
 	if ((f & SF_TCP_RST) && from == 1 && c->open_kind == SF_OPEN_UNANSWERED)
 		c->open_kind = SF_OPEN_REFUSED;
@@ -463,6 +470,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	struct trk_key k;
 	trk_key_of(&k, pkt);
 	uint32_t idx = trk_table_find(&t->tab, &k);
+	if (idx != TRK_NIL && t->hooks.found)
+		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
 	bool reuse = false;
 	if (idx != TRK_NIL) {
@@ -513,6 +522,11 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		trk_lru_touch(&t->tab, idx);
 	schedule(t, idx, trk->new_conn);
 	return &r->c;
+}
+
+uint32_t sf_conn_slot(const struct sf_conn *c)
+{
+	return ((const struct trk_rec *)(const void *)c)->slot;
 }
 
 void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)

@@ -1,0 +1,106 @@
+/* synfin — analyser internals shared by the files of src/analysis. Not a public header. */
+#ifndef SYNFIN_ANA_INT_H
+#define SYNFIN_ANA_INT_H
+
+#include "synfin/analysis.h"
+
+/* Sequence-space comparisons (RFC 9293 §3.4: modulo 2^32). */
+#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LE(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+
+/* One segment sent and not yet acknowledged (Wireshark's tcp_unacked_t). */
+struct ana_seg {
+	uint32_t seq, nextseq;
+	uint32_t frame_delta; /* frame - conn first_frame */
+	uint32_t retrans;     /* the segment was flagged a retransmission: no RTT sample (Karn) */
+	int64_t ts;           /* capture time, ns */
+};
+
+#define ANA_RING_INLINE 4 /* segments kept inline: most connections never need more */
+
+/* Unacknowledged segments of one direction, oldest first. Capacity is a power of two taken
+ * from the size-class free lists of struct ana_segpool; `unordered` counts entries whose
+ * nextseq is not above every older entry's (retransmissions), which forces a full scan. */
+struct ana_ring {
+	struct ana_seg *buf; /* inl while cap <= ANA_RING_INLINE, else a pool buffer */
+	uint32_t cap, head, n;
+	uint32_t unordered;
+	struct ana_seg inl[ANA_RING_INLINE]; /* the first segments live beside the state */
+};
+
+#define ANA_RING_MIN_SHIFT 4  /* 16 segments */
+#define ANA_RING_CLASSES   12 /* up to 16 << 11 = 32768 segments */
+
+struct ana_segpool {
+	void *free_list[ANA_RING_CLASSES]; /* freed buffers, chained through their first bytes */
+	size_t bytes;                      /* allocated, for the stats */
+};
+
+/* Wireshark's per-direction tcp_flow_t / tcp_analyze_seq_flow_info_t. As there, 0 stands for
+ * "not seen yet" in nextseq, lastack and maxseqtobeacked: the raw numbers are compared, so a
+ * true 0 behaves as Wireshark's does. */
+struct ana_side {
+	uint32_t base;    /* relative 0 of this side (Wireshark's base_seq) */
+	uint32_t nextseq; /* highest seq + len (+SYN/FIN) sent */
+	uint32_t maxseqtobeacked;
+	uint32_t lastack; /* ack field of this side's last segment */
+	int64_t nextseq_ts;
+	int64_t lastack_ts;
+	uint32_t nextseq_frame;    /* frame that set nextseq, as frame - first_frame + 1 */
+	uint32_t lastnondupack;    /* frame of the last ACK that moved, same form; 0 = none */
+	uint32_t zwp_end;          /* just after the last zero-window probe byte, 0 = none (C4) */
+	uint32_t rt_lo, rt_hi;     /* range of the last retransmitted segment (Karn's rule) */
+	uint16_t nextseq_ipid;     /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
+	uint16_t lastsegflags_ctl; /* TCP flags of this side's last segment */
+	int32_t dupacknum;
+	uint32_t lastsegflags; /* SF_ANA_* of this side's last segment */
+	uint16_t window;       /* window field of the last segment, unscaled */
+	int8_t win_scale;      /* shift, SF_WSCALE_UNKNOWN or SF_WSCALE_NONE */
+	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1, rt_set : 1;
+	uint32_t max_window; /* copies of the figures' maxima, read on every packet here */
+	uint32_t max_bif;    /* (the figures sit in colder memory, written when they grow) */
+	struct ana_ring segs;
+};
+
+/* Per-connection state read on every packet: seven cache lines, aligned to them and fetched
+ * together at the start of a packet, so a packet costs about one memory round trip here
+ * besides the tracker's. */
+struct ana_conn {
+	uint8_t in_use;
+	uint64_t first_frame;
+	int64_t ts_mru_syn;           /* most recent SYN without ACK, 0 = none */
+	int64_t first_rtt;            /* Wireshark's ts_first_rtt, 0 = none */
+	struct sf_conn_analysis *fig; /* the figures, in a parallel cold array */
+	struct ana_side side[2];
+} __attribute__((aligned(64)));
+
+/* seq.c: Wireshark's tcp_analyze_sequence_number for one packet. */
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
+                  int64_t now, struct sf_pkt_analysis *out);
+/* segs.c */
+int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                  uint32_t max);
+void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
+void ana_segpool_free(struct ana_segpool *sp);
+/* Removes what ack covers; returns the oldest segment ending exactly at ack (copied to *hit),
+ * or 0 when none. */
+int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
+/* Lowest seq and highest nextseq relative to base over the ring; 0 when empty. */
+int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
+/* Oldest segment, or NULL. */
+const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
+
+struct sf_analyser {
+	struct sf_ana_cfg cfg;
+	struct ana_conn **chunk;        /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct sf_conn_analysis **figs; /* the figures of the same slots */
+	uint32_t n_chunks;
+	struct ana_segpool segpool;
+	struct sf_ana_stats st;
+};
+
+#define ANA_CHUNK_SHIFT 10
+#define ANA_CHUNK       (1u << ANA_CHUNK_SHIFT)
+
+#endif

@@ -1,0 +1,281 @@
+/* synfin — the analyser: a pool of per-connection analysis state parallel to the tracker's
+ * records (indexed by sf_conn_slot(), so struct sf_conn does not grow), the per-packet entry
+ * point and the per-connection figures.
+ *
+ *   sf_analyser_process ─► slot state (fresh for a new connection)
+ *                       ─► reused ports · initial RTT (Wireshark's ts_mru_syn / ts_first_rtt)
+ *                       ─► ana_sequence (seq.c) ─► per-connection and run counters
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ana_int.h"
+
+#define SEC INT64_C(1000000000)
+
+void sf_ana_cfg_default(struct sf_ana_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ooo_default_ns = 3000000; /* packet-tcp.c: 3 ms without an initial RTT */
+	cfg->fast_rt_ns = 20000000;    /* packet-tcp.c: within 20 ms of the last dup ACK */
+	cfg->max_unacked = 10000;      /* packet-tcp.c: TCP_MAX_UNACKED_SEGMENTS */
+	cfg->correct = true;
+}
+
+struct sf_analyser *sf_analyser_new(const struct sf_ana_cfg *cfg, char *err, size_t errlen)
+{
+	struct sf_analyser *a = calloc(1, sizeof(*a));
+	if (!a) {
+		snprintf(err, errlen, "out of memory for the analyser");
+		return NULL;
+	}
+	if (cfg)
+		a->cfg = *cfg;
+	else
+		sf_ana_cfg_default(&a->cfg);
+	if (a->cfg.max_unacked == 0)
+		a->cfg.max_unacked = 1;
+	return a;
+}
+
+static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
+{
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
+	if (k >= a->n_chunks || !a->chunk[k])
+		return NULL;
+	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
+}
+
+void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
+{
+	const struct ana_conn *ac = slot_get(a, slot);
+	if (!ac)
+		return;
+	for (size_t off = 0; off < sizeof(*ac); off += 64)
+		__builtin_prefetch((const char *)ac + off, 1);
+	/* the figures: RTT samples are added on most ACKs */
+	const struct sf_conn_analysis *fig =
+	    &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)];
+	for (size_t off = 0; off < sizeof(*fig); off += 64)
+		__builtin_prefetch((const char *)fig + off, 1);
+}
+
+/* The slot's state, making room for it (once per 1024 slots, never per packet). */
+static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
+{
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
+	if (k >= a->n_chunks) {
+		uint32_t n = a->n_chunks ? a->n_chunks : 4;
+		while (n <= k)
+			n *= 2;
+		struct ana_conn **nc = realloc(a->chunk, n * sizeof(*nc));
+		if (!nc)
+			return NULL;
+		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nc));
+		a->chunk = nc;
+		struct sf_conn_analysis **nf = realloc(a->figs, n * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nf));
+		a->figs = nf;
+		a->n_chunks = n;
+	}
+	if (!a->chunk[k]) {
+		struct ana_conn *hot = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_conn));
+		struct sf_conn_analysis *fig = calloc(ANA_CHUNK, sizeof(*fig));
+		if (!hot || !fig) {
+			free(hot);
+			free(fig);
+			return NULL;
+		}
+		memset(hot, 0, ANA_CHUNK * sizeof(struct ana_conn));
+		for (uint32_t i = 0; i < ANA_CHUNK; i++)
+			hot[i].fig = &fig[i];
+		a->chunk[k] = hot;
+		a->figs[k] = fig;
+	}
+	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
+}
+
+static void conn_release(struct sf_analyser *a, struct ana_conn *ac)
+{
+	if (!ac->in_use)
+		return;
+	ana_ring_release(&a->segpool, &ac->side[0].segs);
+	ana_ring_release(&a->segpool, &ac->side[1].segs);
+	ac->in_use = 0;
+	a->st.live--;
+}
+
+static void conn_init(struct sf_analyser *a, struct ana_conn *ac, const struct sf_conn *c)
+{
+	conn_release(a, ac);
+	struct sf_conn_analysis *fig = ac->fig;
+	memset(ac, 0, sizeof(*ac));
+	memset(fig, 0, sizeof(*fig));
+	ac->fig = fig;
+	ac->in_use = 1;
+	ac->first_frame = c->first_frame;
+	for (int i = 0; i < 2; i++) {
+		ac->side[i].win_scale = SF_WSCALE_UNKNOWN;
+		ac->side[i].valid_bif = 1;
+	}
+	ac->fig->initial_rtt_ns = -1;
+	a->st.live++;
+}
+
+static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct sf_ana_dir *d,
+                        uint32_t fl)
+{
+	for (uint32_t rest = fl; rest; rest &= rest - 1) {
+		unsigned b = (unsigned)__builtin_ctz(rest);
+		a->st.flag_counts[b]++;
+	}
+	if (fl & (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) {
+		d->retrans_pkts++;
+		d->retrans_bytes += p->tcp_len;
+	}
+	d->fast_retrans += (fl & SF_ANA_FAST_RETRANSMISSION) != 0;
+	d->spurious_retrans += (fl & SF_ANA_SPURIOUS_RETRANS) != 0;
+	d->out_of_order += (fl & SF_ANA_OUT_OF_ORDER) != 0;
+	d->lost_segments += (fl & SF_ANA_LOST_SEGMENT) != 0;
+	d->ack_lost += (fl & SF_ANA_ACK_LOST_SEGMENT) != 0;
+	d->dup_acks += (fl & SF_ANA_DUPLICATE_ACK) != 0;
+	d->zero_windows += (fl & SF_ANA_ZERO_WINDOW) != 0;
+	d->zero_window_probes += (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
+	d->keep_alives += (fl & SF_ANA_KEEP_ALIVE) != 0;
+	d->window_full += (fl & SF_ANA_WINDOW_FULL) != 0;
+	d->window_updates += (fl & SF_ANA_WINDOW_UPDATE) != 0;
+}
+
+static void count(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
+                  const struct sf_pkt_analysis *out)
+{
+	struct ana_side *s = &ac->side[from];
+	if (out->flags) /* most packets carry none */
+		count_flags(a, p, &ac->fig->dir[from], out->flags);
+	if (out->has_bytes_in_flight && out->bytes_in_flight > s->max_bif) {
+		s->max_bif = out->bytes_in_flight;
+		ac->fig->dir[from].max_bytes_in_flight = s->max_bif;
+	}
+	if (!(p->flags & SF_TCP_RST) && out->window > s->max_window) {
+		s->max_window = out->window;
+		ac->fig->dir[from].max_window = s->max_window;
+	}
+}
+
+/* packet-tcp.c: a SYN-ACK whose sequence number is not its side's base starts over (the
+ * tracker keeps the record and restarts relative numbering; Wireshark flags it). */
+static bool synack_reuse(struct ana_conn *ac, const struct sf_packet *p, int from)
+{
+	struct ana_side *fw = &ac->side[from];
+	if ((p->flags & (SF_TCP_SYN | SF_TCP_ACK)) != (SF_TCP_SYN | SF_TCP_ACK) || !fw->base_set ||
+	    p->seq == fw->base)
+		return false;
+	fw->base = p->seq;
+	return true;
+}
+
+void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const struct sf_conn *c,
+                         const struct sf_pkt_track *trk, struct sf_pkt_analysis *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ack_rtt_ns = out->initial_rtt_ns = out->rto_ns = -1;
+	out->window = pkt->window;
+	out->win_scalefactor = SF_WSCALE_UNKNOWN;
+	if (!c || !trk || !pkt->has_tcp || !pkt->frame)
+		return;
+	/* packet-tcp.c: a header longer than the IP payload leaves the segment length unknown,
+	 * and Wireshark does not analyse the segment */
+	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
+		return;
+	struct ana_conn *ac = slot_make(a, sf_conn_slot(c));
+	if (!ac)
+		return;
+	if (trk->new_conn || !ac->in_use)
+		conn_init(a, ac, c);
+	int from = trk->from_client ? 0 : 1;
+	int64_t now = pkt->frame->ts_sec * SEC + pkt->frame->ts_nsec;
+	a->st.packets++;
+
+	if (trk->port_reuse || synack_reuse(ac, pkt, from))
+		out->flags |= SF_ANA_REUSED_PORTS;
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
+		ac->ts_mru_syn = now;
+	ana_sequence(a, ac, pkt, from, now, out);
+	/* packet-tcp.c: the first pure ACK after a SYN ends the handshake: initial RTT */
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->ts_mru_syn &&
+	    !ac->first_rtt) {
+		ac->first_rtt = now - ac->ts_mru_syn;
+		ac->fig->initial_rtt_ns = ac->first_rtt;
+	}
+	if (ac->first_rtt)
+		out->initial_rtt_ns = ac->first_rtt;
+	out->rel_nxtseq = trk->rel_nxtseq;
+	out->conn = ac->fig;
+	count(a, ac, pkt, from, out);
+	if (!out->flags)
+		return;
+	/* Zeek's history letter t (retransmitted payload), log-scaled by the tracker; the
+	 * tracker exposes this one writer for the analysis layer */
+	if ((out->flags &
+	     (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) &&
+	    pkt->tcp_len > 0)
+		sf_conn_history_scaled((struct sf_conn *)(uintptr_t)c, trk->from_client, 't');
+	for (unsigned b = 0; b < SF_ANA__NFLAGS; b++)
+		if (out->flags & (1u << b))
+			sf_packet_add_event(pkt, (enum sf_event)(SF_EV_ANA_RETRANSMISSION + b));
+}
+
+const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
+                                                const struct sf_conn *c)
+{
+	struct ana_conn *ac = slot_get(a, sf_conn_slot(c));
+	return ac && ac->in_use ? ac->fig : NULL;
+}
+
+void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)
+{
+	struct ana_conn *ac = slot_get(a, sf_conn_slot(c));
+	if (ac)
+		conn_release(a, ac);
+}
+
+void sf_analyser_stats(const struct sf_analyser *a, struct sf_ana_stats *st)
+{
+	*st = a->st;
+}
+
+void sf_analyser_free(struct sf_analyser *a)
+{
+	if (!a)
+		return;
+	for (uint32_t k = 0; k < a->n_chunks; k++) {
+		if (!a->chunk[k])
+			continue;
+		for (uint32_t i = 0; i < ANA_CHUNK; i++)
+			conn_release(a, &a->chunk[k][i]);
+		free(a->chunk[k]);
+		free(a->figs[k]);
+	}
+	free(a->chunk);
+	free(a->figs);
+	ana_segpool_free(&a->segpool);
+	free(a);
+}
+
+double sf_ana_rtt_avg_ns(const struct sf_ana_dir *d)
+{
+	return d->rtt_samples ? d->rtt_sum_ns / d->rtt_samples : 0.0;
+}
+
+double sf_ana_rtt_stdev_ns(const struct sf_ana_dir *d)
+{
+	if (d->rtt_samples == 0)
+		return 0.0;
+	double m = d->rtt_sum_ns / d->rtt_samples;
+	double v = d->rtt_sumsq_ns / d->rtt_samples - m * m;
+	return v > 0 ? sqrt(v) : 0.0;
+}

@@ -1,0 +1,360 @@
+/* synfin — the per-packet sequence analysis, in the order of Wireshark's
+ * tcp_analyze_sequence_number() (epan/dissectors/packet-tcp.c, 4.0), whose conditions and
+ * precedence define what every tcp.analysis.* flag means:
+ *
+ *   zero-window probe ─(ends the forward checks)
+ *   zero window · lost segment · keep-alive · window update · window full
+ *   keep-alive ACK ─┐ zero-window probe ACK ─┤ (end the forward checks) · duplicate ACK
+ *   ACKed unseen segment
+ *   spurious ▸ fast retransmission ▸ out-of-order ▸ retransmission (first match wins)
+ *   remember the segment, nextseq, the ACK; acknowledge the peer's segments (RTT);
+ *   bytes in flight
+ *
+ * Where Wireshark is wrong, corrections (cfg.correct) run after its verdict and are
+ * documented in tests/analysis_tshark_differences.md:
+ *   C1 simultaneous open: a side's first SYN-ACK answering a crossing SYN is no retransmission,
+ *      and the ACK that completes it no duplicate ACK;
+ *   C2 a SYN resent with the side's ISN is a retransmission, never out-of-order;
+ *   C3 "out-of-order" segments that the sender provably sent later (IPv4 ID ahead of the
+ *      segment that set nextseq, or the receiver's duplicate ACKs asked for exactly this
+ *      sequence number) are retransmissions, as tcptrace decides;
+ *   C4 a zero-window probe byte that the receiver acknowledged was delivered: nextseq moves
+ *      past it, so no "ACKed unseen segment" / "previous segment not captured" follows.
+ */
+#include <string.h>
+
+#include "ana_int.h"
+
+#define NOT_CTL (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST)
+
+/* Wireshark subtracts capture times into an unsigned 64-bit count of nanoseconds, so a packet
+ * earlier than the reference (timestamps going backwards) is "long after" it. */
+static uint64_t since(int64_t now, int64_t then)
+{
+	return (uint64_t)(now - then);
+}
+
+static void set_base(struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p)
+{
+	if (!fw->base_set) {
+		fw->base = (p->flags & SF_TCP_SYN) ? p->seq : p->seq - 1;
+		fw->base_set = 1;
+	}
+	if (!rv->base_set && (p->flags & SF_TCP_ACK)) {
+		rv->base = p->ack - 1;
+		rv->base_set = 1;
+	}
+}
+
+/* packet-tcp.c verify_tcp_window_scaling(): a SYN without the option means neither side
+ * scales (the reverse is set too in case the SYN-ACK is missed); a SYN-ACK with the option
+ * answering a SYN without it does not enable scaling either (RFC 7323 §2.2). */
+static void window_scaling(struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p)
+{
+	if (!(p->flags & SF_TCP_SYN))
+		return;
+	if (p->has_wscale)
+		fw->win_scale = (int8_t)(p->wscale > 14 ? 14 : p->wscale);
+	if (fw->win_scale == SF_WSCALE_UNKNOWN) {
+		fw->win_scale = SF_WSCALE_NONE;
+		rv->win_scale = SF_WSCALE_NONE;
+	} else if ((p->flags & SF_TCP_ACK) && rv->win_scale == SF_WSCALE_NONE) {
+		fw->win_scale = SF_WSCALE_NONE;
+	}
+}
+
+static void calc_window(const struct ana_side *fw, const struct sf_packet *p,
+                        struct sf_pkt_analysis *out)
+{
+	out->win_scalefactor = fw->win_scale >= 0 ? (int32_t)(1u << fw->win_scale) : fw->win_scale;
+	if (!(p->flags & SF_TCP_SYN) && fw->win_scale >= 0)
+		out->window = (uint32_t)p->window << fw->win_scale;
+	else
+		out->window = p->window;
+}
+
+/* Flags on the forward direction: zero window … duplicate ACK (Wireshark's "finished_fwd"). */
+static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct ana_side *rv,
+                           const struct sf_packet *p, uint64_t ac_first, uint32_t *fl,
+                           struct sf_pkt_analysis *out)
+{
+	uint32_t seq = p->seq, ack = p->ack, len = p->tcp_len;
+	uint16_t f = p->flags, win = p->window;
+	bool ctl = (f & NOT_CTL) != 0;
+	bool same_ack = seq == fw->nextseq && ack == fw->lastack && !ctl;
+
+	/* zero-window probe: one byte at nextseq while the peer's window is closed */
+	if (len == 1 && seq == fw->nextseq && rv->window == 0) {
+		*fl |= SF_ANA_ZERO_WINDOW_PROBE;
+		return;
+	}
+	if (win == 0 && !ctl)
+		*fl |= SF_ANA_ZERO_WINDOW;
+	/* beyond the highest byte seen: something before it was not captured */
+	if (fw->nextseq && SEQ_GT(seq, fw->nextseq) && !(f & SF_TCP_RST)) {
+		*fl |= SF_ANA_LOST_SEGMENT;
+		fw->valid_bif = 0;
+	}
+	/* keep-alive: 0 or 1 byte one before nextseq (RFC 9293 §3.8.4) */
+	if (len <= 1 && seq == fw->nextseq - 1 && !ctl)
+		*fl |= SF_ANA_KEEP_ALIVE;
+	if (len == 0 && win && win != fw->window && same_ack)
+		*fl |= SF_ANA_WINDOW_UPDATE;
+	/* the segment fills the peer's advertised window to its right edge */
+	if (len > 0 && rv->win_scale != SF_WSCALE_UNKNOWN && !ctl) {
+		int sh = rv->win_scale == SF_WSCALE_NONE ? 0 : rv->win_scale;
+		if (seq + len == rv->lastack + ((uint32_t)rv->window << sh))
+			*fl |= SF_ANA_WINDOW_FULL;
+	}
+	if (len == 0 && win && win == fw->window && same_ack &&
+	    (rv->lastsegflags & SF_ANA_KEEP_ALIVE)) {
+		*fl |= SF_ANA_KEEP_ALIVE_ACK;
+		return;
+	}
+	if (len == 0 && win == 0 && win == fw->window && same_ack &&
+	    (rv->lastsegflags & SF_ANA_ZERO_WINDOW_PROBE)) {
+		*fl |= SF_ANA_ZERO_WINDOW_PROBE_ACK;
+		return;
+	}
+	if (len == 0 && win && win == fw->window && same_ack) {
+		/* -1: an "ACKed unseen segment" was just reported; this restarts the count */
+		fw->dupacknum = fw->dupacknum == -1 ? 1 : fw->dupacknum + 1;
+		*fl |= SF_ANA_DUPLICATE_ACK;
+		out->dup_ack_num = (uint32_t)fw->dupacknum;
+		out->dup_ack_frame = fw->lastnondupack ? ac_first + fw->lastnondupack - 1 : 0;
+	}
+	(void)a;
+}
+
+/* The receiver acknowledged bytes the capture never showed the sender sending. Reported once
+ * per hole: the mark moves up to the sender's nextseq; when it cannot move past the ACK (the
+ * sender only sends pure ACKs) the sender's dup-ACK counter is set to -1 so the next ones stay
+ * quiet. (Checked frame by frame against tshark 4.0 on the shared captures.) */
+static void ack_lost_check(struct ana_side *rv, const struct sf_packet *p, uint32_t *fl)
+{
+	if (!rv->maxseqtobeacked || !SEQ_GT(p->ack, rv->maxseqtobeacked) ||
+	    !(p->flags & SF_TCP_ACK))
+		return;
+	/* Wireshark compares these two raw numbers without sequence arithmetic */
+	bool moved = rv->maxseqtobeacked > rv->nextseq;
+	rv->maxseqtobeacked = rv->nextseq;
+	if (moved || rv->dupacknum == 0)
+		*fl |= SF_ANA_ACK_LOST_SEGMENT;
+	if (!moved)
+		rv->dupacknum = -1;
+}
+
+/* C3: evidence that a segment Wireshark would call out-of-order was sent after the segment
+ * holding the highest sequence number, i.e. is a retransmission (tcptrace's rule). */
+static bool sent_later(const struct ana_side *fw, const struct ana_side *rv,
+                       const struct sf_packet *p)
+{
+	if (rv->dupacknum >= 1 && rv->lastack == p->seq)
+		return true; /* the receiver's duplicate ACKs asked for exactly this */
+	if (p->ip_version == 4 && p->ip_id && fw->nextseq_ipid) {
+		int16_t d = (int16_t)(uint16_t)(p->ip_id - fw->nextseq_ipid);
+		return d > 0;
+	}
+	return false;
+}
+
+/* Retransmission, fast retransmission, spurious retransmission or out-of-order. */
+static void retrans_checks(struct sf_analyser *a, struct ana_conn *ac, struct ana_side *fw,
+                           struct ana_side *rv, const struct sf_packet *p, int from, int64_t now,
+                           uint32_t *fl, struct sf_pkt_analysis *out)
+{
+	uint32_t seq = p->seq, len = p->tcp_len;
+	uint16_t f = p->flags;
+	if (!(len > 0 || (f & (SF_TCP_SYN | SF_TCP_FIN))) || (*fl & SF_ANA_KEEP_ALIVE))
+		return;
+	bool not_adv = fw->nextseq && SEQ_LT(seq, fw->nextseq);
+	/* more than one byte starting just before nextseq: new data after a probe */
+	if (len > 1 && fw->nextseq - 1 == seq)
+		not_adv = false;
+	/* every byte was already acknowledged: it need not have been sent again */
+	if (len > 0 && rv->lastack && SEQ_LE(seq + len, rv->lastack)) {
+		*fl |= SF_ANA_SPURIOUS_RETRANS;
+		return;
+	}
+	if (not_adv && rv->dupacknum >= 2 && rv->lastack == seq &&
+	    since(now, rv->lastack_ts) < (uint64_t)a->cfg.fast_rt_ns) {
+		*fl |= SF_ANA_FAST_RETRANSMISSION;
+		return;
+	}
+	uint64_t ooo = ac->first_rtt ? (uint64_t)ac->first_rtt : (uint64_t)a->cfg.ooo_default_ns;
+	uint32_t end = seq + len + ((f & (SF_TCP_SYN | SF_TCP_FIN)) ? 1 : 0);
+	if (not_adv && since(now, fw->nextseq_ts) < ooo && fw->nextseq != end) {
+		bool fix = a->cfg.correct && (((f & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN &&
+		                               fw->syn_seen && seq == fw->base) ||
+		                              sent_later(fw, rv, p));
+		if (!fix) {
+			*fl |= SF_ANA_OUT_OF_ORDER;
+			return;
+		}
+	}
+	if (!not_adv)
+		return;
+	/* C1: the first SYN-ACK of a side that sent a SYN crossing the peer's SYN */
+	if (a->cfg.correct && (f & (SF_TCP_SYN | SF_TCP_ACK)) == (SF_TCP_SYN | SF_TCP_ACK) &&
+	    fw->syn_seen && !fw->synack_seen && seq == fw->base)
+		return;
+	*fl |= SF_ANA_RETRANSMISSION;
+	/* the RTO: from the oldest unacknowledged segment, else the one that set nextseq */
+	const struct ana_seg *old = ana_ring_oldest(&fw->segs);
+	out->rto_ns = old ? now - old->ts : now - fw->nextseq_ts;
+	out->rto_frame =
+	    old ? ac->first_frame + old->frame_delta : ac->first_frame + fw->nextseq_frame - 1;
+	(void)from;
+}
+
+/* C4: the peer acknowledged the byte of this side's zero-window probe. */
+static void probe_delivered(struct ana_side *rv, const struct sf_packet *p)
+{
+	if (!rv->zwp_end || !(p->flags & SF_TCP_ACK))
+		return;
+	if (SEQ_LE(rv->zwp_end, p->ack) && SEQ_GT(rv->zwp_end, rv->nextseq)) {
+		if (rv->maxseqtobeacked == rv->nextseq)
+			rv->maxseqtobeacked = rv->zwp_end;
+		rv->nextseq = rv->zwp_end;
+	}
+	rv->zwp_end = 0;
+}
+
+static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side *fw,
+                     const struct sf_packet *p, uint64_t frame, int64_t now, uint32_t fl)
+{
+	uint32_t seq = p->seq, len = p->tcp_len;
+	uint16_t f = p->flags;
+	uint32_t nextseq = seq + len;
+	if (len || (f & (SF_TCP_SYN | SF_TCP_FIN))) {
+		if (f & (SF_TCP_SYN | SF_TCP_FIN))
+			nextseq += 1;
+		struct ana_seg s = {.seq = seq,
+		                    .nextseq = nextseq,
+		                    .frame_delta = (uint32_t)(frame - ac->first_frame),
+		                    .retrans =
+		                        (fl & (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION |
+		                               SF_ANA_SPURIOUS_RETRANS)) != 0,
+		                    .ts = now};
+		if (ana_ring_push(&a->segpool, &fw->segs, &s, a->cfg.max_unacked) < 0) {
+			a->st.seg_overflow++;
+			nextseq =
+			    seq + len; /* as Wireshark: the SYN/FIN byte is not counted then */
+		}
+		if (s.retrans) {
+			fw->rt_lo = seq;
+			fw->rt_hi = s.nextseq;
+			fw->rt_set = 1;
+		}
+	}
+	bool zwp = (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
+	if (zwp && a->cfg.correct)
+		fw->zwp_end = nextseq;
+	if ((SEQ_GT(nextseq, fw->nextseq) || !fw->nextseq) && !zwp) {
+		fw->nextseq = nextseq;
+		fw->nextseq_frame = (uint32_t)(frame - ac->first_frame + 1);
+		fw->nextseq_ts = now;
+		fw->nextseq_ipid = p->ip_version == 4 ? p->ip_id : 0;
+	}
+	if ((seq == fw->maxseqtobeacked || !fw->maxseqtobeacked) && !zwp)
+		fw->maxseqtobeacked = fw->nextseq;
+	fw->window = p->window;
+	fw->lastack = p->ack;
+	fw->lastack_ts = now;
+	fw->lastsegflags = fl;
+}
+
+/* Karn's rule (RFC 6298 §3): no sample from a segment that was, or whose bytes were, sent
+ * more than once. */
+static bool ambiguous(const struct ana_side *snd, const struct ana_seg *hit)
+{
+	return hit->retrans ||
+	       (snd->rt_set && SEQ_LT(hit->seq, snd->rt_hi) && SEQ_GT(hit->nextseq, snd->rt_lo));
+}
+
+static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
+{
+	if (d->rtt_samples == 0 || rtt < d->rtt_min_ns)
+		d->rtt_min_ns = rtt;
+	if (d->rtt_samples == 0 || rtt > d->rtt_max_ns)
+		d->rtt_max_ns = rtt;
+	d->rtt_samples++;
+	d->rtt_sum_ns += (double)rtt;
+	d->rtt_sumsq_ns += (double)rtt * (double)rtt;
+}
+
+/* The peer's segments this ACK covers leave its list; the one ending exactly at the ACK gives
+ * tcp.analysis.acks_frame and ack_rtt (Wireshark does this for every segment, ACK bit or
+ * not, with the raw acknowledgement field). */
+static void acknowledge(struct ana_conn *ac, struct ana_side *rv, const struct sf_packet *p,
+                        int from, int64_t now, struct sf_pkt_analysis *out)
+{
+	struct ana_seg hit;
+	if (!ana_ring_ack(&rv->segs, p->ack, &hit))
+		return;
+	out->acks_frame = ac->first_frame + hit.frame_delta;
+	out->ack_rtt_ns = now - hit.ts;
+	if (ambiguous(rv, &hit)) {
+		out->karn_skipped = true;
+		return;
+	}
+	rtt_sample(&ac->fig->dir[1 - from], now - hit.ts);
+}
+
+/* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method. */
+static void bytes_in_flight(struct ana_side *fw, const struct sf_packet *p,
+                            struct sf_pkt_analysis *out)
+{
+	uint32_t first, last;
+	if (p->tcp_len == 0 || !fw->valid_bif || !ana_ring_span(&fw->segs, fw->base, &first, &last))
+		return;
+	uint32_t in_flight = last - first;
+	if (in_flight > 0 && in_flight < 2000000000u) {
+		out->bytes_in_flight = in_flight;
+		if (p->flags & (SF_TCP_SYN | SF_TCP_FIN))
+			out->bytes_in_flight -= 1;
+		out->has_bytes_in_flight = true;
+	}
+}
+
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
+                  int64_t now, struct sf_pkt_analysis *out)
+{
+	struct ana_side *fw = &ac->side[from], *rv = &ac->side[1 - from];
+	uint64_t frame = p->frame->number;
+	uint16_t f = p->flags;
+	uint32_t fl = out->flags;
+
+	set_base(fw, rv, p);
+	window_scaling(fw, rv, p);
+	if (f & SF_TCP_ACK)
+		rv->valid_bif = 1;
+	if (a->cfg.correct)
+		probe_delivered(rv, p);
+
+	forward_checks(a, fw, rv, p, ac->first_frame, &fl, out);
+	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
+	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && (fw->lastsegflags_ctl & SF_TCP_SYN) &&
+	    fw->synack_seen && fw->syn_seen && rv->syn_seen) {
+		fl &= ~SF_ANA_DUPLICATE_ACK;
+		out->dup_ack_num = 0;
+		out->dup_ack_frame = 0;
+		fw->dupacknum = 0;
+	}
+	if (p->ack != fw->lastack) {
+		fw->lastnondupack = (uint32_t)(frame - ac->first_frame + 1);
+		fw->dupacknum = 0;
+	}
+	ack_lost_check(rv, p, &fl);
+	retrans_checks(a, ac, fw, rv, p, from, now, &fl, out);
+	remember(a, ac, fw, p, frame, now, fl);
+	fw->lastsegflags_ctl = f;
+	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN)
+		fw->syn_seen = 1;
+	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == (SF_TCP_SYN | SF_TCP_ACK))
+		fw->synack_seen = 1;
+	acknowledge(ac, rv, p, from, now, out);
+	bytes_in_flight(fw, p, out);
+	calc_window(fw, p, out);
+	out->flags = fl;
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# Live loss test: synfin's count of retransmitted segments against the Linux kernel's.
+#
+#   loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES]
+#
+# Two network namespaces joined by a veth pair (created here with names unique to this run,
+# removed on exit), segmentation offloads off so one captured packet is one segment, nftables
+# in the receiver dropping DROP_PERCENT % (default 3) of the sender's data segments at random
+# (`numgen random mod 100 < N`), a bulk transfer of MBYTES (default 8) MB by python3 sockets,
+# tcpdump on the sender's veth. The sender namespace's TcpRetransSegs (nstat) is the ground
+# truth; synfin's retransmissions (tcp.analysis.retransmission + fast + spurious, from
+# `synfin stats`) must be within 2 % of it. tshark's count is printed beside them.
+# Exit 77 (skip) without root, ip, nft, tcpdump, ethtool, nstat or python3.
+set -u
+SYNFIN=${1:?usage: loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES]}
+DROP=${2:-3}
+MB=${3:-8}
+SKIP=77
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, nftables, capture)"; exit $SKIP; }
+for t in ip nft tcpdump ethtool nstat python3; do
+	command -v $t >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit $SKIP; }
+done
+
+ID=$$
+NS_S=sfloss${ID}s
+NS_R=sfloss${ID}r
+VS=sfl${ID}s
+VR=sfl${ID}r
+PORT=$((20000 + ID % 20000))
+WORK=$(mktemp -d)
+TCPDUMP_PID=
+
+cleanup() {
+	[ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null
+	ip netns del "$NS_S" 2>/dev/null
+	ip netns del "$NS_R" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+ip netns add "$NS_S" && ip netns add "$NS_R" || { echo "SKIP: cannot create namespaces"; exit $SKIP; }
+ip link add "$VS" netns "$NS_S" type veth peer name "$VR" netns "$NS_R" || fail "veth"
+ip -n "$NS_S" addr add 10.213.0.1/24 dev "$VS"
+ip -n "$NS_R" addr add 10.213.0.2/24 dev "$VR"
+ip -n "$NS_S" link set lo up && ip -n "$NS_S" link set "$VS" up
+ip -n "$NS_R" link set lo up && ip -n "$NS_R" link set "$VR" up
+ip netns exec "$NS_S" ethtool -K "$VS" tso off gso off gro off >/dev/null 2>&1
+ip netns exec "$NS_R" ethtool -K "$VR" tso off gso off gro off >/dev/null 2>&1
+
+# drop the sender's data segments only (never SYN/FIN/RST) so every loss is repaired
+ip netns exec "$NS_R" nft -f - <<NFT || fail "nft"
+table inet sfloss {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport $PORT tcp flags & (syn | fin | rst) == 0 ip length > 100 numgen random mod 100 < $DROP counter drop
+	}
+}
+NFT
+
+CAP=$WORK/loss.pcap
+ip netns exec "$NS_S" tcpdump -i "$VS" -s 128 -U -w "$CAP" "tcp port $PORT" 2>"$WORK/tcpdump.err" &
+TCPDUMP_PID=$!
+sleep 1
+
+cat >"$WORK/recv.py" <<PY
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.213.0.2", $PORT)); s.listen(1); s.settimeout(30)
+c, _ = s.accept(); c.settimeout(30); n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+c.close(); print(n)
+PY
+cat >"$WORK/send.py" <<PY
+import socket, time
+for i in range(50):
+    try:
+        s = socket.create_connection(("10.213.0.2", $PORT), timeout=30); break
+    except OSError: time.sleep(0.1)
+buf = b"x" * 65536
+for i in range($MB * 16): s.sendall(buf)
+s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
+PY
+ip netns exec "$NS_S" nstat -n >/dev/null 2>&1
+timeout 60 ip netns exec "$NS_R" python3 "$WORK/recv.py" >"$WORK/recv.out" &
+RECV=$!
+sleep 0.3
+timeout 60 ip netns exec "$NS_S" python3 "$WORK/send.py" || fail "sender failed"
+wait $RECV || fail "receiver failed"
+sleep 1
+kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null; TCPDUMP_PID=
+
+GOT=$(cat "$WORK/recv.out")
+[ "$GOT" = $((MB * 1048576)) ] || fail "receiver got $GOT bytes"
+KERNEL=$(ip netns exec "$NS_S" nstat -az TcpRetransSegs | awk '$1 == "TcpRetransSegs" {print $2}')
+DROPPED=$(ip netns exec "$NS_R" nft list ruleset | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+SYN=$("$SYNFIN" stats "$CAP" | awk '
+	$1 == "tcp.analysis.retransmission" || $1 == "tcp.analysis.fast_retransmission" ||
+	$1 == "tcp.analysis.spurious_retransmission" {n += $2} END {print n + 0}')
+OOO=$("$SYNFIN" stats "$CAP" | awk '$1 == "tcp.analysis.out_of_order" {n += $2} END {print n + 0}')
+if command -v tshark >/dev/null 2>&1; then
+	TSHARK=$(tshark -n -r "$CAP" -Y tcp.analysis.retransmission 2>/dev/null | wc -l)
+	TSHARK_OOO=$(tshark -n -r "$CAP" -Y tcp.analysis.out_of_order 2>/dev/null | wc -l)
+else
+	TSHARK="n/a"; TSHARK_OOO="n/a"
+fi
+echo "loss test: ${MB} MB, ${DROP}% of data segments dropped ($DROPPED dropped by nftables)"
+echo "  kernel TcpRetransSegs (sender): $KERNEL"
+echo "  synfin retransmissions:         $SYN (out-of-order: $OOO)"
+echo "  tshark retransmissions:         $TSHARK (out-of-order: $TSHARK_OOO)"
+[ -n "$KERNEL" ] && [ "$KERNEL" -gt 0 ] || fail "no kernel retransmissions: nothing was tested"
+DIFF=$((SYN > KERNEL ? SYN - KERNEL : KERNEL - SYN))
+# within 2 %: 100 * |synfin - kernel| <= 2 * kernel
+[ $((100 * DIFF)) -le $((2 * KERNEL)) ] || fail "synfin $SYN vs kernel $KERNEL: more than 2% apart"
+echo "PASS: synfin within 2% of the kernel"

@@ -1,7 +1,8 @@
 /* synfin lab — what tracking and analysis observed about each connection of a run.
  *
  * A pipeline sink that keeps, for every connection the tracker ends, what the lab compares:
- * the kinds, the state sequence of each endpoint (from the transitions the tracker recorded),
+ * the kinds, the state sequence of each endpoint (collected from the transitions the tracker
+ * reports on each packet: the connection record keeps only the current states),
  * and the retransmitted segments and duplicate ACKs the analysis layer flagged on its packets
  * (Wireshark's tcp.analysis rules; none when the pipeline runs without analysis).
  *
@@ -20,6 +21,8 @@ struct obs_conn {
 	uint16_t port[2]; /* client, server */
 	bool ended;
 	uint64_t retrans, dup_acks;
+	unsigned n_states[2];                      /* client, server */
+	const char *states[2][SF_LAB_MAX_STATES]; /* initial state, then each state entered */
 	struct sf_lab_observed obs;
 };
 
@@ -48,14 +51,31 @@ static void on_opened(void *self, const struct sf_conn *c)
 	oc->stream = c->stream;
 }
 
-/* Retransmissions (plain, fast or spurious) and duplicate ACKs as the analysis layer flags
- * them: the lab counts what `synfin packets` and the filters call tcp.analysis.*. */
+/* Appends one transition to its side's sequence (the first one also gives the initial state). */
+static void note_transition(struct obs_conn *oc, const struct sf_trans *t)
+{
+	unsigned side = t->side == SF_SIDE_CLIENT ? 0 : 1;
+	unsigned *n = &oc->n_states[side];
+	if (*n == 0)
+		oc->states[side][(*n)++] = sf_conn_state_name(t->from);
+	if (*n < SF_LAB_MAX_STATES)
+		oc->states[side][(*n)++] = sf_conn_state_name(t->to);
+}
+
+/* State changes, as tracking reports them packet by packet; retransmissions (plain, fast or
+ * spurious) and duplicate ACKs as the analysis layer flags them: the lab counts what
+ * `synfin packets` and the filters call tcp.analysis.*. */
 static void on_packet(void *self, const struct sf_pkt_view *v)
 {
-	if (!v->conn || !v->ana)
+	if (!v->conn)
 		return;
 	struct obs_conn *oc = find_conn(self, v->conn->stream);
 	if (!oc || oc->ended)
+		return;
+	if (v->trk)
+		for (unsigned i = 0; i < v->trk->n_trans; i++)
+			note_transition(oc, &v->trk->trans[i]);
+	if (!v->ana)
 		return;
 	if (v->ana->flags &
 	    (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS))
@@ -64,21 +84,14 @@ static void on_packet(void *self, const struct sf_pkt_view *v)
 		oc->dup_acks++;
 }
 
-/* Initial state of a side, then every state it entered, from the tracker's transitions. */
-static unsigned state_sequence(const struct sf_conn *c, enum sf_side side, const char **out)
+/* The sequence of one side; a side that never changed had its final state all along. */
+static unsigned state_sequence(const struct obs_conn *oc, const struct sf_conn *c, unsigned side,
+                               const char **out)
 {
-	unsigned n = 0;
-	for (unsigned i = 0; i < c->n_trans && n < SF_LAB_MAX_STATES; i++) {
-		const struct sf_trans *t = &c->trans[i];
-		if (t->side != side)
-			continue;
-		if (n == 0)
-			out[n++] = sf_conn_state_name(t->from);
-		if (n < SF_LAB_MAX_STATES)
-			out[n++] = sf_conn_state_name(t->to);
-	}
-	if (n == 0) /* never changed: the state it had all along */
-		out[n++] = sf_conn_state_name(c->state[side == SF_SIDE_CLIENT ? 0 : 1]);
+	unsigned n = oc->n_states[side];
+	memcpy(out, oc->states[side], n * sizeof(*out));
+	if (n == 0)
+		out[n++] = sf_conn_state_name(c->state[side]);
 	return n;
 }
 
@@ -96,8 +109,8 @@ static void on_closed(void *self, const struct sf_conn *c)
 	o->close_kind = sf_close_kind_name(c->close_kind);
 	o->syn_retries = c->syn_retries;
 	o->retransmissions = oc->retrans;
-	o->n_client_states = state_sequence(c, SF_SIDE_CLIENT, o->client_states);
-	o->n_server_states = state_sequence(c, SF_SIDE_SERVER, o->server_states);
+	o->n_client_states = state_sequence(oc, c, 0, o->client_states);
+	o->n_server_states = state_sequence(oc, c, 1, o->server_states);
 }
 
 /* The scenario's connection: the last one from client_port to the server port (a retried

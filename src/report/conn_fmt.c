@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,29 +63,52 @@ static void put_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t
 /* ---- table ------------------------------------------------------------------------------- */
 
 /* Column widths fit IPv4 endpoints, seven-digit packet counts and every kind name; a longer
- * value (an IPv6 endpoint) pushes the rest of its row right rather than being cut. */
-static const struct {
+ * value (an IPv6 endpoint) pushes the rest of its row right rather than being cut. The default
+ * table stays readable on a wide terminal: of the analysis figures it shows only the
+ * retransmitted packets and the mean RTT of each side; --wide adds the rest (wide_cols), and
+ * JSON and CSV carry every figure. RTTs stay per side: at a capture point beside the client,
+ * the client's data → ACK time is the path's RTT while the server's is the client's ACK
+ * delay, and a mean of the two would be neither. */
+struct table_col {
 	const char *title;
 	unsigned width;
 	bool right;
-} table_cols[] = {{"STREAM", 6, true},   {"CLIENT", 21, false},     {"SERVER", 21, false},
-                  {"START", 11, true},   {"DURATION", 11, true},    {"C>PKTS", 7, true},
-                  {"C>BYTES", 10, true}, {"S>PKTS", 7, true},       {"S>BYTES", 10, true},
-                  {"OPEN", 17, false},   {"CLOSE", 12, false},      {"CLOSER", 6, false},
-                  {"STATE", 6, false},   {"HISTORY", 14, false},    {"CMPL", 4, true},
-                  {"RTT_MS", 9, true},   {"FINAL(C/S)", 23, false}, {"OPTIONS(C/S)", 0, false}};
+};
+static const struct table_col table_cols[] = {
+    {"STREAM", 6, true},      {"CLIENT", 21, false},  {"SERVER", 21, false},
+    {"START", 11, true},      {"DURATION", 11, true}, {"C>PKTS", 7, true},
+    {"C>BYTES", 10, true},    {"S>PKTS", 7, true},    {"S>BYTES", 10, true},
+    {"OPEN", 17, false},      {"CLOSE", 12, false},   {"CLOSER", 6, false},
+    {"STATE", 6, false},      {"HISTORY", 14, false}, {"CMPL", 4, true},
+    {"RTT_MS", 9, true},      {"RETX(C/S)", 9, true}, {"RTTAVG_MS(C/S)", 17, true},
+    {"FINAL(C/S)", 23, false}};
 enum { TC_N = sizeof(table_cols) / sizeof(table_cols[0]) };
 
-static void table_header(struct sf_outbuf *ob)
+/* --wide: per-side pairs (client/server), before the options column. */
+enum wide_kind { WK_COUNT, WK_MS };
+static const struct table_col wide_cols[] = {
+    {"RETXB(C/S)", 15, true},     {"FAST(C/S)", 9, true},    {"SPUR(C/S)", 9, true},
+    {"DUPACK(C/S)", 11, true},    {"OOO(C/S)", 9, true},     {"LOST(C/S)", 9, true},
+    {"ZWIN(C/S)", 9, true},       {"RTTN(C/S)", 11, true},   {"RTTMIN_MS(C/S)", 17, true},
+    {"RTTMAX_MS(C/S)", 17, true}, {"MAXBIF(C/S)", 17, true}, {"MAXWIN(C/S)", 19, true}};
+enum { WC_N = sizeof(wide_cols) / sizeof(wide_cols[0]) };
+
+static void put_title(struct sf_outbuf *ob, const struct table_col *c, bool first)
 {
-	for (unsigned i = 0; i < TC_N; i++) {
-		if (i)
-			ob_putc(ob, ' ');
-		size_t m = vp_begin(ob);
-		ob_puts(ob, table_cols[i].title);
-		vp_end(ob, m, table_cols[i].width, table_cols[i].right);
-	}
-	ob_putc(ob, '\n');
+	if (!first)
+		ob_putc(ob, ' ');
+	size_t m = vp_begin(ob);
+	ob_puts(ob, c->title);
+	vp_end(ob, m, c->width, c->right);
+}
+
+static void table_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
+{
+	for (unsigned i = 0; i < TC_N; i++)
+		put_title(ob, &table_cols[i], i == 0);
+	for (unsigned i = 0; ctx->wide && i < WC_N; i++)
+		put_title(ob, &wide_cols[i], false);
+	ob_puts(ob, " OPTIONS(C/S)\n");
 }
 
 /* Column i of a row: starts the item, returns its mark. */
@@ -98,6 +122,67 @@ static size_t col(struct sf_outbuf *ob, unsigned i)
 static void col_end(struct sf_outbuf *ob, unsigned i, size_t m)
 {
 	vp_end(ob, m, table_cols[i].width, table_cols[i].right);
+}
+
+static void put_ms_or_dash(struct sf_outbuf *ob, int64_t ns)
+{
+	if (ns < 0)
+		ob_putc(ob, '-');
+	else
+		put_ms(ob, ns);
+}
+
+/* "client/server", or "-" when analysis was off. */
+static void put_pair(struct sf_outbuf *ob, const struct sf_conn_row *r, enum wide_kind k, int64_t c,
+                     int64_t s)
+{
+	if (!r->has_ana) {
+		ob_putc(ob, '-');
+		return;
+	}
+	const int64_t v[2] = {c, s};
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			ob_putc(ob, '/');
+		if (k == WK_MS)
+			put_ms_or_dash(ob, v[i]);
+		else
+			ob_put_u64(ob, (uint64_t)v[i]);
+	}
+}
+
+static void pair_col(struct sf_outbuf *ob, const struct table_col *col, const struct sf_conn_row *r,
+                     enum wide_kind k, int64_t c, int64_t s)
+{
+	ob_putc(ob, ' ');
+	size_t m = vp_begin(ob);
+	put_pair(ob, r, k, c, s);
+	vp_end(ob, m, col->width, col->right);
+}
+
+/* The --wide columns, in the order of wide_cols. */
+static void table_wide(struct sf_outbuf *ob, const struct sf_conn_row *r)
+{
+	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
+	const struct {
+		enum wide_kind k;
+		int64_t c, s;
+	} v[WC_N] = {
+	    {WK_COUNT, (int64_t)c->retrans_bytes, (int64_t)s->retrans_bytes},
+	    {WK_COUNT, c->fast_retrans, s->fast_retrans},
+	    {WK_COUNT, c->spurious_retrans, s->spurious_retrans},
+	    {WK_COUNT, c->dup_acks, s->dup_acks},
+	    {WK_COUNT, c->out_of_order, s->out_of_order},
+	    {WK_COUNT, c->lost_segments, s->lost_segments},
+	    {WK_COUNT, c->zero_windows, s->zero_windows},
+	    {WK_COUNT, c->rtt_samples, s->rtt_samples},
+	    {WK_MS, c->rtt_min_ns, s->rtt_min_ns},
+	    {WK_MS, c->rtt_max_ns, s->rtt_max_ns},
+	    {WK_COUNT, c->max_bytes_in_flight, s->max_bytes_in_flight},
+	    {WK_COUNT, c->max_window, s->max_window},
+	};
+	for (unsigned i = 0; i < WC_N; i++)
+		pair_col(ob, &wide_cols[i], r, v[i].k, v[i].c, v[i].s);
 }
 
 static void table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
@@ -146,17 +231,22 @@ static void table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
 	ob_put_u64(ob, r->completeness);
 	col_end(ob, i++, m);
 	m = col(ob, i);
-	int64_t hs = sf_row_handshake_ns(r);
-	if (hs < 0)
-		ob_putc(ob, '-');
-	else
-		put_ms(ob, hs);
+	put_ms_or_dash(ob, sf_row_handshake_ns(r));
+	col_end(ob, i++, m);
+	const struct sf_row_ana *ac = &r->ana[SF_ROW_CLIENT], *as = &r->ana[SF_ROW_SERVER];
+	m = col(ob, i);
+	put_pair(ob, r, WK_COUNT, ac->retrans_pkts, as->retrans_pkts);
+	col_end(ob, i++, m);
+	m = col(ob, i);
+	put_pair(ob, r, WK_MS, ac->rtt_avg_ns, as->rtt_avg_ns);
 	col_end(ob, i++, m);
 	m = col(ob, i);
 	ob_puts(ob, or_dash(c->final_state));
 	ob_putc(ob, '/');
 	ob_puts(ob, or_dash(s->final_state));
 	col_end(ob, i++, m);
+	if (ctx->wide)
+		table_wide(ob, r);
 	char opts[96];
 	ob_putc(ob, ' ');
 	ob_puts(ob, sf_row_options(r, opts, sizeof(opts)));
@@ -269,6 +359,63 @@ static void kv_ms(struct kv_emit *e, const char *k, int64_t ns)
 		kv_null(e);
 }
 
+/* An analysis count: null (empty in CSV) when analysis was off. */
+static void kv_ana(struct kv_emit *e, const char *k, bool has, uint64_t v)
+{
+	if (key(e, k))
+		return;
+	if (has)
+		ob_put_u64(e->ob, v);
+	else
+		kv_null(e);
+}
+
+/* A figure of both sides: client_NAME, then server_NAME. */
+static void kv_ana_pair(struct kv_emit *e, const char *name, bool has, uint64_t c, uint64_t s)
+{
+	char k[48];
+	snprintf(k, sizeof(k), "client_%s", name);
+	kv_ana(e, k, has, c);
+	snprintf(k, sizeof(k), "server_%s", name);
+	kv_ana(e, k, has, s);
+}
+
+static void kv_ms_pair(struct kv_emit *e, const char *name, int64_t c, int64_t s)
+{
+	char k[48];
+	snprintf(k, sizeof(k), "client_%s", name);
+	kv_ms(e, k, c);
+	snprintf(k, sizeof(k), "server_%s", name);
+	kv_ms(e, k, s);
+}
+
+/* Sequence analysis keys, appended after the tracking keys (docs/conns-json.md). */
+static void emit_ana_fields(struct kv_emit *e, const struct sf_conn_row *r)
+{
+	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
+	bool h = r->has_ana;
+	kv_ana_pair(e, "retrans_pkts", h, c->retrans_pkts, s->retrans_pkts);
+	kv_ana_pair(e, "retrans_bytes", h, c->retrans_bytes, s->retrans_bytes);
+	kv_ana_pair(e, "fast_retrans", h, c->fast_retrans, s->fast_retrans);
+	kv_ana_pair(e, "spurious_retrans", h, c->spurious_retrans, s->spurious_retrans);
+	kv_ana_pair(e, "out_of_order", h, c->out_of_order, s->out_of_order);
+	kv_ana_pair(e, "lost_segments", h, c->lost_segments, s->lost_segments);
+	kv_ana_pair(e, "ack_unseen", h, c->ack_unseen, s->ack_unseen);
+	kv_ana_pair(e, "dup_acks", h, c->dup_acks, s->dup_acks);
+	kv_ana_pair(e, "zero_windows", h, c->zero_windows, s->zero_windows);
+	kv_ana_pair(e, "zero_window_probes", h, c->zero_window_probes, s->zero_window_probes);
+	kv_ana_pair(e, "keep_alives", h, c->keep_alives, s->keep_alives);
+	kv_ana_pair(e, "window_full", h, c->window_full, s->window_full);
+	kv_ana_pair(e, "window_updates", h, c->window_updates, s->window_updates);
+	kv_ana_pair(e, "rtt_samples", h, c->rtt_samples, s->rtt_samples);
+	kv_ms_pair(e, "rtt_min_ms", c->rtt_min_ns, s->rtt_min_ns);
+	kv_ms_pair(e, "rtt_avg_ms", c->rtt_avg_ns, s->rtt_avg_ns);
+	kv_ms_pair(e, "rtt_max_ms", c->rtt_max_ns, s->rtt_max_ns);
+	kv_ms_pair(e, "rtt_stdev_ms", c->rtt_stdev_ns, s->rtt_stdev_ns);
+	kv_ana_pair(e, "max_bytes_in_flight", h, c->max_bytes_in_flight, s->max_bytes_in_flight);
+	kv_ana_pair(e, "max_window", h, c->max_window, s->max_window);
+}
+
 /* The one list of JSON/CSV keys, in output order (documented in docs/conns-json.md). */
 static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
                         const struct sf_conn_row *r)
@@ -317,6 +464,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_str(e, "client_state", c->final_state);
 	kv_str(e, "server_state", s->final_state);
 	kv_str(e, "end_reason", r->end_reason);
+	emit_ana_fields(e, r);
 }
 
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
@@ -418,7 +566,7 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 {
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
-		table_header(ob);
+		table_header(ob, ctx);
 		break;
 	case SF_CONNS_CSV:
 		csv_header(ob, ctx);

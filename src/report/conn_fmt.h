@@ -15,6 +15,7 @@
 /* What a format needs besides the row. */
 struct sf_conn_fmt_ctx {
 	enum sf_conns_format format;
+	bool wide;         /* table: every analysis figure, not only RETX and RTTAVG */
 	bool have_first;   /* the run's first packet time is known */
 	int64_t first_sec; /* run's first packet: table times are relative to it */
 	uint32_t first_nsec;

@@ -307,11 +307,11 @@ static void order_sentences(struct sf_outbuf *ob, const struct sf_row_ana *a, co
 		ob_puts(ob, " out of order.\n");
 	}
 	if (a->lost_segments) {
-		ob_puts(ob, "The capture missed data the ");
-		ob_puts(ob, who);
-		ob_puts(ob, " sent before ");
 		put_count(ob, a->lost_segments, "segment", "segments");
-		ob_puts(ob, " (previous segment not captured).\n");
+		ob_puts(ob, " of the ");
+		ob_puts(ob, who);
+		ob_puts(ob, " came");
+		ob_puts(ob, " after data the capture missed (previous segment not captured).\n");
 	}
 	if (a->ack_unseen) {
 		ob_puts(ob, "The ");
@@ -339,15 +339,16 @@ static void zero_window_sentence(struct sf_outbuf *ob, const struct sf_row_ana *
 	ob_puts(ob, who);
 	ob_puts(ob, " advertised a zero window ");
 	put_count(ob, a->zero_windows, "time", "times");
-	ob_puts(ob, ", which stops the ");
+	ob_puts(ob, ": the ");
 	ob_puts(ob, other(who));
-	ob_puts(ob, " from sending until the window opens again (zero-window stall)");
+	ob_puts(ob, " could not send until it opened again (zero-window stall");
 	if (peer->zero_window_probes) {
-		ob_puts(ob, " (");
+		ob_puts(ob, "; ");
 		put_count(ob, peer->zero_window_probes, "zero-window probe", "zero-window probes");
-		ob_putc(ob, ')');
+		ob_puts(ob, " by the ");
+		ob_puts(ob, other(who));
 	}
-	ob_puts(ob, ".\n");
+	ob_puts(ob, ").\n");
 }
 
 /* "RTT of the server's data (segment → ACK): 0.210–0.400 ms, avg 0.300 ms (stdev 0.050 ms)

@@ -155,6 +155,10 @@ struct sf_conn {
 	uint8_t time_wait_end : 1;  /* a side was still in TIME-WAIT when the record ended */
 	uint8_t port_reused : 1;    /* this incarnation started by taking over an earlier 4-tuple */
 	uint8_t data_after_fin : 1; /* payload flowed after the first FIN (half-close) */
+	uint8_t filtered_out : 1;   /* a display filter (-Y) is set and neither a packet of this
+	                               connection nor its final record matched it; views skip
+	                               such records. Always 0 without a filter. Written by the
+	                               pipeline's filter step, the only field not the tracker's */
 	uint8_t n_trans_lost;       /* transitions beyond SF_CONN_MAX_TRANS (saturates) */
 	uint8_t n_trans;
 	uint32_t isn[2];   /* client, server ISN (raw; valid when the side's SYN was seen) */
@@ -256,6 +260,19 @@ const char *sf_close_kind_name(enum sf_close_kind k);
 const char *sf_side_name(enum sf_side s);
 const char *sf_end_reason_name(enum sf_end_reason r);
 const char *sf_zeek_state_name(enum sf_zeek_state z); /* "S0", "SF", "RSTOS0" … */
+
+/* A live connection's summary as known so far: the open kind, close kind, closer and Zeek
+ * conn_state it has after the packets seen until now. The close kind stays SF_CLOSE_NONE until
+ * both FINs or a RST were seen (never "unterminated": that is decided when the record ends).
+ * Only for records the tracker handed out and still holds (during a packet's processing); a
+ * record given to conn_closed carries its final summary in its own fields. */
+struct sf_conn_now {
+	uint8_t open_kind;  /* enum sf_open_kind */
+	uint8_t close_kind; /* enum sf_close_kind */
+	uint8_t closer;     /* enum sf_side */
+	uint8_t zeek_state; /* enum sf_zeek_state */
+};
+void sf_conn_now(const struct sf_conn *c, struct sf_conn_now *out);
 
 /* Absolute frame number of a transition. */
 static inline uint64_t sf_trans_frame(const struct sf_conn *c, const struct sf_trans *t)

@@ -27,7 +27,9 @@ enum sf_ftype {
 	SF_FT_IPV6,
 	SF_FT_ETHER, /* 6-byte MAC address */
 	SF_FT_STRING,
-	SF_FT_PROTOCOL /* presence only: a protocol or option that carries no value of its own */
+	SF_FT_PROTOCOL, /* presence only: a protocol or option that carries no value of its own */
+	SF_FT_NONE      /* presence only, no bytes either (Wireshark FT_NONE: tcp.analysis.*);
+	                   `-e` prints 1 when present, as tshark does */
 };
 
 /* How `-e` prints an unsigned value (tshark: BASE_DEC, or BASE_HEX zero-padded to the width). */
@@ -78,7 +80,16 @@ struct sf_field {
 	uint8_t base;     /* enum sf_fbase, for UINT */
 	const char *desc; /* one line, as `synfin fields --list` prints it */
 	sf_field_getter get;
-	uint32_t arg; /* lets one getter serve several rows (flag masks, option kinds) */
+	uint32_t arg;  /* lets one getter serve several rows (flag masks, option kinds) */
+	uint8_t flags; /* SF_FF_* */
+};
+
+/* Row flags. */
+enum {
+	SF_FF_MULTI = 1, /* may yield several values (ip.addr, tcp.port, vlan.id, event …) */
+	SF_FF_TRACK = 2, /* reads connection tracking (v->conn, v->trk): needs the track step */
+	SF_FF_CONN = 4   /* reads only the connection record: has a value with v->pkt == NULL,
+	                    which is how a finished connection is matched (see sf_filter_match) */
 };
 
 /* The registry, in table order. */
@@ -95,7 +106,8 @@ const char *sf_field_suggest(const char *name, size_t len);
 /* "unsigned integer", "IPv4 address" … */
 const char *sf_ftype_name(enum sf_ftype t);
 
-/* The field's values for v (see sf_field_getter). c may be NULL (relative times are then 0). */
+/* The field's values for v (see sf_field_getter). c may be NULL (relative times are then 0).
+ * With v->pkt == NULL only SF_FF_CONN fields yield values (from v->conn). */
 unsigned sf_field_values(const struct sf_field *f, const struct sf_pkt_view *v,
                          const struct sf_eval_ctx *c, struct sf_fval *out, unsigned max);
 

@@ -34,9 +34,14 @@ struct sf_filter;
  */
 struct sf_filter *sf_filter_compile(const char *expr, char *err, size_t errlen);
 
-/* True when the packet matches. c may be NULL (frame.time_relative/delta are then 0). */
+/* True when the packet matches. c may be NULL (frame.time_relative/delta are then 0).
+ * A view with pkt == NULL and conn set matches a finished connection by its record alone:
+ * only connection fields (conn.*, tcp.stream, tcp.completeness) have values then. */
 bool sf_filter_match(const struct sf_filter *f, const struct sf_pkt_view *v,
                      const struct sf_eval_ctx *c);
+
+/* True when the filter reads a field that needs connection tracking (SF_FF_TRACK). */
+bool sf_filter_needs_track(const struct sf_filter *f);
 
 /* The expression the filter was compiled from. */
 const char *sf_filter_text(const struct sf_filter *f);

@@ -20,6 +20,8 @@ struct sf_conn;         /* synfin/conn.h: a tracked connection */
 struct sf_pkt_track;    /* synfin/conn.h: what tracking says about one packet */
 struct sf_pkt_analysis; /* synfin/analysis.h: sequence analysis of one packet */
 struct sf_track_cfg;    /* synfin/conn.h: tracker limits and timeouts */
+struct sf_filter;       /* synfin/filter.h: a compiled display filter */
+struct sf_eval_ctx;     /* synfin/fields.h: frame times of the run */
 
 /* Everything known about one packet, as sinks and filters see it. */
 struct sf_pkt_view {
@@ -27,6 +29,10 @@ struct sf_pkt_view {
 	const struct sf_conn *conn;           /* its connection, or NULL (not TCP / tracking off) */
 	const struct sf_pkt_track *trk;       /* per-packet tracking annotation, or NULL */
 	const struct sf_pkt_analysis *ana;    /* per-packet analysis, or NULL */
+	/* The run's first frame and the previous frame, whether shown or not: what
+	 * frame.time_relative / time_delta and relative time columns need when a display filter
+	 * hides packets (sinks see only the shown ones). NULL outside a pipeline. */
+	const struct sf_eval_ctx *ectx;
 };
 
 /* Everything known about a finished connection, as sinks see it in conn_final: the tracker's
@@ -102,6 +108,16 @@ struct sf_pipeline_cfg {
 	bool track;          /* connection tracking (later layers); false = decode only */
 	const struct sf_track_cfg *track_cfg; /* NULL = sf_track_cfg_default(); copied */
 	bool analyse;        /* sequence analysis (needs track) */
+	/* Display filter (-Y), or NULL; not owned, must outlive the pipeline. Evaluated after
+	 * tracking and analysis, before the sinks. A filter reading tracking fields turns
+	 * tracking on. What it selects depends on filter_conns:
+	 *  false  packets: only matching packets reach the sinks' packet callback (packets,
+	 *         fields);
+	 *  true   connections: every packet reaches the sinks, and a connection none of whose
+	 *         packets matched, nor its final record (conn.* fields, see sf_filter_match),
+	 *         reaches conn_closed with sf_conn.filtered_out set (conns, explain, stats). */
+	const struct sf_filter *filter;
+	bool filter_conns;
 };
 
 #define SF_MAX_SINKS 8
@@ -114,6 +130,11 @@ const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipelin
                                                          const struct sf_conn *c);
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
+/* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first
+ * frame; starts tracking when the filter needs it. -1 with a message in err when out of
+ * memory. */
+int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns,
+                           char *err, size_t errlen);
 /* Adds a sink (copied). -1 when SF_MAX_SINKS are already attached. */
 int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink);
 /* Runs every frame of src through the pipeline. Returns 0 at the source's end, -1 when the

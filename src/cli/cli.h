@@ -42,6 +42,9 @@ struct cli_common {
 	bool track;                 /* set by the command after cli_parse: connection tracking */
 	char **files;               /* inputs in order; "-" is standard input */
 	int n_files;
+	/* -Y selects connections rather than packets (see sf_pipeline_cfg.filter_conns): set by
+	 * cli_parse for conns, explain and stats; a command may change it before cli_run. */
+	bool filter_conns;
 };
 
 /* A subcommand's own options, merged with the common ones for getopt_long. */
@@ -61,8 +64,9 @@ int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int
               struct cli_common *common);
 /* True when output to stdout should be coloured, resolving auto (terminal, NO_COLOR, TERM). */
 bool cli_use_color(enum cli_color c);
-/* Runs every input through one pipeline feeding the given sinks; notices go to stderr as
- * "synfin: …". Returns the exit status. */
+/* Runs every input through one pipeline feeding the given sinks, with the display filter of
+ * -Y (compiled here; cli_parse has checked it); notices go to stderr as "synfin: …".
+ * Returns the exit status. */
 int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks);
 /* Prints "synfin: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

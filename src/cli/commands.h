@@ -12,3 +12,5 @@ SF_COMMAND(conns, "FILE... [-T table|json|csv|zeek] [--order end|stream]",
 SF_COMMAND(explain, "FILE... [--stream N] [--limit N]",
            "ladder diagram, handshake/teardown table and plain-language story per connection")
 SF_COMMAND(stats, "FILE...", "counts: connections by open and close kind, conn_state, events")
+SF_COMMAND(fields, "FILE... -e FIELD... [-E OPT=VAL]... [-T fields|csv|json] | --list",
+           "chosen fields per packet, as tshark -T fields; --list shows the fields")

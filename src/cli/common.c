@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "synfin/filter.h"
 
-enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE };
+enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE, OPT_FILTER_DUMP };
 
 #define COMMON_SHORT "Y:f:nh"
 #define MAX_LONG     32
@@ -24,6 +25,7 @@ static const struct option common_long[] = {
     {"colour", required_argument, NULL, OPT_COLOR},
     {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
     {"absolute", no_argument, NULL, OPT_ABSOLUTE},
+    {"filter-dump", no_argument, NULL, OPT_FILTER_DUMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -32,6 +34,7 @@ static const char common_help[] =
     "common options:\n"
     "  -Y FILTER            display filter, in Wireshark's display-filter language\n"
     "  -f BPF               capture filter, in libpcap syntax (applied while reading)\n"
+    "  --filter-dump        print the code the -Y filter compiles to, then exit\n"
     "  -n                   numeric addresses: the default, synfin never resolves names\n"
     "  --color=WHEN         colour flags and events: auto (on a terminal), always, never\n"
     "  --check-checksums    verify IPv4 and TCP checksums (off by default, as in Wireshark:\n"
@@ -120,9 +123,53 @@ static int handle_common(int c, const char *arg, struct cli_common *common)
 	case OPT_ABSOLUTE:
 		common->absolute = true;
 		return 0;
+	case OPT_FILTER_DUMP:
+		return 2; /* handled by cli_parse */
 	default:
 		return 1; /* not a common option */
 	}
+}
+
+/* Commands whose -Y selects whole connections: their views are about connections, and a
+ * connection cut down to its matching packets would be explained wrongly. */
+static bool selects_conns(const char *name)
+{
+	return !strcmp(name, "conns") || !strcmp(name, "explain") || !strcmp(name, "stats");
+}
+
+/* The compiler's three lines (expression, caret line, message) as a synfin error: the message
+ * on the "synfin:" line, then the expression and the caret under it, indented alike. */
+static void print_filter_error(const struct cli_command *cmd, const char *err)
+{
+	const char *msg = strrchr(err, '\n');
+	cli_error("%s: bad display filter: %s", cmd->name, msg ? msg + 1 : err);
+	for (const char *s = err; msg && s < msg;) {
+		const char *nl = memchr(s, '\n', (size_t)(msg - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(msg - s);
+		fprintf(stderr, "  %.*s\n", (int)n, s);
+		s += n + 1;
+	}
+}
+
+/* Compiles -Y once to report a bad filter as a usage error (and for --filter-dump). Returns -1
+ * to go on, else the exit status. cli_run compiles it again for the run: the cost is
+ * microseconds and keeps struct cli_common free of anything to release. */
+static int check_filter(const struct cli_command *cmd, const char *expr, bool dump)
+{
+	char err[2048];
+	if (!expr) {
+		cli_error("%s: --filter-dump needs a display filter (-Y FILTER)", cmd->name);
+		return usage_error(cmd);
+	}
+	struct sf_filter *f = sf_filter_compile(expr, err, sizeof(err));
+	if (!f) {
+		print_filter_error(cmd, err);
+		return CLI_EXIT_USAGE;
+	}
+	if (dump)
+		sf_filter_dump(f, stdout);
+	sf_filter_free(f);
+	return dump ? CLI_EXIT_OK : -1;
 }
 
 int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int argc, char **argv,
@@ -134,6 +181,8 @@ int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int
 	snprintf(shorts, sizeof(shorts), ":%s%s", COMMON_SHORT,
 	         own && own->short_opts ? own->short_opts : "");
 	memset(common, 0, sizeof(*common));
+	common->filter_conns = selects_conns(cmd->name);
+	bool filter_dump = false;
 
 	opterr = 0;
 	optind = 1;
@@ -155,6 +204,10 @@ int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int
 			return usage_error(cmd);
 		}
 		int r = handle_common(c, optarg, common);
+		if (r == 2) {
+			filter_dump = true;
+			r = 0;
+		}
 		if (r == 1 && own && own->handle)
 			r = own->handle(own->state, c, optarg);
 		if (r != 0)
@@ -162,16 +215,14 @@ int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int
 	}
 	common->files = argv + optind;
 	common->n_files = argc - optind;
+	if (filter_dump || common->display_filter) {
+		int rc = check_filter(cmd, common->display_filter, filter_dump);
+		if (rc >= 0)
+			return rc;
+	}
 	if (common->n_files == 0) {
 		cli_error("%s: no input file (use - to read standard input)", cmd->name);
 		return usage_error(cmd);
-	}
-	if (common->display_filter) {
-		/* Parsed here so every subcommand takes it; evaluated once the filter layer is
-		 * wired in. Refusing beats silently showing unfiltered output. */
-		cli_error("%s: display filters (-Y) are not available in this build yet",
-		          cmd->name);
-		return CLI_EXIT_USAGE;
 	}
 	return -1;
 }
@@ -208,6 +259,18 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 		cli_error("%s", err);
 		return CLI_EXIT_INPUT;
 	}
+	struct sf_filter *filter = NULL;
+	if (common->display_filter) {
+		char ferr[2048];
+		filter = sf_filter_compile(common->display_filter, ferr, sizeof(ferr));
+		if (!filter ||
+		    sf_pipeline_set_filter(p, filter, common->filter_conns, err, sizeof(err)) < 0) {
+			cli_error("%s", filter ? err : ferr);
+			sf_filter_free(filter);
+			sf_pipeline_free(p);
+			return filter ? CLI_EXIT_INPUT : CLI_EXIT_USAGE;
+		}
+	}
 	struct sf_sink notices = {.notice = notice_to_stderr};
 	for (unsigned i = 0; i < n_sinks; i++)
 		sf_pipeline_add_sink(p, &sinks[i]);
@@ -235,5 +298,6 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	}
 	sf_pipeline_finish(p);
 	sf_pipeline_free(p);
+	sf_filter_free(filter);
 	return status;
 }

@@ -9,6 +9,7 @@
 
 #include "synfin/analysis.h"
 #include "synfin/conn.h"
+#include "synfin/filter.h"
 #include "synfin/pipeline.h"
 
 #define MAX_SKIPPED_LINKTYPES 16
@@ -35,13 +36,24 @@ struct sf_pipeline {
 	struct sf_pkt_track trk;      /* tracking annotation of the current packet */
 	struct sf_analyser *analyser; /* NULL when cfg.analyse is off */
 	struct sf_pkt_analysis ana;   /* analysis of the current packet */
+	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
 };
 
 /* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
 
+/* The one place outside the tracker that writes a connection record: the display filter's
+ * verdict (sf_conn.filtered_out). The records are the tracker's own writable memory, handed
+ * out const so that sinks cannot change them. */
+static void set_filtered_out(const struct sf_conn *c, bool out)
+{
+	((struct sf_conn *)(uintptr_t)c)->filtered_out = out;
+}
+
 static void on_conn_opened(void *self, const struct sf_conn *c)
 {
 	struct sf_pipeline *p = self;
+	if (p->cfg.filter)
+		set_filtered_out(c, true); /* until a packet or the final record matches */
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_opened)
 			p->sinks[i].conn_opened(p->sinks[i].self, c);
@@ -50,6 +62,13 @@ static void on_conn_opened(void *self, const struct sf_conn *c)
 static void on_conn_closed(void *self, const struct sf_conn *c)
 {
 	struct sf_pipeline *p = self;
+	if (p->cfg.filter && c->filtered_out) {
+		/* No packet matched: the finished record may still match by its final summary
+		 * (conn.state == "SF", tcp.completeness == 31 …). */
+		struct sf_pkt_view v = {.conn = c, .ectx = &p->ectx};
+		if (sf_filter_match(p->cfg.filter, &v, &p->ectx))
+			set_filtered_out(c, false);
+	}
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_closed)
 			p->sinks[i].conn_closed(p->sinks[i].self, c);
@@ -140,8 +159,11 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 	}
 	if (cfg)
 		p->cfg = *cfg;
+	sf_eval_ctx_init(&p->ectx);
 	p->next_number = 1;
 	p->cur_file = "-";
+	if (p->cfg.filter && (p->cfg.filter_conns || sf_filter_needs_track(p->cfg.filter)))
+		p->cfg.track = true;
 	if (p->cfg.track && track_start(p, err, errlen) < 0) {
 		free(p);
 		return NULL;
@@ -155,6 +177,18 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 		}
 	}
 	return p;
+}
+
+int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
+                           size_t errlen)
+{
+	p->cfg.filter = f;
+	p->cfg.filter_conns = conns;
+	if (f && !p->tracker && (conns || sf_filter_needs_track(f))) {
+		p->cfg.track = true;
+		return track_start(p, err, errlen);
+	}
+	return 0;
 }
 
 int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink)
@@ -240,6 +274,18 @@ static void note_time(struct sf_run_stats *st, const struct sf_frame *f)
 	st->last_ts_nsec = f->ts_nsec;
 }
 
+/* The display-filter step: true when the packet goes on to the sinks. A match also marks its
+ * connection as selected (see sf_pipeline_cfg.filter_conns). */
+static bool filter_packet(struct sf_pipeline *p, const struct sf_pkt_view *v)
+{
+	if (!p->cfg.filter)
+		return true;
+	bool match = sf_filter_match(p->cfg.filter, v, &p->ectx);
+	if (match && v->conn && v->conn->filtered_out)
+		set_filtered_out(v->conn, false);
+	return match || p->cfg.filter_conns;
+}
+
 static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 {
 	struct sf_run_stats *st = &p->stats;
@@ -247,6 +293,7 @@ static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 	st->frames++;
 	st->bytes += f->caplen;
 	note_time(st, f);
+	sf_eval_ctx_note_frame(&p->ectx, f); /* every frame counts for frame.time_* */
 
 	sf_decode(f, &p->cfg.decode, &p->pkt);
 	if (!sf_linktype_supported(f->linktype)) {
@@ -256,9 +303,11 @@ static void process_frame(struct sf_pipeline *p, struct sf_frame *f)
 	}
 	count_packet(st, &p->pkt);
 
-	struct sf_pkt_view v = {.pkt = &p->pkt};
+	struct sf_pkt_view v = {.pkt = &p->pkt, .ectx = &p->ectx};
 	track_packet(p, &v);
 	analyse_packet(p, &v);
+	if (!filter_packet(p, &v))
+		return;
 	st->packets_shown++;
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].packet)

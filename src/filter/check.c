@@ -91,9 +91,9 @@ static int check_rel(struct gen *g, const struct node *nd, const struct sf_field
 	}
 	if (nd->rel == REL_PRESENT)
 		return 0;
-	if (fld->type == SF_FT_PROTOCOL) {
-		ferr_set(g->e, ft->pos, ft->len,
-		         "%s is a protocol; it can only be tested for presence", fld->name);
+	if (fld->type == SF_FT_PROTOCOL || fld->type == SF_FT_NONE) {
+		ferr_set(g->e, ft->pos, ft->len, "%s is %s; it can only be tested for presence",
+		         fld->name, fld->type == SF_FT_NONE ? "a flag" : "a protocol");
 		return -1;
 	}
 	if ((nd->rel == REL_CONTAINS || nd->rel == REL_MATCHES) && fld->type != SF_FT_STRING) {

@@ -113,7 +113,9 @@ static int test(const struct sf_filter *f, const struct insn *in, const struct s
 {
 	struct sf_fval vals[SF_FIELD_MAX_VALUES];
 	const struct sf_field *fld = in->fld;
-	unsigned n = fld->get(v, c, fld->arg, vals, SF_FIELD_MAX_VALUES);
+	unsigned n = v->pkt || (fld->flags & SF_FF_CONN)
+	                 ? fld->get(v, c, fld->arg, vals, SF_FIELD_MAX_VALUES)
+	                 : 0;
 	const struct lit *l = in->nlit ? &f->lits[in->lit] : NULL;
 	if (n == 0)
 		return 0; /* every relation, "!=" included, needs the field (tshark 4.0) */
@@ -146,7 +148,7 @@ bool sf_filter_match(const struct sf_filter *f, const struct sf_pkt_view *v,
 {
 	int acc = 0;
 	size_t pc = 0;
-	if (!v || !v->pkt)
+	if (!v || (!v->pkt && !v->conn))
 		return false;
 	while (pc < f->ncode) {
 		const struct insn *in = &f->code[pc];

@@ -70,6 +70,8 @@ int sf_fval_format(const struct sf_field *f, const struct sf_fval *val, char *bu
 		return snprintf(buf, len, "%.*s", (int)val->v.str.len, val->v.str.p);
 	case SF_FT_PROTOCOL:
 		return format_hex_bytes(val->v.str.p, val->v.str.len, buf, len);
+	case SF_FT_NONE:
+		return snprintf(buf, len, "1");
 	}
 	return snprintf(buf, len, "?");
 }

@@ -48,6 +48,14 @@ fail:
 	return NULL;
 }
 
+bool sf_filter_needs_track(const struct sf_filter *f)
+{
+	for (size_t i = 0; i < f->ncode; i++)
+		if (f->code[i].op == OP_TEST && (f->code[i].fld->flags & SF_FF_TRACK))
+			return true;
+	return false;
+}
+
 const char *sf_filter_text(const struct sf_filter *f)
 {
 	return f->expr;

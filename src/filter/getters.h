@@ -49,6 +49,11 @@ SF_GETTER(sf_get_icmp);
 SF_GETTER(sf_get_icmp_uint);
 /* synfin's own */
 SF_GETTER(sf_get_event);
+/* tracking (fields_conn.c); arg selects the item */
+SF_GETTER(sf_get_trk_uint);
+SF_GETTER(sf_get_trk_flag);
+SF_GETTER(sf_get_tcp_state);
+SF_GETTER(sf_get_conn_str);
 
 /* Item selectors (the arg of a row). */
 enum {
@@ -92,5 +97,8 @@ enum {
 };
 enum { SF_OPT_MSS = 0, SF_OPT_WSCALE_SHIFT, SF_OPT_WSCALE_MULT, SF_OPT_TSVAL, SF_OPT_TSECR };
 enum { SF_ICMP_TYPE = 0, SF_ICMP_CODE };
+enum { SF_TRK_STREAM = 0, SF_TRK_SEQ, SF_TRK_ACK, SF_TRK_NXTSEQ, SF_TRK_COMPLETENESS };
+enum { SF_TRK_REUSED_PORTS = 0, SF_TRK_STATE_CHANGED };
+enum { SF_CONN_OPEN_KIND = 0, SF_CONN_CLOSE_KIND, SF_CONN_STATE, SF_CONN_HISTORY, SF_CONN_CLOSER };
 
 #endif

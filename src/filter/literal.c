@@ -269,6 +269,8 @@ const char *ftype_a(enum sf_ftype t)
 		return "a time";
 	case SF_FT_STRING:
 		return "a string";
+	case SF_FT_NONE:
+		return "a flag";
 	case SF_FT_PROTOCOL:
 		break;
 	}
@@ -309,9 +311,10 @@ int lit_parse(const struct sf_field *f, const struct tok *tk, const char *expr, 
 	case SF_FT_STRING:
 		return lit_string(tk, s, l, e);
 	case SF_FT_PROTOCOL:
+	case SF_FT_NONE:
 		break;
 	}
-	ferr_set(e, tk->pos, tk->len, "%s is a protocol; it can only be tested for presence",
-	         f->name);
+	ferr_set(e, tk->pos, tk->len, "%s is %s; it can only be tested for presence", f->name,
+	         ftype_a(f->type));
 	return -1;
 }

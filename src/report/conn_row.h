@@ -144,6 +144,9 @@ struct sf_conn_analysis;
 void sf_conn_row_fill_ana(struct sf_conn_row *r, const struct sf_conn_analysis *a);
 /* tcp.stream of a connection. */
 uint64_t sf_conn_row_stream(const struct sf_conn *c);
+/* True when a display filter (-Y) was given and neither any packet of the connection nor its
+ * final record matched it: views leave such a connection out. */
+bool sf_conn_row_filtered_out(const struct sf_conn *c);
 /* The packet record explain keeps (direction, relative numbers, state changes); false when
  * the packet belongs to no connection. */
 bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v);

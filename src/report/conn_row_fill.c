@@ -158,6 +158,11 @@ bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
 
 /* ---- rows ---------------------------------------------------------------------------------- */
 
+bool sf_conn_row_filtered_out(const struct sf_conn *c)
+{
+	return c->filtered_out;
+}
+
 uint64_t sf_conn_row_stream(const struct sf_conn *c)
 {
 	return c->stream;

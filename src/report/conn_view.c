@@ -93,6 +93,8 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, cv->conn, &e);
+	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
+		return;
 	sf_conn_row_fill(&r, cv->conn, &e);
 	sf_conn_row_fill_ana(&r, cv->ana);
 	if (v->opts.order == SF_CONNS_ORDER_STREAM)

@@ -172,9 +172,12 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, c, &e);
-	sf_conn_row_fill(&x->row, c, &e);
-	sf_conn_row_fill_ana(&x->row, cv->ana);
-	explain_one(v, x);
+	/* -Y given and none of its packets matched: nothing to say */
+	if (!sf_conn_row_filtered_out(c)) {
+		sf_conn_row_fill(&x->row, c, &e);
+		sf_conn_row_fill_ana(&x->row, cv->ana);
+		explain_one(v, x);
+	}
 	sf_xconn_free(x);
 	if (s)
 		remove_slot(v, s);

@@ -116,6 +116,8 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, cv->conn, &e);
+	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
+		return;
 	sf_conn_row_fill(&r, cv->conn, &e);
 	sf_conn_row_fill_ana(&r, cv->ana);
 	count_ana(&v->ana, &r);
@@ -213,11 +215,14 @@ static uint64_t expert_count(const struct sf_run_stats *st, unsigned b)
 }
 
 /* Packets per analysis flag, by severity as tshark -z expert prints them: "Warns (61)", then
- * one line per summary with its count (and the flag's field, to filter on). */
+ * one line per summary with its count (and the flag's field, to filter on). Counted from the
+ * run's event counters, so over every packet read even when -Y leaves connections out of the
+ * other sections (as the Events section). */
 static void expert_section(struct sf_outbuf *ob, const struct sf_run_stats *st)
 {
 	static const char *const sev_name[] = {"Warns", "Notes", "Chats"};
-	ob_puts(ob, "Expert info (TCP sequence analysis, as tshark -z expert)\n");
+	ob_puts(ob,
+	        "Expert info (TCP sequence analysis of all packets read, as tshark -z expert)\n");
 	bool any = false;
 	for (unsigned sev = SEV_WARN; sev <= SEV_CHAT; sev++) {
 		uint64_t total = 0;

@@ -61,16 +61,18 @@ def tshark_version():
     return out.splitlines()[0] if out else "unknown"
 
 
-def tshark_rows(path, cache_dir, version):
-    """tshark's output for one file, from the cache when the file has not changed."""
+def tshark_rows(path, cache_dir, version, cmd=None):
+    """tshark's output for one file, from the cache when the file has not changed. cmd(path)
+    builds the tshark command (default: this oracle's); it is part of the cache key."""
+    cmd = cmd or tshark_cmd
     st = os.stat(path)
     key = hashlib.sha1(repr((os.path.abspath(path), st.st_size, st.st_mtime_ns, version,
-                             tshark_cmd("X"))).encode()).hexdigest()
+                             cmd("X"))).encode()).hexdigest()
     cached = os.path.join(cache_dir, key + ".tsv")
     if os.path.exists(cached):
         with open(cached, encoding="utf-8", errors="replace") as f:
             return f.read()
-    res = subprocess.run(tshark_cmd(path), capture_output=True, text=True, errors="replace",
+    res = subprocess.run(cmd(path), capture_output=True, text=True, errors="replace",
                          env=dict(os.environ, LC_ALL="C"))
     if res.returncode != 0 and ("-o flag" in res.stderr or "Invalid" in res.stderr):
         raise RuntimeError("tshark refused its options: " + res.stderr.strip())

@@ -403,24 +403,24 @@ static void test_stats_expert(void **state)
 	                             "  RTT samples                                  3\n"));
 	/* tshark -z expert: severities as Wireshark registers them; the retransmission line
 	 * counts fast and spurious ones too (Wireshark sets the item on all three) */
-	assert_non_null(
-	    strstr(text, "Expert info (TCP sequence analysis, as tshark -z expert)\n"
-	                 "  Warns (7)\n"
-	                 "           4  Previous segment(s) not captured (common at capture start) "
-	                 "[tcp.analysis.lost_segment]\n"
-	                 "           3  TCP Zero Window segment [tcp.analysis.zero_window]\n"
-	                 "  Notes (18)\n"
-	                 "           8  This frame is a (suspected) retransmission "
-	                 "[tcp.analysis.retransmission]\n"
-	                 "           2  This frame is a (suspected) fast retransmission "
-	                 "[tcp.analysis.fast_retransmission]\n"
-	                 "           1  This frame is a (suspected) spurious retransmission "
-	                 "[tcp.analysis.spurious_retransmission]\n"
-	                 "           7  Duplicate ACK [tcp.analysis.duplicate_ack]\n"
-	                 "  Chats (6)\n"
-	                 "           6  TCP window update [tcp.analysis.window_update]\n"
-	                 "Events (decode and tracking)\n"
-	                 "  tcp.SYN_with_data                            1\n"));
+	assert_non_null(strstr(
+	    text, "Expert info (TCP sequence analysis of all packets read, as tshark -z expert)\n"
+	          "  Warns (7)\n"
+	          "           4  Previous segment(s) not captured (common at capture start) "
+	          "[tcp.analysis.lost_segment]\n"
+	          "           3  TCP Zero Window segment [tcp.analysis.zero_window]\n"
+	          "  Notes (18)\n"
+	          "           8  This frame is a (suspected) retransmission "
+	          "[tcp.analysis.retransmission]\n"
+	          "           2  This frame is a (suspected) fast retransmission "
+	          "[tcp.analysis.fast_retransmission]\n"
+	          "           1  This frame is a (suspected) spurious retransmission "
+	          "[tcp.analysis.spurious_retransmission]\n"
+	          "           7  Duplicate ACK [tcp.analysis.duplicate_ack]\n"
+	          "  Chats (6)\n"
+	          "           6  TCP window update [tcp.analysis.window_update]\n"
+	          "Events (decode and tracking)\n"
+	          "  tcp.SYN_with_data                            1\n"));
 	assert_null(strstr(text, "  tcp.analysis.")); /* not listed twice */
 	free(text);
 }

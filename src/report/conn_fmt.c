@@ -1,4 +1,5 @@
-/* synfin — connection row formatters: table, JSON lines, CSV and Zeek conn.log.
+/* synfin — connection row formatters: JSON lines, CSV and Zeek conn.log (the table is in
+ * conn_fmt_table.c).
  *
  * The JSON and CSV formats share one list of keys (emit_fields; docs/conns-json.md); a key is
  * never renamed once released, and the CSV header is produced by the same emitter as the rows.
@@ -28,14 +29,14 @@ static const char *const zeek_conn_types[] = {
     "string", "interval", "count", "count", "string", "bool",  "bool",
     "count",  "string",   "count", "count", "count",  "count", "set[string]"};
 
-static int64_t rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
+int64_t sf_conn_fmt_rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
 {
 	if (!ctx->have_first)
 		return 0;
 	return sf_row_ns_between(ctx->first_sec, ctx->first_nsec, r->start_sec, r->start_nsec);
 }
 
-static const char *or_dash(const char *s)
+const char *sf_conn_fmt_or_dash(const char *s)
 {
 	return (s && *s) ? s : "-";
 }
@@ -46,211 +47,18 @@ static void put_epoch(struct sf_outbuf *ob, int64_t sec, uint32_t nsec)
 }
 
 /* Milliseconds, three decimals (microsecond resolution). */
-static void put_ms(struct sf_outbuf *ob, int64_t ns)
+void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns)
 {
 	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
 	 * the 106 days where that would overflow; clamp rather than wrap past them). */
 	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
 }
 
-static void put_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
+void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
 {
 	ob_put_addr(ob, a, true);
 	ob_putc(ob, ':');
 	ob_put_u64(ob, port);
-}
-
-/* ---- table ------------------------------------------------------------------------------- */
-
-/* Column widths fit IPv4 endpoints, seven-digit packet counts and every kind name; a longer
- * value (an IPv6 endpoint) pushes the rest of its row right rather than being cut. The default
- * table stays readable on a wide terminal: of the analysis figures it shows only the
- * retransmitted packets and the mean RTT of each side; --wide adds the rest (wide_cols), and
- * JSON and CSV carry every figure. RTTs stay per side: at a capture point beside the client,
- * the client's data → ACK time is the path's RTT while the server's is the client's ACK
- * delay, and a mean of the two would be neither. */
-struct table_col {
-	const char *title;
-	unsigned width;
-	bool right;
-};
-static const struct table_col table_cols[] = {
-    {"STREAM", 6, true},      {"CLIENT", 21, false},  {"SERVER", 21, false},
-    {"START", 11, true},      {"DURATION", 11, true}, {"C>PKTS", 7, true},
-    {"C>BYTES", 10, true},    {"S>PKTS", 7, true},    {"S>BYTES", 10, true},
-    {"OPEN", 17, false},      {"CLOSE", 12, false},   {"CLOSER", 6, false},
-    {"STATE", 6, false},      {"HISTORY", 14, false}, {"CMPL", 4, true},
-    {"RTT_MS", 9, true},      {"RETX(C/S)", 9, true}, {"RTTAVG_MS(C/S)", 17, true},
-    {"FINAL(C/S)", 23, false}};
-enum { TC_N = sizeof(table_cols) / sizeof(table_cols[0]) };
-
-/* --wide: per-side pairs (client/server), before the options column. */
-enum wide_kind { WK_COUNT, WK_MS };
-static const struct table_col wide_cols[] = {
-    {"RETXB(C/S)", 15, true},     {"FAST(C/S)", 9, true},    {"SPUR(C/S)", 9, true},
-    {"DUPACK(C/S)", 11, true},    {"OOO(C/S)", 9, true},     {"LOST(C/S)", 9, true},
-    {"ZWIN(C/S)", 9, true},       {"RTTN(C/S)", 11, true},   {"RTTMIN_MS(C/S)", 17, true},
-    {"RTTMAX_MS(C/S)", 17, true}, {"MAXBIF(C/S)", 17, true}, {"MAXWIN(C/S)", 19, true}};
-enum { WC_N = sizeof(wide_cols) / sizeof(wide_cols[0]) };
-
-static void put_title(struct sf_outbuf *ob, const struct table_col *c, bool first)
-{
-	if (!first)
-		ob_putc(ob, ' ');
-	size_t m = vp_begin(ob);
-	ob_puts(ob, c->title);
-	vp_end(ob, m, c->width, c->right);
-}
-
-static void table_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
-{
-	for (unsigned i = 0; i < TC_N; i++)
-		put_title(ob, &table_cols[i], i == 0);
-	for (unsigned i = 0; ctx->wide && i < WC_N; i++)
-		put_title(ob, &wide_cols[i], false);
-	ob_puts(ob, " OPTIONS(C/S)\n");
-}
-
-/* Column i of a row: starts the item, returns its mark. */
-static size_t col(struct sf_outbuf *ob, unsigned i)
-{
-	if (i)
-		ob_putc(ob, ' ');
-	return vp_begin(ob);
-}
-
-static void col_end(struct sf_outbuf *ob, unsigned i, size_t m)
-{
-	vp_end(ob, m, table_cols[i].width, table_cols[i].right);
-}
-
-static void put_ms_or_dash(struct sf_outbuf *ob, int64_t ns)
-{
-	if (ns < 0)
-		ob_putc(ob, '-');
-	else
-		put_ms(ob, ns);
-}
-
-/* "client/server", or "-" when analysis was off. */
-static void put_pair(struct sf_outbuf *ob, const struct sf_conn_row *r, enum wide_kind k, int64_t c,
-                     int64_t s)
-{
-	if (!r->has_ana) {
-		ob_putc(ob, '-');
-		return;
-	}
-	const int64_t v[2] = {c, s};
-	for (int i = 0; i < 2; i++) {
-		if (i)
-			ob_putc(ob, '/');
-		if (k == WK_MS)
-			put_ms_or_dash(ob, v[i]);
-		else
-			ob_put_u64(ob, (uint64_t)v[i]);
-	}
-}
-
-static void pair_col(struct sf_outbuf *ob, const struct table_col *col, const struct sf_conn_row *r,
-                     enum wide_kind k, int64_t c, int64_t s)
-{
-	ob_putc(ob, ' ');
-	size_t m = vp_begin(ob);
-	put_pair(ob, r, k, c, s);
-	vp_end(ob, m, col->width, col->right);
-}
-
-/* The --wide columns, in the order of wide_cols. */
-static void table_wide(struct sf_outbuf *ob, const struct sf_conn_row *r)
-{
-	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
-	const struct {
-		enum wide_kind k;
-		int64_t c, s;
-	} v[WC_N] = {
-	    {WK_COUNT, (int64_t)c->retrans_bytes, (int64_t)s->retrans_bytes},
-	    {WK_COUNT, c->fast_retrans, s->fast_retrans},
-	    {WK_COUNT, c->spurious_retrans, s->spurious_retrans},
-	    {WK_COUNT, c->dup_acks, s->dup_acks},
-	    {WK_COUNT, c->out_of_order, s->out_of_order},
-	    {WK_COUNT, c->lost_segments, s->lost_segments},
-	    {WK_COUNT, c->zero_windows, s->zero_windows},
-	    {WK_COUNT, c->rtt_samples, s->rtt_samples},
-	    {WK_MS, c->rtt_min_ns, s->rtt_min_ns},
-	    {WK_MS, c->rtt_max_ns, s->rtt_max_ns},
-	    {WK_COUNT, c->max_bytes_in_flight, s->max_bytes_in_flight},
-	    {WK_COUNT, c->max_window, s->max_window},
-	};
-	for (unsigned i = 0; i < WC_N; i++)
-		pair_col(ob, &wide_cols[i], r, v[i].k, v[i].c, v[i].s);
-}
-
-static void table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
-                      const struct sf_conn_row *r)
-{
-	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	const uint64_t counts[4] = {c->pkts, c->bytes, s->pkts, s->bytes};
-	unsigned i = 0;
-	size_t m;
-
-	m = col(ob, i);
-	ob_put_u64(ob, r->stream);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_endpoint(ob, &r->client, r->client_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_endpoint(ob, &r->server, r->server_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, rel_start_ns(ctx, r), 6);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, sf_row_duration_ns(r), 6);
-	col_end(ob, i++, m);
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_put_u64(ob, counts[k]);
-		col_end(ob, i++, m);
-	}
-	m = col(ob, i);
-	ob_puts(ob, or_dash(r->open_kind));
-	if (r->syn_retries) {
-		ob_putc(ob, '(');
-		ob_put_u64(ob, r->syn_retries);
-		ob_putc(ob, ')');
-	}
-	col_end(ob, i++, m);
-	const char *strs[4] = {r->close_kind, r->closer, r->conn_state, r->history};
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_puts(ob, or_dash(strs[k]));
-		col_end(ob, i++, m);
-	}
-	m = col(ob, i);
-	ob_put_u64(ob, r->completeness);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_ms_or_dash(ob, sf_row_handshake_ns(r));
-	col_end(ob, i++, m);
-	const struct sf_row_ana *ac = &r->ana[SF_ROW_CLIENT], *as = &r->ana[SF_ROW_SERVER];
-	m = col(ob, i);
-	put_pair(ob, r, WK_COUNT, ac->retrans_pkts, as->retrans_pkts);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_pair(ob, r, WK_MS, ac->rtt_avg_ns, as->rtt_avg_ns);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_puts(ob, or_dash(c->final_state));
-	ob_putc(ob, '/');
-	ob_puts(ob, or_dash(s->final_state));
-	col_end(ob, i++, m);
-	if (ctx->wide)
-		table_wide(ob, r);
-	char opts[96];
-	ob_putc(ob, ' ');
-	ob_puts(ob, sf_row_options(r, opts, sizeof(opts)));
-	ob_putc(ob, '\n');
 }
 
 /* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
@@ -354,7 +162,7 @@ static void kv_ms(struct kv_emit *e, const char *k, int64_t ns)
 	if (key(e, k))
 		return;
 	if (ns >= 0)
-		put_ms(e->ob, ns);
+		sf_conn_fmt_ms(e->ob, ns);
 	else
 		kv_null(e);
 }
@@ -432,7 +240,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_bool(e, "roles_guessed", r->roles_guessed);
 	if (!key(e, "ts"))
 		put_epoch(e->ob, r->start_sec, r->start_nsec);
-	kv_secs(e, "start", rel_start_ns(ctx, r));
+	kv_secs(e, "start", sf_conn_fmt_rel_start_ns(ctx, r));
 	kv_secs(e, "duration", sf_row_duration_ns(r));
 	kv_u64(e, "first_frame", r->first_frame);
 	kv_u64(e, "last_frame", r->last_frame);
@@ -548,11 +356,11 @@ static void zeek_row(struct sf_outbuf *ob, const struct sf_conn_row *r)
 		ob_puts(ob, "-\t-\t-");
 	}
 	ob_putc(ob, '\t');
-	ob_puts(ob, or_dash(r->conn_state));
+	ob_puts(ob, sf_conn_fmt_or_dash(r->conn_state));
 	/* local_orig/local_resp are unset without Site::local_nets; missed_bytes needs
 	 * reassembly, which synfin does not do: 0, as Zeek writes for a gap-free stream. */
 	ob_puts(ob, "\t-\t-\t0\t");
-	ob_puts(ob, or_dash(r->history));
+	ob_puts(ob, sf_conn_fmt_or_dash(r->history));
 	tab_u64(ob, c->pkts);
 	tab_u64(ob, c->ip_bytes);
 	tab_u64(ob, s->pkts);
@@ -566,7 +374,7 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 {
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
-		table_header(ob, ctx);
+		sf_conn_fmt_table_header(ob, ctx);
 		break;
 	case SF_CONNS_CSV:
 		csv_header(ob, ctx);
@@ -585,7 +393,7 @@ void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
 	struct kv_emit e = {.ob = ob, .first = true};
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
-		table_row(ob, ctx, r);
+		sf_conn_fmt_table_row(ob, ctx, r);
 		break;
 	case SF_CONNS_JSON:
 		e.json = true;

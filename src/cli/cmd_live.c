@@ -308,13 +308,14 @@ static void lc_opened(void *self, const struct sf_conn *c)
 	lc_flush(lc);
 }
 
-static void lc_closed(void *self, const struct sf_conn *c)
+static void lc_closed(void *self, const struct sf_conn_view *cv)
 {
 	struct live_conns *lc = self;
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
-	sf_conn_extras_take(lc->extras, c, &e);
-	sf_conn_row_fill(&r, c, &e);
+	sf_conn_extras_take(lc->extras, cv->conn, &e);
+	sf_conn_row_fill(&r, cv->conn, &e);
+	sf_conn_row_fill_ana(&r, cv->ana); /* the same columns as `synfin conns` */
 	lc_header(lc);
 	ob_puts(&lc->ob, "close ");
 	sf_conn_fmt_row(&lc->ob, &lc->ctx, &r);
@@ -366,7 +367,7 @@ static int open_view(bool conns, struct live_view *v)
 		v->sink = (struct sf_sink){.self = &v->lc,
 		                           .packet = lc_packet,
 		                           .conn_opened = lc_opened,
-		                           .conn_closed = lc_closed,
+		                           .conn_final = lc_closed,
 		                           .end = lc_end};
 		return 0;
 	}

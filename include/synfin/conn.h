@@ -163,6 +163,11 @@ struct sf_conn {
 	                               pipeline's filter step, the only field not the tracker's */
 	uint8_t zeek_state;         /* enum sf_zeek_state, set when the record ends */
 	uint16_t n_events;          /* tracking events raised on this connection */
+	uint8_t init_state[2];      /* enum sf_tcp_state of client, server before the first packet:
+	                               a side's transitions start from it. The receiver of the first
+	                               SYN is taken to be in LISTEN until it answers: a SYN-ACK
+	                               confirms it, a RST or a SYN of its own means no listener
+	                               (CLOSED, RFC 9293 §3.10.7.1, §3.10.1) */
 	uint32_t isn[2];   /* client, server ISN (raw; valid when the side's SYN was seen) */
 	uint32_t pkts[2];  /* packets sent by client, server */
 	uint64_t bytes[2]; /* TCP payload bytes (tcp.len) sent by client, server */

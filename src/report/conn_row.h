@@ -48,6 +48,7 @@ struct sf_row_side {
 	bool sack_perm;          /* SACK-permitted in its SYN */
 	bool ts;                 /* timestamps in its SYN */
 	const char *final_state; /* RFC 9293 state at the end ("TIME-WAIT") */
+	const char *init_state;  /* RFC 9293 state before the first packet (sf_conn.init_state) */
 };
 
 /* Sequence analysis of one direction (what this side sent; RTT of this side's data, measured

@@ -269,6 +269,7 @@ static void fill_side(struct sf_row_side *s, const struct sf_conn *c, int i,
 	s->sack_perm = o->sack_perm;
 	s->ts = o->ts;
 	s->final_state = sf_conn_state_name((enum sf_tcp_state)c->state[i]);
+	s->init_state = sf_conn_state_name((enum sf_tcp_state)c->init_state[i]);
 }
 
 void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const struct sf_conn_extra *e)
@@ -382,10 +383,14 @@ bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v)
 		int side = tr->side == SF_SIDE_CLIENT ? SF_ROW_CLIENT : SF_ROW_SERVER;
 		if (tr->side != SF_SIDE_CLIENT && tr->side != SF_SIDE_SERVER)
 			continue;
-		/* one packet can step a side more than once (a SYN-ACK that also carries a
-		 * FIN): the ladder shows where the side started and where it ended up */
+		/* one packet can step a side more than once (a FIN+ACK that shows the side had
+		 * the peer's FIN and is its own close: ESTABLISHED → CLOSE-WAIT → LAST-ACK): the
+		 * ladder shows where the side started and where it ended up, the summary's paths
+		 * the state it passed through as well */
 		if (!x->state_from[side])
 			x->state_from[side] = sf_conn_state_name((enum sf_tcp_state)tr->from);
+		else
+			x->state_via[side] = x->state_to[side];
 		x->state_to[side] = sf_conn_state_name((enum sf_tcp_state)tr->to);
 	}
 	return true;

@@ -120,12 +120,11 @@ static void put_ana_labels(struct sf_outbuf *ob, const struct sf_xpkt *p)
 	ob_put_mem(ob, buf, n);
 }
 
+/* The state the tracker decided each side was in before the first packet (a refused port's
+ * CLOSED, a listener's LISTEN), from which its transitions start. */
 static const char *initial_state(const struct sf_xconn *x, int side)
 {
-	for (uint32_t i = 0; i < x->n_pkts; i++)
-		if (x->pkts[i].state_from[side])
-			return x->pkts[i].state_from[side];
-	return x->row.side[side].final_state ? x->row.side[side].final_state : "";
+	return x->row.side[side].init_state ? x->row.side[side].init_state : "";
 }
 
 static void put_time_col(struct sf_outbuf *ob, int64_t ns)

@@ -37,6 +37,8 @@ struct sf_xpkt {
 	/* RFC 9293 state each side entered with this packet, NULL when unchanged. */
 	const char *state_to[2];
 	const char *state_from[2];
+	/* the state a side passed through when this packet moved it twice, NULL otherwise */
+	const char *state_via[2];
 };
 
 /* A connection being explained: its packets, then (once closed) its summary row. */

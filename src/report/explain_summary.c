@@ -52,6 +52,12 @@ static bool put_close_path(struct sf_outbuf *ob, const struct sf_xconn *x, int s
 			continue;
 		if (!ob)
 			return true;
+		if (p->state_via[side]) {
+			if (any)
+				ob_puts(ob, " → ");
+			ob_puts(ob, p->state_via[side]);
+			any = true;
+		}
 		if (any)
 			ob_puts(ob, " → ");
 		ob_puts(ob, p->state_to[side]);
@@ -64,7 +70,7 @@ static bool put_close_path(struct sf_outbuf *ob, const struct sf_xconn *x, int s
 static bool reached(const struct sf_xconn *x, int side, const char *state)
 {
 	for (uint32_t i = 0; i < x->n_pkts; i++)
-		if (is(x->pkts[i].state_to[side], state))
+		if (is(x->pkts[i].state_to[side], state) || is(x->pkts[i].state_via[side], state))
 			return true;
 	return false;
 }
@@ -214,6 +220,15 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			ob_puts(ob, "Before the RST, the ");
 			ob_puts(ob, who);
 			ob_puts(ob, " had sent a FIN.\n");
+			/* a half-close the RST cut short (sf_conn.data_after_fin) */
+			uint64_t after = bytes_after_fin(x, 1 - side_of(who));
+			if (after) {
+				ob_puts(ob, "The ");
+				ob_puts(ob, other(who));
+				ob_puts(ob, " went on sending (");
+				ob_put_u64(ob, after);
+				ob_puts(ob, " bytes) after that FIN (half-close) until the RST.\n");
+			}
 		}
 	} else if (is(k, SF_ROW_CLOSE_UNTERMINATED)) {
 		if (r->idle_expired)

@@ -6,7 +6,11 @@
 static enum sf_close_kind close_kind(const struct trk_rec *r, bool live)
 {
 	bool both_fin = r->side[0].fin_sent && r->side[1].fin_sent;
-	if (r->reset && !both_fin)
+	/* A RST ends the connection abnormally unless both FINs had been acknowledged before it
+	 * (a RST answering a stray segment after a finished close). After a half-close, or with
+	 * a FIN still unacknowledged, the RST is what ended it: rst-abort, the resetting side and
+	 * its state (data_after_fin still says that data flowed after the first FIN). */
+	if (r->reset && !r->rst_clean)
 		return SF_CLOSE_RST_ABORT;
 	if (!both_fin)
 		return live ? SF_CLOSE_NONE : SF_CLOSE_UNTERMINATED;

@@ -22,7 +22,8 @@ enum zeek_ep {
  * (issue 3 §1 caps a tracked connection at 256 bytes; struct trk_rec asserts it). */
 struct trk_side {
 	uint32_t base;     /* Wireshark's base_seq: relative 0 */
-	uint32_t fin_end;  /* seq just after this side's FIN, raw */
+	uint32_t fin_end;  /* seq just after this side's FIN, raw; before its FIN, just after its
+	                      SYN (SYN data included: SND.NXT while it is in SYN-SENT) */
 	uint32_t rcv_nxt;  /* highest ACK this side sent = what it has received */
 	uint32_t last_rst; /* seq of its last RST (Zeek repeats 'R' only for a new seq) */
 	/* counts of c g t w (saturating at 127) for Zeek's log scaling at 1, 10, 100 */
@@ -48,9 +49,14 @@ struct trk_rec {
 	uint32_t syn_lo;
 	uint32_t syn_hi : 8, syn_ok : 1; /* syn_ok: syn_lo/hi hold a time */
 	uint32_t in_use : 1, reset : 1, synack_seen : 1, hs_acked : 1, merged_fin : 1,
-	    compl_syn_ok : 1, closing_seen : 1; /* some side entered CLOSING (simultaneous close) */
-	uint32_t fin_first : 2;                 /* enum sf_side of the first FIN */
-	uint32_t reset_by : 2;                  /* enum sf_side of the RST that closed it */
+	    closing_seen : 1;     /* some side entered CLOSING (simultaneous close) */
+	uint32_t fin_first : 2;   /* enum sf_side of the first FIN */
+	uint32_t reset_by : 2;    /* enum sf_side of the RST that closed it */
+	uint32_t fin_pending : 2; /* bit i: the peer's FIN went by towards side i, and side i has
+	                             not yet shown it received it (fsm.c) */
+	uint32_t rst_clean : 1;   /* the first RST came after both FINs were acknowledged */
+	uint32_t compl_first : 6; /* the first packet's completeness bits, counted from the second
+	                             packet on, as tshark's second pass does (tracker.c) */
 };
 
 /* Issue 3 §1: ≤ 256 bytes per tracked connection, the index's two slots included. */

@@ -275,6 +275,8 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 		r->c.state[0] = r->c.state[1] = SF_TCP_ESTABLISHED;
 		r->c.open_kind = SF_OPEN_MIDSTREAM;
 	}
+	r->c.init_state[0] = r->c.state[0]; /* the server's LISTEN is a presumption (fsm.c) */
+	r->c.init_state[1] = r->c.state[1];
 	if (trk_table_insert(&t->tab, idx) < 0) {
 		trk_table_remove(&t->tab, idx);
 		return TRK_NIL;
@@ -328,25 +330,48 @@ static void relative(struct trk_rec *r, const struct sf_packet *p, int from,
 	                  ((f & (SF_TCP_SYN | SF_TCP_FIN)) ? 1 : 0); /* one, as Wireshark */
 }
 
-/* Wireshark's tcp.completeness, as 4.0 computes it once both passes have run: the SYN bit only
- * when the conversation began with a SYN (port reuse included); SYN-ACK sets its own
- * bit only; otherwise a bare ACK sets ACK, payload sets DATA, FIN with ACK sets FIN, any RST
- * sets RST. (Checked against tshark -2 on the shared captures.) */
-static void completeness(struct trk_rec *r, const struct sf_packet *p)
+/* Wireshark's tcp.completeness (packet-tcp.c, dissect_tcp: "initialize or move forward the
+ * conversation completeness"). On a packet of a known conversation: a SYN-ACK sets SYN-ACK
+ * (whether or not a SYN was seen), a segment with ACK and without SYN sets DATA when it
+ * carries payload and ACK otherwise, FIN with ACK sets FIN, any RST sets RST; a SYN without
+ * ACK sets nothing. */
+static uint8_t compl_bits(const struct sf_packet *p)
 {
 	uint16_t f = p->flags;
-	if ((f & SF_TCP_SYN) && (f & SF_TCP_ACK)) {
-		r->c.completeness |= SF_COMPL_SYNACK;
+	uint16_t sa = f & (SF_TCP_SYN | SF_TCP_ACK);
+	uint8_t b = 0;
+	if (sa == (SF_TCP_SYN | SF_TCP_ACK))
+		b |= SF_COMPL_SYNACK;
+	if (sa == SF_TCP_ACK)
+		b |= p->tcp_len > 0 ? SF_COMPL_DATA : SF_COMPL_ACK;
+	if ((f & (SF_TCP_FIN | SF_TCP_ACK)) == (SF_TCP_FIN | SF_TCP_ACK))
+		b |= SF_COMPL_FIN;
+	if (f & SF_TCP_RST)
+		b |= SF_COMPL_RST;
+	return b;
+}
+
+/* The first packet of a new conversation counts only if it is a SYN without ACK: SYN, plus
+ * DATA when it carries payload (Fast Open); a SYN that starts a new conversation over a reused
+ * 4-tuple sets SYN alone. Anything else leaves 0 on the first pass. tshark -2 (the oracle, and
+ * what the Wireshark GUI shows once a packet is dissected again) runs the same code a second
+ * time, when the first packet is no longer new: its own bits under the rules above join the
+ * value from the second packet on. So the first packet's bits (compl_first) are added when the
+ * second packet arrives: the final value is tshark -2's on the stream's last packet, a stream
+ * of one packet keeps its first-pass value, and every packet's value is a subset of tshark -2's
+ * for that packet. */
+static void completeness(struct trk_rec *r, const struct sf_packet *p, bool first, bool reuse)
+{
+	if (first) {
+		r->compl_first = compl_bits(p);
+		if ((p->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
+			r->c.completeness =
+			    (uint8_t)(SF_COMPL_SYN |
+			              (p->tcp_len > 0 && !reuse ? SF_COMPL_DATA : 0));
 		return;
 	}
-	if ((f & SF_TCP_ACK) && !(f & SF_TCP_SYN) && p->tcp_len == 0)
-		r->c.completeness |= SF_COMPL_ACK;
-	if (p->tcp_len > 0)
-		r->c.completeness |= SF_COMPL_DATA;
-	if ((f & SF_TCP_FIN) && (f & SF_TCP_ACK))
-		r->c.completeness |= SF_COMPL_FIN;
-	if (f & SF_TCP_RST)
-		r->c.completeness |= SF_COMPL_RST;
+	r->c.completeness |= (uint8_t)(r->compl_first | compl_bits(p));
+	r->compl_first = 0;
 }
 
 static void note_options(struct trk_rec *r, const struct sf_packet *p, int from)
@@ -420,9 +445,16 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 	uint16_t f = p->flags;
 	uint32_t end =
 	    p->seq + p->tcp_len + ((f & SF_TCP_SYN) ? 1 : 0) + ((f & SF_TCP_FIN) ? 1 : 0);
+	/* before its FIN, fin_end holds SND.NXT after the SYN (data of a Fast Open SYN included):
+	 * the SYN's own end, or a retry's that carried more */
 	if ((f & SF_TCP_SYN) && !(f & SF_TCP_RST) && !s->syn_sent) {
 		s->syn_sent = 1;
 		r->c.isn[from] = p->seq;
+		if (!s->fin_sent)
+			s->fin_end = end;
+	} else if ((f & SF_TCP_SYN) && !(f & SF_TCP_RST) && !s->fin_sent &&
+	           p->seq == r->c.isn[from] && (int32_t)(end - s->fin_end) > 0) {
+		s->fin_end = end;
 	}
 	if ((f & SF_TCP_FIN) && !(f & SF_TCP_SYN)) {
 		if (!s->fin_sent) {
@@ -493,18 +525,14 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
 	int from = from_client ? 0 : 1;
 	trk->from_client = from_client;
-	if (trk->new_conn) {
+	if (trk->new_conn)
 		r->c.port_reused = reuse;
-		r->compl_syn_ok = (pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN;
-		if (r->compl_syn_ok)
-			r->c.completeness |= SF_COMPL_SYN;
-	}
 
 	relative(r, pkt, from, trk);
 	trk_fsm_step(r, pkt, from, trk, pkt->frame->number);
 	note_open(r, pkt, from, now);
 	note_seq(r, pkt, from);
-	completeness(r, pkt);
+	completeness(r, pkt, trk->new_conn, reuse);
 	trk_zeek_packet(r, pkt, from, trk->rel_seq);
 
 	if (r->c.pkts[from] < UINT32_MAX)

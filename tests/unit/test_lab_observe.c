@@ -121,10 +121,11 @@ static void test_four_way_sequences(void **state)
 	assert_true(sf_lab_observer_pick(ob, 80, 0, &o, &stream, &dup));
 }
 
-/* The FIN/ACK that acknowledges the client's FIN: FIN-WAIT-1 → TIME-WAIT in one frame (RFC 9293
- * §3.10.7.4, FIN-WAIT-1: "If our FIN has been ACKed (perhaps in this segment) ..."), which is
- * what the merged-close scenario expects. */
-static void test_merged_close_skips_fin_wait_2(void **state)
+/* The FIN/ACK that acknowledges the client's FIN: its ACK half takes the client to FIN-WAIT-2 at
+ * once (RFC 9293 §3.10.7.4 processes the ACK, fifth step, before the FIN, eighth step; Linux's
+ * tcp_rcv_state_process() passes through FIN_WAIT2 the same way), its FIN to TIME-WAIT when the
+ * client acknowledges it; which is what the merged-close scenario expects. */
+static void test_merged_close_passes_fin_wait_2(void **state)
 {
 	(void)state;
 	feed(open3, 5);
@@ -140,7 +141,7 @@ static void test_merged_close_skips_fin_wait_2(void **state)
 	assert_true(sf_lab_observer_pick(ob, 80, 40000, &o, &stream, &dup));
 	assert_string_equal(o.close_kind, "three-way");
 	assert_states(o.client_states, o.n_client_states,
-	              "CLOSED → SYN-SENT → ESTABLISHED → FIN-WAIT-1 → TIME-WAIT");
+	              "CLOSED → SYN-SENT → ESTABLISHED → FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT");
 	const struct sf_lab_scenario *sc = sf_lab_scenario_find("merged-close");
 	struct sf_lab_result res = {0};
 	struct sf_lab_verdict v;
@@ -209,7 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_four_way_sequences, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_merged_close_skips_fin_wait_2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_merged_close_passes_fin_wait_2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_retransmissions_and_dup_acks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused_and_two_connections, setup, teardown),
 	};

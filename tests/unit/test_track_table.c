@@ -22,14 +22,16 @@ enum { CL, LI, SS, SR, ES, F1, F2, CW, CG, LA, TW, IG = 0xff };
 
 /* The expected table, row by row (dir SEND=0 / RECV=1; classes SYN, SYNACK, ACK, ACKFIN, FIN,
  * FINACK, RST; states CLOSED … TIME-WAIT). Written from RFC 9293 figure 5 independently of
- * fsm.c, so a slip in either shows. */
+ * fsm.c, so a slip in either shows. No cell is CLOSE-WAIT → CLOSING: a side in CLOSE-WAIT has
+ * received the peer's FIN, so its own FIN is the passive close (LAST-ACK). The receive rows
+ * for FIN classes are applied when the receiver is seen to have the FIN (fsm.c header). */
 static const int expect[2][7][11] = {
     {
         {SS, SS, SS, SR, IG, IG, IG, IG, IG, IG, IG}, /* send SYN */
         {SR, SR, SR, SR, IG, IG, IG, IG, IG, IG, IG}, /* send SYN-ACK */
         {IG, IG, ES, IG, IG, IG, IG, IG, IG, IG, IG}, /* send ACK */
         {IG, IG, ES, IG, IG, IG, IG, IG, IG, IG, IG}, /* send ACK of peer FIN */
-        {IG, IG, IG, F1, F1, F1, F2, CG, CG, LA, TW}, /* send FIN (crossing) */
+        {IG, IG, IG, F1, F1, F1, F2, LA, CG, LA, TW}, /* send FIN (CLOSE-WAIT: passive close) */
         {IG, IG, IG, F1, F1, F1, F2, LA, CG, LA, TW}, /* send FIN acking peer FIN */
         {IG, IG, CL, CL, CL, CL, CL, CL, CL, CL, CL}, /* send RST */
     },
@@ -38,8 +40,8 @@ static const int expect[2][7][11] = {
         {IG, IG, IG, ES, IG, IG, IG, IG, IG, IG, IG}, /* recv SYN-ACK */
         {IG, IG, IG, ES, IG, IG, IG, IG, IG, IG, IG}, /* recv ACK */
         {IG, IG, IG, ES, IG, F2, IG, IG, TW, CL, IG}, /* recv ACK of our FIN */
-        {IG, IG, IG, CW, CW, CG, TW, IG, IG, IG, IG}, /* recv FIN */
-        {IG, IG, IG, CW, CW, TW, TW, IG, TW, CL, IG}, /* recv FIN acking our FIN */
+        {IG, IG, IG, CW, CW, CG, TW, IG, IG, IG, IG}, /* peer FIN taken (evidence) */
+        {IG, IG, IG, CW, CW, CG, TW, IG, IG, IG, IG}, /* same: its ACK half came first */
         {IG, IG, CL, CL, CL, CL, CL, CL, CL, CL, CL}, /* recv RST */
     },
 };

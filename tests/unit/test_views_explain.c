@@ -119,6 +119,8 @@ static void test_ladder(void **state)
 	build(&x, four_way, 10);
 	x.row.side[C].final_state = "TIME-WAIT";
 	x.row.side[S].final_state = "CLOSED";
+	x.row.side[C].init_state = "CLOSED"; /* the record's initial states head the columns */
+	x.row.side[S].init_state = "LISTEN";
 	char *t = render(&x, 0), l[512];
 	assert_non_null(strstr(t, "192.168.1.116:3337"));
 	assert_non_null(strstr(t, "CLOSED"));

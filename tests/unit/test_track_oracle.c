@@ -2,9 +2,10 @@
  * tcp.completeness per stream agree with tshark on the shared captures.
  *
  * tshark runs with -2 so completeness is final (4.0 shows it before the packet's own update).
- * Explained exceptions (see tests/unit/track_oracle_exceptions.txt):
- *  - a stream of one packet that is not a SYN: tshark -2 shows 0, synfin the packet's bits;
- *  - frames carrying two TCP headers (tunnels): tshark prints both, synfin tracks the outer.
+ * A stream of one packet that is not a SYN is compared like any other (tshark -2 shows 0, and
+ * so does synfin: the first packet counts only if it is a SYN, tracker.c). Explained exceptions
+ * (see tests/unit/track_oracle_exceptions.txt): frames carrying two TCP headers (tunnels):
+ * tshark prints both, synfin tracks the outer.
  * Skips when the captures or tshark are absent. SYNFIN_ORACLE_ALL=1 runs every capture in
  * INDEX.tsv instead of the curated list and prints the agreement figures.
  */
@@ -35,7 +36,6 @@ struct collect {
 	struct row rows[MAX_ROWS];
 	int compl [MAX_STREAMS];
 	uint32_t npk[MAX_STREAMS];
-	bool first_syn[MAX_STREAMS];
 };
 
 static struct collect ours, theirs;
@@ -53,12 +53,8 @@ static void on_packet(void *self, const struct sf_pkt_view *v)
 	r->ack = v->trk->rel_ack;
 	r->nxt = v->trk->rel_nxtseq;
 	r->set = true;
-	if (v->conn->stream < MAX_STREAMS) {
-		if (v->trk->new_conn)
-			c->first_syn[v->conn->stream] =
-			    (v->pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN;
+	if (v->conn->stream < MAX_STREAMS)
 		c->npk[v->conn->stream]++;
-	}
 }
 
 static void on_closed(void *self, const struct sf_conn *c)
@@ -152,8 +148,7 @@ static void compare(const char *name, struct tally *t, bool verbose)
 	for (unsigned s = 0; s < MAX_STREAMS; s++) {
 		if (!theirs.npk[s])
 			continue;
-		/* exception: a single non-SYN packet shows 0 in tshark (display before update) */
-		if ((theirs.npk[s] == 1 && !ours.first_syn[s]) || !ours.npk[s])
+		if (!ours.npk[s])
 			continue;
 		t->streams++;
 		if (ours.compl [s] == theirs.compl [s])

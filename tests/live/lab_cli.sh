@@ -27,9 +27,11 @@ handshake | half-close | syn-retry | lossy | time-wait)
 	[ "$sc" = syn-retry ] && open=syn-retried
 	;;
 merged-close)
-	# RFC 9293 §3.10.7.4 FIN-WAIT-1: FIN and ACK of our FIN in one segment → TIME-WAIT.
-	open=three-way close=three-way server=$S4
-	client="CLOSED → SYN-SENT → ESTABLISHED → FIN-WAIT-1 → TIME-WAIT"
+	# RFC 9293 §3.10.7.4 on a segment carrying the peer's FIN and the ACK of ours: the fifth
+	# step (ACK field) moves FIN-WAIT-1 → FIN-WAIT-2 and processing continues in that state;
+	# the eighth step (FIN bit) moves FIN-WAIT-2 → TIME-WAIT. Linux's tcp_rcv_state_process()
+	# takes the same two steps. So the client passes FIN-WAIT-2, as in a four-way close.
+	open=three-way close=three-way client=$C4 server=$S4
 	;;
 reset)
 	open=three-way close=rst-abort

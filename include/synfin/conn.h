@@ -118,10 +118,12 @@ struct sf_side_opts {
 	uint8_t seen : 1;      /* this side's SYN or SYN-ACK was seen */
 };
 
-#define SF_CONN_MAX_TRANS   12 /* state transitions kept per connection (explain) */
 #define SF_CONN_HISTORY_LEN 15 /* Zeek history letters kept (Zeek itself caps nothing) */
 
-/* One endpoint state change. The frame is conn->first_frame + frame_delta. */
+/* One endpoint state change. The frame is conn->first_frame + frame_delta. Transitions are
+ * reported per packet (struct sf_pkt_track), not kept in the connection record: a consumer
+ * that wants a connection's whole story (explain) collects them as its packets go by, so the
+ * record stays small (≤ 256 bytes per live connection, issue 3 §1). */
 struct sf_trans {
 	uint32_t frame_delta;
 	uint8_t side; /* enum sf_side: SF_SIDE_CLIENT or SF_SIDE_SERVER */
@@ -159,18 +161,15 @@ struct sf_conn {
 	                               connection nor its final record matched it; views skip
 	                               such records. Always 0 without a filter. Written by the
 	                               pipeline's filter step, the only field not the tracker's */
-	uint8_t n_trans_lost;       /* transitions beyond SF_CONN_MAX_TRANS (saturates) */
-	uint8_t n_trans;
+	uint8_t zeek_state;         /* enum sf_zeek_state, set when the record ends */
+	uint16_t n_events;          /* tracking events raised on this connection */
 	uint32_t isn[2];   /* client, server ISN (raw; valid when the side's SYN was seen) */
 	uint32_t pkts[2];  /* packets sent by client, server */
 	uint64_t bytes[2]; /* TCP payload bytes (tcp.len) sent by client, server */
 	int64_t rtt_syn_synack_ns; /* first SYN → first SYN-ACK; -1 when not seen */
 	int64_t rtt_synack_ack_ns; /* SYN-ACK → the client's ACK completing the handshake; -1 */
 	struct sf_side_opts opts[2];
-	uint8_t zeek_state;                    /* enum sf_zeek_state, set when the record ends */
 	char history[SF_CONN_HISTORY_LEN + 1]; /* Zeek history, NUL-terminated */
-	uint16_t n_events;                     /* tracking events raised on this connection */
-	struct sf_trans trans[SF_CONN_MAX_TRANS];
 };
 
 #define SF_TRK_MAX_TRANS 4 /* transitions one packet can cause (sender and receiver) */
@@ -222,7 +221,7 @@ struct sf_track_stats {
 	uint64_t reused;       /* ended by port reuse */
 	uint64_t flushed;      /* still live at the end of the capture */
 	uint64_t events;       /* tracking events raised */
-	size_t bytes_per_conn; /* record + hash slot + list links, measured */
+	size_t bytes_per_conn; /* record (links included) + its share of the index, measured */
 	size_t bytes_reserved; /* pool + table bytes currently allocated */
 };
 

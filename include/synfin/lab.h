@@ -35,7 +35,7 @@ enum {
 };
 
 /* What the capture must show for one connection. Kind and state names are the ones the
- * tracker prints ("three-way", "four-way", "SYN-SENT" …); see lab_expect.c for the mapping. */
+ * tracker prints ("three-way", "four-way", "SYN-SENT" …); see lab_table.c. */
 struct sf_lab_expect {
 	const char *open_kind;
 	const char *close_kind;
@@ -163,5 +163,60 @@ struct sf_lab_capture *sf_lab_capture_start(const struct sf_lab_env *env, struct
  * Frames seen / dropped by the kernel go to *frames and *dropped (may be NULL). */
 int sf_lab_capture_stop(struct sf_lab_capture *c, unsigned settle_ms, uint64_t *frames,
                         uint64_t *dropped, char *err, size_t errlen);
+
+/* ---- what tracking observed (lab_observe.c) ----------------------------------------------- */
+
+struct sf_sink;
+struct sf_lab_observer;
+/* A pipeline sink recording, for every connection tracking ends (at most SF_LAB_MAX_CONNS),
+ * its kinds, each endpoint's state sequence, and the retransmitted segments and duplicate ACKs
+ * the analysis layer flagged (tcp.analysis.*). NULL when out of memory. */
+struct sf_lab_observer *sf_lab_observer_new(void);
+struct sf_sink sf_lab_observer_sink(struct sf_lab_observer *ob);
+/* Connections opened during the run. */
+uint64_t sf_lab_observer_conns(const struct sf_lab_observer *ob);
+/* The last ended connection from client_port (0 = any) to server_port into *o, its tcp.stream
+ * and duplicate ACKs; false (and o->found false) when there is none. */
+bool sf_lab_observer_pick(const struct sf_lab_observer *ob, uint16_t server_port,
+                          uint16_t client_port, struct sf_lab_observed *o, uint64_t *stream,
+                          uint64_t *dup_acks);
+void sf_lab_observer_free(struct sf_lab_observer *ob);
+
+/* ---- one scenario from start to verdict (lab_run.c) --------------------------------------- */
+
+struct sf_lab_run_opts {
+	uint16_t port;          /* server port, 0 = an unused high port */
+	const char *write_path; /* also write the capture here (pcap, ns timestamps); NULL none */
+	bool pcapng;            /* write pcapng instead of pcap */
+	unsigned settle_ms;     /* wait for the last segments before stopping; 0 = 300 ms */
+};
+
+#define SF_LAB_MAX_CONNS 128 /* connections of one run whose observation is kept */
+
+/* Everything one run of a scenario produced. */
+struct sf_lab_outcome {
+	const struct sf_lab_scenario *scenario;
+	uint16_t port; /* the server port used */
+	struct sf_lab_result res;
+	int run_rc;                 /* what scenario->run() returned */
+	char run_err[256];          /* its message when it failed */
+	struct sf_lab_observed obs; /* the connection with res.client_port, as tracked */
+	uint64_t stream;            /* its tcp.stream (valid when obs.found) */
+	uint64_t conns;             /* connections tracked in the capture */
+	uint64_t dup_acks;          /* duplicate ACKs on that connection */
+	uint64_t frames;            /* frames the pipeline read */
+	uint64_t dropped;           /* frames the kernel dropped (should be 0) */
+	int capture_rc;             /* 0, or -1 when reading or writing the capture broke */
+	char capture_err[256];
+	struct sf_lab_verdict verdict;
+};
+
+/* Runs a scenario: prepares its environment, captures it live through a tracking pipeline,
+ * finds the connection with res.client_port in what tracking observed and compares it with
+ * the scenario's expectation. Returns 0 once the capture ran (out says how it went, even when
+ * the sockets misbehaved), -1 with err when the scenario could not start at all (not root,
+ * no CAP_NET_RAW, the -w file cannot be created, …). Always removes what it created. */
+int sf_lab_run(const struct sf_lab_scenario *sc, const struct sf_lab_run_opts *o,
+               struct sf_lab_outcome *out, char *err, size_t errlen);
 
 #endif

@@ -35,6 +35,14 @@ struct sf_pkt_view {
 	const struct sf_eval_ctx *ectx;
 };
 
+/* Everything known about a finished connection, as sinks see it in conn_final: the tracker's
+ * final record and, when analysis is on, the connection's final analysis figures. */
+struct sf_conn_analysis; /* synfin/analysis.h: per-connection analysis figures */
+struct sf_conn_view {
+	const struct sf_conn *conn;         /* the tracker's final record */
+	const struct sf_conn_analysis *ana; /* final figures, or NULL (analysis off) */
+};
+
 /* A file-level notice: an input that broke, or a per-file summary line. */
 enum sf_notice_kind {
 	SF_NOTICE_FILE_ERROR = 1, /* reading stopped early: text names file and frame */
@@ -87,6 +95,10 @@ struct sf_sink {
 	void (*packet)(void *self, const struct sf_pkt_view *v);
 	void (*conn_opened)(void *self, const struct sf_conn *c);
 	void (*conn_closed)(void *self, const struct sf_conn *c); /* final: record is complete */
+	/* The same event with the connection's analysis figures beside its record: a view that
+	 * reports them sets this instead of conn_closed. Called after every sink's conn_closed
+	 * (the figures are released right after). */
+	void (*conn_final)(void *self, const struct sf_conn_view *v);
 	void (*notice)(void *self, const struct sf_notice *n);
 	void (*end)(void *self, const struct sf_run_stats *st);
 };
@@ -113,9 +125,8 @@ struct sf_pipeline_cfg {
 
 struct sf_pipeline;
 
-/* The running analysis figures of a live connection (views read them in conn_closed, where
- * they are final); NULL when analysis is off. synfin/analysis.h defines the struct. */
-struct sf_conn_analysis;
+/* The running analysis figures of a live connection (final inside the tracker's closed hook;
+ * sinks receive them in conn_final); NULL when analysis is off. */
 const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
                                                          const struct sf_conn *c);
 

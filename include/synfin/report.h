@@ -47,6 +47,7 @@ enum sf_conns_order {
 struct sf_conns_opts {
 	enum sf_conns_format format;
 	enum sf_conns_order order;
+	bool wide; /* table: all analysis figures (dup ACKs, out-of-order, RTT range …) */
 };
 
 struct sf_conns_view;

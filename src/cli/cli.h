@@ -24,6 +24,8 @@ enum {
 };
 
 enum cli_color { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+/* When an optional output is written: auto decides from the situation (documented per use). */
+enum cli_when { CLI_WHEN_AUTO = 0, CLI_WHEN_ALWAYS, CLI_WHEN_NEVER };
 
 struct cli_command {
 	const char *name;
@@ -36,6 +38,7 @@ struct cli_command {
 struct cli_common {
 	const char *display_filter; /* -Y FILTER (Wireshark display-filter language) */
 	const char *bpf;            /* -f BPF (libpcap capture-filter syntax) */
+	enum cli_when summary;      /* --summary=auto|always|never: end-of-run summary on stderr */
 	enum cli_color color;       /* --color=auto|always|never */
 	bool check_checksums;       /* --check-checksums */
 	bool absolute;              /* --absolute: raw sequence numbers */

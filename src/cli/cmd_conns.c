@@ -1,14 +1,15 @@
-/* synfin conns FILE... [-T table|json|csv|zeek] [--order end|stream]: one row per TCP
+/* synfin conns FILE... [-T table|json|csv|zeek] [--order end|stream] [--wide]: one row per TCP
  * connection (docs/conns-json.md). */
 #include <string.h>
 
 #include "cli/cli.h"
 #include "synfin/report.h"
 
-enum { OPT_ORDER = 300 };
+enum { OPT_ORDER = 300, OPT_WIDE };
 
 static const struct option conns_long[] = {
     {"order", required_argument, NULL, OPT_ORDER},
+    {"wide", no_argument, NULL, OPT_WIDE},
     {NULL, 0, NULL, 0},
 };
 
@@ -40,6 +41,9 @@ static int conns_opt(void *state, int opt, const char *arg)
 			return -1;
 		}
 		return 0;
+	case OPT_WIDE:
+		o->wide = true;
+		return 0;
 	default:
 		return -1;
 	}
@@ -55,7 +59,13 @@ int cmd_conns(const struct cli_command *cmd, int argc, char **argv)
 	        "  -T FORMAT            table (default), json (one object per line), csv,\n"
 	        "                       zeek (a conn.log in Zeek's TSV format)\n"
 	        "  --order end|stream   end (default): a row as each connection ends, as Zeek\n"
-	        "                       writes conn.log; stream: sorted by tcp.stream at the end\n",
+	        "                       writes conn.log; stream: sorted by tcp.stream at the end\n"
+	        "  --wide               table: every sequence-analysis figure per side "
+	        "(retransmitted\n"
+	        "                       bytes, fast retransmissions, dup ACKs, out-of-order, lost\n"
+	        "                       segments, zero windows, RTT range, max in flight and "
+	        "window);\n"
+	        "                       json and csv always carry them\n",
 	    .handle = conns_opt,
 	    .state = &o,
 	};

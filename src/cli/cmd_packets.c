@@ -1,5 +1,6 @@
 /* synfin packets FILE... [-V] [-x]: one line per packet, in the words of Wireshark's info
- * column, with a detail tree (-V) and a hex dump (-x) on request. */
+ * column, with a detail tree (-V) and a hex dump (-x) on request. Connection tracking is on:
+ * sequence numbers are relative and each line ends with the endpoint states it changed. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,8 +33,18 @@ int cmd_packets(const struct cli_command *cmd, int argc, char **argv)
 	struct packets_args a = {0};
 	struct cli_cmd_opts own = {
 	    .short_opts = "Vx",
-	    .help = "  -V                   detail tree of every layer after each line\n"
-	            "  -x                   hex + ASCII dump, cut where each layer starts\n",
+	    .help =
+	        "  -V                   detail tree of every layer after each line\n"
+	        "  -x                   hex + ASCII dump, cut where each layer starts\n"
+	        "\n"
+	        "  TCP lines show Seq and Ack relative to each side's initial sequence number\n"
+	        "  (as Wireshark does; --absolute for the raw numbers) and end with the endpoint\n"
+	        "  states the packet changed, e.g. 'client SYN-SENT\xe2\x86\x92"
+	        "ESTABLISHED'. When no SYN\n"
+	        "  from the client was seen, the first line of the connection says\n"
+	        "  '(roles guessed: client ADDR:PORT)' and the states it was picked up in.\n"
+	        "  Tracking anomalies appear in brackets like decode events: "
+	        "[tcp.SYN_with_data].\n",
 	    .handle = packets_opt,
 	    .state = &a,
 	};
@@ -41,6 +52,7 @@ int cmd_packets(const struct cli_command *cmd, int argc, char **argv)
 	int rc = cli_parse(cmd, &own, argc, argv, &common);
 	if (rc >= 0)
 		return rc;
+	common.track = true;
 
 	struct sf_report_packets_opts o = {
 	    .detail = a.detail,

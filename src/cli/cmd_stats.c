@@ -12,6 +12,9 @@ int cmd_stats(const struct cli_command *cmd, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	common.track = true;
+	/* the report is the summary already: the stderr block only when asked for */
+	if (common.summary == CLI_WHEN_AUTO)
+		common.summary = CLI_WHEN_NEVER;
 
 	char err[256];
 	struct sf_stats_view *v = sf_stats_view_new(stdout, err, sizeof(err));

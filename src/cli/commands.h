@@ -14,3 +14,7 @@ SF_COMMAND(explain, "FILE... [--stream N] [--limit N]",
 SF_COMMAND(stats, "FILE...", "counts: connections by open and close kind, conn_state, events")
 SF_COMMAND(fields, "FILE... -e FIELD... [-E OPT=VAL]... [-T fields|csv|json] | --list",
            "chosen fields per packet, as tshark -T fields; --list shows the fields")
+SF_COMMAND(live, "-i IFACE [-f BPF] [packets|conns] [-w FILE] [-c N] [--duration S] [-Z USER]",
+           "capture live and show packets or a connection log as they happen")
+SF_COMMAND(lab, "[SCENARIO|all] [-w OUT.pcap] [--port N] [--list]",
+           "real client and server with the kernel's TCP, captured live and explained")

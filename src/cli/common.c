@@ -14,8 +14,9 @@
 
 #include "cli/cli.h"
 #include "synfin/filter.h"
+#include "synfin/summary.h"
 
-enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE, OPT_FILTER_DUMP };
+enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE, OPT_FILTER_DUMP, OPT_SUMMARY };
 
 #define COMMON_SHORT "Y:f:nh"
 #define MAX_LONG     32
@@ -25,6 +26,7 @@ static const struct option common_long[] = {
     {"colour", required_argument, NULL, OPT_COLOR},
     {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
     {"absolute", no_argument, NULL, OPT_ABSOLUTE},
+    {"summary", optional_argument, NULL, OPT_SUMMARY},
     {"filter-dump", no_argument, NULL, OPT_FILTER_DUMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -40,6 +42,10 @@ static const char common_help[] =
     "  --check-checksums    verify IPv4 and TCP checksums (off by default, as in Wireshark:\n"
     "                       offloading makes most checksums in captures look wrong)\n"
     "  --absolute           raw sequence numbers instead of relative ones\n"
+    "  --summary[=WHEN]     counts of the run on stderr at the end: frames, TCP packets,\n"
+    "                       connections (tracked, peak live, closed, expired, evicted, still\n"
+    "                       open), events by name, notices per file. WHEN: auto (the default:\n"
+    "                       when stderr is a terminal), always (--summary alone), never\n"
     "  -h, --help           this help\n"
     "  FILE can be a pcap or pcapng file, or - for standard input; frame numbers continue\n"
     "  across files. Times are printed in UTC.\n"
@@ -72,6 +78,19 @@ static int usage_error(const struct cli_command *cmd)
 {
 	fprintf(stderr, "Try 'synfin %s --help'.\n", cmd->name);
 	return CLI_EXIT_USAGE;
+}
+
+static int set_when(enum cli_when *w, const char *arg)
+{
+	if (!arg || !strcmp(arg, "always") || !strcmp(arg, "yes"))
+		*w = CLI_WHEN_ALWAYS;
+	else if (!strcmp(arg, "auto"))
+		*w = CLI_WHEN_AUTO;
+	else if (!strcmp(arg, "never") || !strcmp(arg, "no"))
+		*w = CLI_WHEN_NEVER;
+	else
+		return -1;
+	return 0;
 }
 
 static int set_color(enum cli_color *c, const char *arg)
@@ -122,6 +141,12 @@ static int handle_common(int c, const char *arg, struct cli_common *common)
 		return 0;
 	case OPT_ABSOLUTE:
 		common->absolute = true;
+		return 0;
+	case OPT_SUMMARY:
+		if (set_when(&common->summary, arg) < 0) {
+			cli_error("--summary takes auto, always or never, not '%s'", arg);
+			return -1;
+		}
 		return 0;
 	case OPT_FILTER_DUMP:
 		return 2; /* handled by cli_parse */
@@ -241,6 +266,15 @@ bool cli_use_color(enum cli_color c)
 	return isatty(STDOUT_FILENO) == 1;
 }
 
+/* The end summary is for a person watching: on by default only when stderr is a terminal, so
+ * scripts and redirected runs see exactly the notices they always saw. */
+static bool want_summary(enum cli_when w)
+{
+	if (w != CLI_WHEN_AUTO)
+		return w == CLI_WHEN_ALWAYS;
+	return isatty(STDERR_FILENO) == 1;
+}
+
 /* Notices of the pipeline (file errors, skipped link types) go to stderr, one line each. */
 static void notice_to_stderr(void *self, const struct sf_notice *n)
 {
@@ -275,6 +309,12 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	for (unsigned i = 0; i < n_sinks; i++)
 		sf_pipeline_add_sink(p, &sinks[i]);
 	sf_pipeline_add_sink(p, &notices);
+	struct sf_sink summary = {0};
+	if (want_summary(common->summary)) {
+		summary = sf_report_summary_new(stderr);
+		if (summary.self)
+			sf_pipeline_add_sink(p, &summary);
+	}
 
 	int status = CLI_EXIT_OK;
 	for (int i = 0; i < common->n_files; i++) {
@@ -297,6 +337,7 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 		sf_source_close(src);
 	}
 	sf_pipeline_finish(p);
+	sf_report_summary_free(&summary);
 	sf_pipeline_free(p);
 	sf_filter_free(filter);
 	return status;

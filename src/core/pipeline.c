@@ -72,6 +72,11 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_closed)
 			p->sinks[i].conn_closed(p->sinks[i].self, c);
+	/* Sinks never reach back into the pipeline: the figures travel with the event. */
+	struct sf_conn_view cv = {.conn = c, .ana = sf_pipeline_conn_analysis(p, c)};
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].conn_final)
+			p->sinks[i].conn_final(p->sinks[i].self, &cv);
 	/* the sinks could read the connection's analysis figures; now they go */
 	if (p->analyser)
 		sf_analyser_conn_end(p->analyser, c);

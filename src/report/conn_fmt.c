@@ -1,4 +1,5 @@
-/* synfin — connection row formatters: table, JSON lines, CSV and Zeek conn.log.
+/* synfin — connection row formatters: JSON lines, CSV and Zeek conn.log (the table is in
+ * conn_fmt_table.c).
  *
  * The JSON and CSV formats share one list of keys (emit_fields; docs/conns-json.md); a key is
  * never renamed once released, and the CSV header is produced by the same emitter as the rows.
@@ -9,6 +10,7 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,14 +29,14 @@ static const char *const zeek_conn_types[] = {
     "string", "interval", "count", "count", "string", "bool",  "bool",
     "count",  "string",   "count", "count", "count",  "count", "set[string]"};
 
-static int64_t rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
+int64_t sf_conn_fmt_rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
 {
 	if (!ctx->have_first)
 		return 0;
 	return sf_row_ns_between(ctx->first_sec, ctx->first_nsec, r->start_sec, r->start_nsec);
 }
 
-static const char *or_dash(const char *s)
+const char *sf_conn_fmt_or_dash(const char *s)
 {
 	return (s && *s) ? s : "-";
 }
@@ -45,122 +47,18 @@ static void put_epoch(struct sf_outbuf *ob, int64_t sec, uint32_t nsec)
 }
 
 /* Milliseconds, three decimals (microsecond resolution). */
-static void put_ms(struct sf_outbuf *ob, int64_t ns)
+void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns)
 {
 	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
 	 * the 106 days where that would overflow; clamp rather than wrap past them). */
 	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
 }
 
-static void put_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
+void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
 {
 	ob_put_addr(ob, a, true);
 	ob_putc(ob, ':');
 	ob_put_u64(ob, port);
-}
-
-/* ---- table ------------------------------------------------------------------------------- */
-
-/* Column widths fit IPv4 endpoints, seven-digit packet counts and every kind name; a longer
- * value (an IPv6 endpoint) pushes the rest of its row right rather than being cut. */
-static const struct {
-	const char *title;
-	unsigned width;
-	bool right;
-} table_cols[] = {{"STREAM", 6, true},   {"CLIENT", 21, false},     {"SERVER", 21, false},
-                  {"START", 11, true},   {"DURATION", 11, true},    {"C>PKTS", 7, true},
-                  {"C>BYTES", 10, true}, {"S>PKTS", 7, true},       {"S>BYTES", 10, true},
-                  {"OPEN", 17, false},   {"CLOSE", 12, false},      {"CLOSER", 6, false},
-                  {"STATE", 6, false},   {"HISTORY", 14, false},    {"CMPL", 4, true},
-                  {"RTT_MS", 9, true},   {"FINAL(C/S)", 23, false}, {"OPTIONS(C/S)", 0, false}};
-enum { TC_N = sizeof(table_cols) / sizeof(table_cols[0]) };
-
-static void table_header(struct sf_outbuf *ob)
-{
-	for (unsigned i = 0; i < TC_N; i++) {
-		if (i)
-			ob_putc(ob, ' ');
-		size_t m = vp_begin(ob);
-		ob_puts(ob, table_cols[i].title);
-		vp_end(ob, m, table_cols[i].width, table_cols[i].right);
-	}
-	ob_putc(ob, '\n');
-}
-
-/* Column i of a row: starts the item, returns its mark. */
-static size_t col(struct sf_outbuf *ob, unsigned i)
-{
-	if (i)
-		ob_putc(ob, ' ');
-	return vp_begin(ob);
-}
-
-static void col_end(struct sf_outbuf *ob, unsigned i, size_t m)
-{
-	vp_end(ob, m, table_cols[i].width, table_cols[i].right);
-}
-
-static void table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
-                      const struct sf_conn_row *r)
-{
-	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	const uint64_t counts[4] = {c->pkts, c->bytes, s->pkts, s->bytes};
-	unsigned i = 0;
-	size_t m;
-
-	m = col(ob, i);
-	ob_put_u64(ob, r->stream);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_endpoint(ob, &r->client, r->client_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_endpoint(ob, &r->server, r->server_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, rel_start_ns(ctx, r), 6);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, sf_row_duration_ns(r), 6);
-	col_end(ob, i++, m);
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_put_u64(ob, counts[k]);
-		col_end(ob, i++, m);
-	}
-	m = col(ob, i);
-	ob_puts(ob, or_dash(r->open_kind));
-	if (r->syn_retries) {
-		ob_putc(ob, '(');
-		ob_put_u64(ob, r->syn_retries);
-		ob_putc(ob, ')');
-	}
-	col_end(ob, i++, m);
-	const char *strs[4] = {r->close_kind, r->closer, r->conn_state, r->history};
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_puts(ob, or_dash(strs[k]));
-		col_end(ob, i++, m);
-	}
-	m = col(ob, i);
-	ob_put_u64(ob, r->completeness);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	int64_t hs = sf_row_handshake_ns(r);
-	if (hs < 0)
-		ob_putc(ob, '-');
-	else
-		put_ms(ob, hs);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_puts(ob, or_dash(c->final_state));
-	ob_putc(ob, '/');
-	ob_puts(ob, or_dash(s->final_state));
-	col_end(ob, i++, m);
-	char opts[96];
-	ob_putc(ob, ' ');
-	ob_puts(ob, sf_row_options(r, opts, sizeof(opts)));
-	ob_putc(ob, '\n');
 }
 
 /* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
@@ -264,9 +162,66 @@ static void kv_ms(struct kv_emit *e, const char *k, int64_t ns)
 	if (key(e, k))
 		return;
 	if (ns >= 0)
-		put_ms(e->ob, ns);
+		sf_conn_fmt_ms(e->ob, ns);
 	else
 		kv_null(e);
+}
+
+/* An analysis count: null (empty in CSV) when analysis was off. */
+static void kv_ana(struct kv_emit *e, const char *k, bool has, uint64_t v)
+{
+	if (key(e, k))
+		return;
+	if (has)
+		ob_put_u64(e->ob, v);
+	else
+		kv_null(e);
+}
+
+/* A figure of both sides: client_NAME, then server_NAME. */
+static void kv_ana_pair(struct kv_emit *e, const char *name, bool has, uint64_t c, uint64_t s)
+{
+	char k[48];
+	snprintf(k, sizeof(k), "client_%s", name);
+	kv_ana(e, k, has, c);
+	snprintf(k, sizeof(k), "server_%s", name);
+	kv_ana(e, k, has, s);
+}
+
+static void kv_ms_pair(struct kv_emit *e, const char *name, int64_t c, int64_t s)
+{
+	char k[48];
+	snprintf(k, sizeof(k), "client_%s", name);
+	kv_ms(e, k, c);
+	snprintf(k, sizeof(k), "server_%s", name);
+	kv_ms(e, k, s);
+}
+
+/* Sequence analysis keys, appended after the tracking keys (docs/conns-json.md). */
+static void emit_ana_fields(struct kv_emit *e, const struct sf_conn_row *r)
+{
+	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
+	bool h = r->has_ana;
+	kv_ana_pair(e, "retrans_pkts", h, c->retrans_pkts, s->retrans_pkts);
+	kv_ana_pair(e, "retrans_bytes", h, c->retrans_bytes, s->retrans_bytes);
+	kv_ana_pair(e, "fast_retrans", h, c->fast_retrans, s->fast_retrans);
+	kv_ana_pair(e, "spurious_retrans", h, c->spurious_retrans, s->spurious_retrans);
+	kv_ana_pair(e, "out_of_order", h, c->out_of_order, s->out_of_order);
+	kv_ana_pair(e, "lost_segments", h, c->lost_segments, s->lost_segments);
+	kv_ana_pair(e, "ack_unseen", h, c->ack_unseen, s->ack_unseen);
+	kv_ana_pair(e, "dup_acks", h, c->dup_acks, s->dup_acks);
+	kv_ana_pair(e, "zero_windows", h, c->zero_windows, s->zero_windows);
+	kv_ana_pair(e, "zero_window_probes", h, c->zero_window_probes, s->zero_window_probes);
+	kv_ana_pair(e, "keep_alives", h, c->keep_alives, s->keep_alives);
+	kv_ana_pair(e, "window_full", h, c->window_full, s->window_full);
+	kv_ana_pair(e, "window_updates", h, c->window_updates, s->window_updates);
+	kv_ana_pair(e, "rtt_samples", h, c->rtt_samples, s->rtt_samples);
+	kv_ms_pair(e, "rtt_min_ms", c->rtt_min_ns, s->rtt_min_ns);
+	kv_ms_pair(e, "rtt_avg_ms", c->rtt_avg_ns, s->rtt_avg_ns);
+	kv_ms_pair(e, "rtt_max_ms", c->rtt_max_ns, s->rtt_max_ns);
+	kv_ms_pair(e, "rtt_stdev_ms", c->rtt_stdev_ns, s->rtt_stdev_ns);
+	kv_ana_pair(e, "max_bytes_in_flight", h, c->max_bytes_in_flight, s->max_bytes_in_flight);
+	kv_ana_pair(e, "max_window", h, c->max_window, s->max_window);
 }
 
 /* The one list of JSON/CSV keys, in output order (documented in docs/conns-json.md). */
@@ -285,7 +240,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_bool(e, "roles_guessed", r->roles_guessed);
 	if (!key(e, "ts"))
 		put_epoch(e->ob, r->start_sec, r->start_nsec);
-	kv_secs(e, "start", rel_start_ns(ctx, r));
+	kv_secs(e, "start", sf_conn_fmt_rel_start_ns(ctx, r));
 	kv_secs(e, "duration", sf_row_duration_ns(r));
 	kv_u64(e, "first_frame", r->first_frame);
 	kv_u64(e, "last_frame", r->last_frame);
@@ -317,6 +272,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_str(e, "client_state", c->final_state);
 	kv_str(e, "server_state", s->final_state);
 	kv_str(e, "end_reason", r->end_reason);
+	emit_ana_fields(e, r);
 }
 
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
@@ -400,11 +356,11 @@ static void zeek_row(struct sf_outbuf *ob, const struct sf_conn_row *r)
 		ob_puts(ob, "-\t-\t-");
 	}
 	ob_putc(ob, '\t');
-	ob_puts(ob, or_dash(r->conn_state));
+	ob_puts(ob, sf_conn_fmt_or_dash(r->conn_state));
 	/* local_orig/local_resp are unset without Site::local_nets; missed_bytes needs
 	 * reassembly, which synfin does not do: 0, as Zeek writes for a gap-free stream. */
 	ob_puts(ob, "\t-\t-\t0\t");
-	ob_puts(ob, or_dash(r->history));
+	ob_puts(ob, sf_conn_fmt_or_dash(r->history));
 	tab_u64(ob, c->pkts);
 	tab_u64(ob, c->ip_bytes);
 	tab_u64(ob, s->pkts);
@@ -418,7 +374,7 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 {
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
-		table_header(ob);
+		sf_conn_fmt_table_header(ob, ctx);
 		break;
 	case SF_CONNS_CSV:
 		csv_header(ob, ctx);
@@ -437,7 +393,7 @@ void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
 	struct kv_emit e = {.ob = ob, .first = true};
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
-		table_row(ob, ctx, r);
+		sf_conn_fmt_table_row(ob, ctx, r);
 		break;
 	case SF_CONNS_JSON:
 		e.json = true;

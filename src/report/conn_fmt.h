@@ -15,6 +15,7 @@
 /* What a format needs besides the row. */
 struct sf_conn_fmt_ctx {
 	enum sf_conns_format format;
+	bool wide;         /* table: every analysis figure, not only RETX and RTTAVG */
 	bool have_first;   /* the run's first packet time is known */
 	int64_t first_sec; /* run's first packet: table times are relative to it */
 	uint32_t first_nsec;
@@ -27,6 +28,17 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
                      const struct sf_conn_row *r);
 void sf_conn_fmt_footer(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx);
+
+/* The table (conn_fmt_table.c). */
+void sf_conn_fmt_table_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx);
+void sf_conn_fmt_table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
+                           const struct sf_conn_row *r);
+
+/* Helpers shared by the formats. */
+int64_t sf_conn_fmt_rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r);
+const char *sf_conn_fmt_or_dash(const char *s);        /* "-" for NULL or "" */
+void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns); /* milliseconds, three decimals */
+void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port);
 
 /* The #fields line of the Zeek format (without "#fields"), tab-separated: tests check it. */
 extern const char *const sf_zeek_conn_fields[];

@@ -21,6 +21,11 @@ int64_t sf_row_handshake_ns(const struct sf_conn_row *r)
 	return r->rtt_synack_ns + r->rtt_ack_ns;
 }
 
+uint64_t sf_row_retrans(const struct sf_conn_row *r)
+{
+	return (uint64_t)r->ana[0].retrans_pkts + r->ana[1].retrans_pkts;
+}
+
 /* splitmix64's finaliser is a bijection on 64-bit integers, so distinct stream indexes give
  * distinct uids; the constant only makes uids look like Zeek's (which are random) rather
  * than a visible counter. */

@@ -50,6 +50,29 @@ struct sf_row_side {
 	const char *final_state; /* RFC 9293 state at the end ("TIME-WAIT") */
 };
 
+/* Sequence analysis of one direction (what this side sent; RTT of this side's data, measured
+ * from a data segment to the peer's ACK of it, never from a retransmitted segment — Karn's
+ * rule, RFC 6298 §3). Filled from struct sf_conn_analysis when analysis is on. */
+struct sf_row_ana {
+	uint64_t retrans_bytes;    /* payload bytes of retrans_pkts */
+	uint32_t retrans_pkts;     /* retransmission, fast or spurious (each counted once) */
+	uint32_t fast_retrans;     /* of which fast retransmissions */
+	uint32_t spurious_retrans; /* of which spurious */
+	uint32_t out_of_order;
+	uint32_t lost_segments; /* "previous segment not captured" before a segment of this side */
+	uint32_t ack_unseen;    /* "ACKed unseen segment": this side acknowledged uncaptured data */
+	uint32_t dup_acks;      /* duplicate ACKs this side sent */
+	uint32_t zero_windows;  /* zero-window advertisements */
+	uint32_t zero_window_probes;
+	uint32_t keep_alives;
+	uint32_t window_full;
+	uint32_t window_updates;
+	uint32_t max_bytes_in_flight;
+	uint32_t max_window; /* largest window advertised, after scaling */
+	uint32_t rtt_samples;
+	int64_t rtt_min_ns, rtt_avg_ns, rtt_max_ns, rtt_stdev_ns; /* -1 without samples */
+};
+
 struct sf_conn_row {
 	uint64_t stream;       /* tcp.stream */
 	struct sf_addr client; /* client = sender of the first SYN without ACK */
@@ -77,7 +100,9 @@ struct sf_conn_row {
 	uint8_t completeness;                 /* Wireshark tcp.completeness bitmask */
 	int64_t rtt_synack_ns;                /* SYN → SYN-ACK at the capture point, -1 unknown */
 	int64_t rtt_ack_ns;                   /* SYN-ACK → ACK, -1 unknown */
-	bool ecn; /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
+	bool ecn;     /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
+	bool has_ana; /* analysis was on: ana[] holds the connection's figures */
+	struct sf_row_ana ana[2]; /* per direction, SF_ROW_CLIENT / SF_ROW_SERVER */
 };
 
 /* ---- adapters from the tracker (conn_row_fill.c: the only file of the views that reads
@@ -113,6 +138,10 @@ void sf_conn_extras_free(struct sf_conn_extras *t);
  * then 0, and after a FIN the RST sender is unknown (""). */
 void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c,
                       const struct sf_conn_extra *e);
+/* Copies the analysis figures of the connection into r->ana (r->has_ana = true); a NULL a
+ * leaves has_ana false and the figures zero (-1 for the RTTs). */
+struct sf_conn_analysis;
+void sf_conn_row_fill_ana(struct sf_conn_row *r, const struct sf_conn_analysis *a);
 /* tcp.stream of a connection. */
 uint64_t sf_conn_row_stream(const struct sf_conn *c);
 /* True when a display filter (-Y) was given and neither any packet of the connection nor its
@@ -128,6 +157,8 @@ int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 int64_t sf_row_duration_ns(const struct sf_conn_row *r);
 /* Handshake RTT (SYN → SYN-ACK → ACK) in nanoseconds, -1 when either part is unknown. */
 int64_t sf_row_handshake_ns(const struct sf_conn_row *r);
+/* Retransmitted packets of both directions. */
+uint64_t sf_row_retrans(const struct sf_conn_row *r);
 
 /* Zeek-style connection uid ("C" + base62), derived from the stream index alone so that runs
  * are reproducible and goldens stable; distinct streams give distinct uids. buf needs 24 bytes. */

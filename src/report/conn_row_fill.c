@@ -9,6 +9,9 @@
  * (struct sf_conn_extra): IP bytes per direction (Zeek's orig_ip_bytes/resp_ip_bytes, the sum
  * of IP total lengths, which Zeek takes from the IP header of every packet), and the sender of
  * the RST when a FIN came before it (the record's closer names the first FIN in that case).
+ *
+ * The analysis figures (synfin/analysis.h) reach the views beside the record, in the sink's
+ * conn_final event, and are copied here too (sf_conn_row_fill_ana).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 
 #include "report/conn_row.h"
 #include "report/explain_model.h"
+#include "synfin/analysis.h"
 #include "synfin/conn.h"
 #include "synfin/pipeline.h"
 
@@ -298,6 +302,51 @@ void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const stru
 	r->rtt_ack_ns = c->rtt_synack_ack_ns;
 	/* RFC 3168 §6.1.1: ECN is in use when the SYN carried ECE+CWR and the SYN-ACK ECE. */
 	r->ecn = c->opts[0].ecn_setup && c->opts[1].ecn_setup;
+	sf_conn_row_fill_ana(r, NULL);
+}
+
+/* Nanoseconds as a whole number, rounded to the nearest. */
+static int64_t round_ns(double ns)
+{
+	return (int64_t)(ns + 0.5);
+}
+
+static void fill_ana_dir(struct sf_row_ana *o, const struct sf_ana_dir *d)
+{
+	o->retrans_bytes = d->retrans_bytes;
+	o->retrans_pkts = d->retrans_pkts;
+	o->fast_retrans = d->fast_retrans;
+	o->spurious_retrans = d->spurious_retrans;
+	o->out_of_order = d->out_of_order;
+	o->lost_segments = d->lost_segments;
+	o->ack_unseen = d->ack_lost;
+	o->dup_acks = d->dup_acks;
+	o->zero_windows = d->zero_windows;
+	o->zero_window_probes = d->zero_window_probes;
+	o->keep_alives = d->keep_alives;
+	o->window_full = d->window_full;
+	o->window_updates = d->window_updates;
+	o->max_bytes_in_flight = d->max_bytes_in_flight;
+	o->max_window = d->max_window;
+	o->rtt_samples = d->rtt_samples;
+	if (d->rtt_samples) {
+		o->rtt_min_ns = d->rtt_min_ns;
+		o->rtt_max_ns = d->rtt_max_ns;
+		o->rtt_avg_ns = round_ns(sf_ana_rtt_avg_ns(d));
+		o->rtt_stdev_ns = round_ns(sf_ana_rtt_stdev_ns(d));
+	}
+}
+
+void sf_conn_row_fill_ana(struct sf_conn_row *r, const struct sf_conn_analysis *a)
+{
+	memset(r->ana, 0, sizeof(r->ana));
+	for (int i = 0; i < 2; i++) {
+		struct sf_row_ana *o = &r->ana[i];
+		o->rtt_min_ns = o->rtt_avg_ns = o->rtt_max_ns = o->rtt_stdev_ns = -1;
+		if (a)
+			fill_ana_dir(o, &a->dir[i]);
+	}
+	r->has_ana = a != NULL;
 }
 
 /* ---- explain's packet records -------------------------------------------------------------- */
@@ -323,6 +372,11 @@ bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v)
 	/* The tracker makes the ack relative to the peer's ISN (or, mid-stream, to the first
 	 * sequence number it saw from the peer, as Wireshark does); without ACK there is none. */
 	x->ack_rel_valid = (p->flags & SF_TCP_ACK) != 0;
+	if (v->ana) {
+		x->ana_flags = v->ana->flags;
+		x->dup_ack_num = v->ana->dup_ack_num;
+		x->dup_ack_frame = v->ana->dup_ack_frame;
+	}
 	for (unsigned i = 0; i < t->n_trans && i < SF_TRK_MAX_TRANS; i++) {
 		const struct sf_trans *tr = &t->trans[i];
 		int side = tr->side == SF_SIDE_CLIENT ? SF_ROW_CLIENT : SF_ROW_SERVER;

@@ -1,6 +1,6 @@
 /* synfin — `synfin conns`: one row per connection, as a sink of the pipeline.
  *
- * Order. By default a row is written when its connection ends (conn_closed), in the order
+ * Order. By default a row is written when its connection ends (conn_final), in the order
  * connections end, as Zeek writes conn.log: nothing is kept, so memory stays bounded by the
  * tracker's live connections however long the capture. With SF_CONNS_ORDER_STREAM the view
  * keeps each finished connection as a compact row (sizeof(struct sf_conn_row), no pointer into
@@ -44,6 +44,7 @@ struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o
 	if (o)
 		v->opts = *o;
 	v->ctx.format = v->opts.format;
+	v->ctx.wide = v->opts.wide;
 	return v;
 }
 
@@ -86,15 +87,16 @@ static void on_packet(void *self, const struct sf_pkt_view *pv)
 		v->oom = true;
 }
 
-static void on_closed(void *self, const struct sf_conn *c)
+static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_conns_view *v = self;
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, c, &e);
-	if (sf_conn_row_filtered_out(c)) /* -Y given and none of its packets matched */
+	sf_conn_extras_take(v->extras, cv->conn, &e);
+	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
 		return;
-	sf_conn_row_fill(&r, c, &e);
+	sf_conn_row_fill(&r, cv->conn, &e);
+	sf_conn_row_fill_ana(&r, cv->ana);
 	if (v->opts.order == SF_CONNS_ORDER_STREAM)
 		keep_row(v, &r);
 	else
@@ -136,8 +138,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 
 struct sf_sink sf_conns_view_sink(struct sf_conns_view *v)
 {
-	struct sf_sink s = {
-	    .self = v, .packet = on_packet, .conn_closed = on_closed, .end = on_end};
+	struct sf_sink s = {.self = v, .packet = on_packet, .conn_final = on_final, .end = on_end};
 	return s;
 }
 

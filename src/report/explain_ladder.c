@@ -15,6 +15,7 @@
 #include "report/explain_model.h"
 #include "report/packet_report.h"
 #include "report/view_put.h"
+#include "synfin/analysis.h"
 
 #define FRAME_W 7  /* frame number */
 #define TIME_W  10 /* seconds since the first frame of the run, µs */
@@ -103,6 +104,22 @@ static void draw_arrow(struct sf_outbuf *ob, const struct sf_xpkt *p)
 	}
 }
 
+/* Wireshark's analysis labels of the packet ("[TCP Retransmission] [TCP Dup ACK 8#2]"), after
+ * the arrow and the server's state, in the order of Wireshark's info column. */
+static void put_ana_labels(struct sf_outbuf *ob, const struct sf_xpkt *p)
+{
+	struct sf_pkt_analysis a = {.flags = p->ana_flags,
+	                            .dup_ack_num = p->dup_ack_num,
+	                            .dup_ack_frame = p->dup_ack_frame};
+	char buf[512]; /* every label at once takes about 300 bytes */
+	sf_ana_format_labels(&a, buf, sizeof(buf));
+	size_t n = strlen(buf);
+	while (n > 0 && buf[n - 1] == ' ')
+		n--; /* the labels end with the space that precedes the info text */
+	ob_put_spaces(ob, 2);
+	ob_put_mem(ob, buf, n);
+}
+
 static const char *initial_state(const struct sf_xconn *x, int side)
 {
 	for (uint32_t i = 0; i < x->n_pkts; i++)
@@ -179,6 +196,8 @@ void sf_explain_ladder(struct sf_outbuf *ob, const struct sf_xconn *x, int64_t t
 			ob_put_spaces(ob, 2);
 			ob_puts(ob, ss);
 		}
+		if (p->ana_flags)
+			put_ana_labels(ob, p);
 		ob_putc(ob, '\n');
 	}
 	if (x->n_more) {

@@ -1,7 +1,7 @@
 /* synfin — what `synfin explain` keeps about a selected connection.
  *
  * Explain needs every packet of the connections it explains, but only of those: the view keeps
- * a per-connection list of compact packet records (struct sf_xpkt, 56 bytes) for the selected
+ * a per-connection list of compact packet records (struct sf_xpkt, 72 bytes) for the selected
  * streams only, capped at SF_XPKT_CAP packets per connection; packets past the cap are counted
  * and the ladder ends with "… N more packets". The lab table and the summary are computed from
  * the kept packets and from the tracker's final record, so they stay right past the cap for
@@ -31,6 +31,9 @@ struct sf_xpkt {
 	uint32_t len;       /* tcp.len */
 	uint32_t seq, ack;  /* raw */
 	uint32_t seq_rel, ack_rel;
+	uint32_t ana_flags;     /* SF_ANA_* bits of synfin/analysis.h, 0 without analysis */
+	uint32_t dup_ack_num;   /* tcp.analysis.duplicate_ack_num (with SF_ANA_DUPLICATE_ACK) */
+	uint64_t dup_ack_frame; /* tcp.analysis.duplicate_ack_frame */
 	/* RFC 9293 state each side entered with this packet, NULL when unchanged. */
 	const char *state_to[2];
 	const char *state_from[2];

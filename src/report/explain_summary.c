@@ -1,8 +1,10 @@
 /* synfin — explain, part 3: the plain-language summary of one connection.
  *
  * One sentence per fact, each on its own line, in the order a student would tell the story:
- * how the connection opened (and its handshake RTT), how it closed and who closed first, with
- * the states the closing side went through, then what was left at the end of the capture.
+ * how the connection opened (and its handshake RTT), what the sequence analysis found while data
+ * flowed (retransmissions, duplicate ACKs, reordering, gaps, zero-window stalls, the RTT of each
+ * side's data), how it closed and who closed first, with the states the closing side went
+ * through, then what was left at the end of the capture.
  * Words follow RFC 9293's state names and the open/close kinds of the connection table.
  */
 #include <inttypes.h>
@@ -249,9 +251,158 @@ static void end_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 	}
 }
 
+static void put_count(struct sf_outbuf *ob, uint64_t n, const char *one, const char *many)
+{
+	ob_put_u64(ob, n);
+	ob_putc(ob, ' ');
+	ob_puts(ob, n == 1 ? one : many);
+}
+
+static void put_ms_plain(struct sf_outbuf *ob, int64_t ns)
+{
+	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+}
+
+/* "3 segments (4200 bytes) were retransmitted by the server (2 fast retransmissions, 1
+ * spurious)." */
+static void retrans_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, const char *who)
+{
+	if (!a->retrans_pkts)
+		return;
+	put_count(ob, a->retrans_pkts, "segment", "segments");
+	if (a->retrans_bytes) {
+		ob_puts(ob, " (");
+		put_count(ob, a->retrans_bytes, "byte", "bytes");
+		ob_putc(ob, ')');
+	} else {
+		ob_puts(ob, " without data (SYN or FIN)");
+	}
+	ob_puts(ob, a->retrans_pkts == 1 ? " was retransmitted by the "
+	                                 : " were retransmitted by the ");
+	ob_puts(ob, who);
+	if (a->fast_retrans || a->spurious_retrans) {
+		ob_puts(ob, " (");
+		if (a->fast_retrans)
+			put_count(ob, a->fast_retrans, "fast retransmission",
+			          "fast retransmissions");
+		if (a->fast_retrans && a->spurious_retrans)
+			ob_puts(ob, ", ");
+		if (a->spurious_retrans) {
+			ob_put_u64(ob, a->spurious_retrans);
+			ob_puts(ob, " spurious: already acknowledged");
+		}
+		ob_putc(ob, ')');
+	}
+	ob_puts(ob, ".\n");
+}
+
+/* Reordering, gaps and duplicate ACKs of one side. */
+static void order_sentences(struct sf_outbuf *ob, const struct sf_row_ana *a, const char *who)
+{
+	if (a->out_of_order) {
+		ob_puts(ob, "The capture saw ");
+		put_count(ob, a->out_of_order, "segment", "segments");
+		ob_puts(ob, " of the ");
+		ob_puts(ob, who);
+		ob_puts(ob, " out of order.\n");
+	}
+	if (a->lost_segments) {
+		put_count(ob, a->lost_segments, "segment", "segments");
+		ob_puts(ob, " of the ");
+		ob_puts(ob, who);
+		ob_puts(ob, " came");
+		ob_puts(ob, " after data the capture missed (previous segment not captured).\n");
+	}
+	if (a->ack_unseen) {
+		ob_puts(ob, "The ");
+		ob_puts(ob, who);
+		ob_puts(ob, " acknowledged data the capture did not see ");
+		put_count(ob, a->ack_unseen, "time", "times");
+		ob_puts(ob, " (ACKed unseen segment).\n");
+	}
+	if (a->dup_acks) {
+		ob_puts(ob, "The ");
+		ob_puts(ob, who);
+		ob_puts(ob, " sent ");
+		put_count(ob, a->dup_acks, "duplicate ACK", "duplicate ACKs");
+		ob_puts(ob, ".\n");
+	}
+}
+
+/* A zero window advertised by `who` stops the other side: "stall". */
+static void zero_window_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a,
+                                 const struct sf_row_ana *peer, const char *who)
+{
+	if (!a->zero_windows)
+		return;
+	ob_puts(ob, "The ");
+	ob_puts(ob, who);
+	ob_puts(ob, " advertised a zero window ");
+	put_count(ob, a->zero_windows, "time", "times");
+	ob_puts(ob, ": the ");
+	ob_puts(ob, other(who));
+	ob_puts(ob, " could not send until it opened again (zero-window stall");
+	if (peer->zero_window_probes) {
+		ob_puts(ob, "; ");
+		put_count(ob, peer->zero_window_probes, "zero-window probe", "zero-window probes");
+		ob_puts(ob, " by the ");
+		ob_puts(ob, other(who));
+	}
+	ob_puts(ob, ").\n");
+}
+
+/* "RTT of the server's data (segment → ACK): 0.210–0.400 ms, avg 0.300 ms (stdev 0.050 ms)
+ * over 12 samples." */
+static void rtt_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, const char *who)
+{
+	if (!a->rtt_samples)
+		return;
+	ob_puts(ob, "RTT of the ");
+	ob_puts(ob, who);
+	ob_puts(ob, "'s data (segment → ACK): ");
+	if (a->rtt_samples == 1 || a->rtt_min_ns == a->rtt_max_ns) {
+		put_ms_plain(ob, a->rtt_min_ns);
+		ob_puts(ob, a->rtt_samples == 1   ? " ms (1 sample).\n"
+		            : a->rtt_samples == 2 ? " ms in both samples.\n"
+		                                  : " ms in all ");
+		if (a->rtt_samples > 2) {
+			ob_put_u64(ob, a->rtt_samples);
+			ob_puts(ob, " samples.\n");
+		}
+		return;
+	}
+	put_ms_plain(ob, a->rtt_min_ns);
+	ob_puts(ob, "–");
+	put_ms_plain(ob, a->rtt_max_ns);
+	ob_puts(ob, " ms, avg ");
+	put_ms_plain(ob, a->rtt_avg_ns);
+	ob_puts(ob, " ms (stdev ");
+	put_ms_plain(ob, a->rtt_stdev_ns);
+	ob_puts(ob, " ms) over ");
+	ob_put_u64(ob, a->rtt_samples);
+	ob_puts(ob, " samples.\n");
+}
+
+static void analysis_sentences(struct sf_outbuf *ob, const struct sf_xconn *x)
+{
+	const struct sf_conn_row *r = &x->row;
+	static const char *const who[2] = {"client", "server"};
+	if (!r->has_ana)
+		return;
+	for (int s = 0; s < 2; s++)
+		retrans_sentence(ob, &r->ana[s], who[s]);
+	for (int s = 0; s < 2; s++)
+		order_sentences(ob, &r->ana[s], who[s]);
+	for (int s = 0; s < 2; s++)
+		zero_window_sentence(ob, &r->ana[s], &r->ana[1 - s], who[s]);
+	for (int s = 0; s < 2; s++)
+		rtt_sentence(ob, &r->ana[s], who[s]);
+}
+
 void sf_explain_summary(struct sf_outbuf *ob, const struct sf_xconn *x)
 {
 	open_sentence(ob, x);
+	analysis_sentences(ob, x);
 	close_sentence(ob, x);
 	end_sentence(ob, x);
 	ob_putc(ob, '\n');

@@ -158,9 +158,10 @@ static void explain_one(struct sf_explain_view *v, struct sf_xconn *x)
 		ob_flush(ob);
 }
 
-static void on_closed(void *self, const struct sf_conn *c)
+static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_explain_view *v = self;
+	const struct sf_conn *c = cv->conn;
 	uint64_t stream = sf_conn_row_stream(c);
 	if (!selected(v, stream))
 		return;
@@ -171,8 +172,10 @@ static void on_closed(void *self, const struct sf_conn *c)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
 	struct sf_conn_extra e;
 	sf_conn_extras_take(v->extras, c, &e);
-	if (!sf_conn_row_filtered_out(c)) { /* -Y given and none of its packets matched: nothing to say */
+	/* -Y given and none of its packets matched: nothing to say */
+	if (!sf_conn_row_filtered_out(c)) {
 		sf_conn_row_fill(&x->row, c, &e);
+		sf_conn_row_fill_ana(&x->row, cv->ana);
 		explain_one(v, x);
 	}
 	sf_xconn_free(x);
@@ -219,8 +222,7 @@ struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_o
 
 struct sf_sink sf_explain_view_sink(struct sf_explain_view *v)
 {
-	struct sf_sink s = {
-	    .self = v, .packet = on_packet, .conn_closed = on_closed, .end = on_end};
+	struct sf_sink s = {.self = v, .packet = on_packet, .conn_final = on_final, .end = on_end};
 	return s;
 }
 

@@ -435,6 +435,6 @@ void pr_detail(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns
 		detail_ipv4(ob, p);
 	else if (p->ip_version == 6)
 		detail_ipv6(ob, p);
-	pr_detail_transport(ob, p, o);
+	pr_detail_transport(ob, v, o);
 	pr_detail_events(ob, p, o);
 }

@@ -2,6 +2,7 @@
  * every option with its values, as Wireshark's details pane shows them; UDP and ICMP briefly. */
 #include "report/names.h"
 #include "report/packet_report.h"
+#include "synfin/conn.h"
 #include "synfin/decode.h"
 
 #define I1 "    "
@@ -147,19 +148,67 @@ static void detail_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p)
 	}
 }
 
-static void detail_tcp(struct sf_outbuf *ob, const struct sf_packet *p)
+/* Wireshark's tree with tracking: stream index, relative numbers beside the raw ones. */
+static void detail_tcp_numbers(struct sf_outbuf *ob, const struct sf_packet *p,
+                               const struct sf_pkt_view *v, bool rel)
 {
+	const struct sf_pkt_track *t = v->trk;
+	if (v->conn)
+		put_line_u(ob, I1 "[Stream index: ", v->conn->stream, "]");
+	put_line_u(ob, I1 "[TCP Segment Len: ", p->tcp_len, "]");
+	if (rel)
+		put_line_u(ob, I1 "Sequence Number: ", t->rel_seq,
+		           "    (relative sequence number)");
+	put_line_u(ob, I1 "Sequence Number (raw): ", p->seq, NULL);
+	if (rel) {
+		put_line_u(ob, I1 "[Next Sequence Number: ", t->rel_nxtseq,
+		           "    (relative sequence number)]");
+		if (p->flags & SF_TCP_ACK)
+			put_line_u(ob, I1 "Acknowledgment Number: ", t->rel_ack,
+			           "    (relative ack number)");
+	}
+	put_line_u(ob, I1 "Acknowledgment Number (raw): ", p->ack, NULL);
+}
+
+/* synfin's own lines: the endpoint states after this packet and what it changed. */
+static void detail_tcp_states(struct sf_outbuf *ob, const struct sf_pkt_view *v)
+{
+	const struct sf_conn *c = v->conn;
+	const struct sf_pkt_track *t = v->trk;
+	if (!c || !t)
+		return;
+	ob_puts(ob, I1 "[Endpoint states: client ");
+	ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)c->state[0]));
+	ob_puts(ob, ", server ");
+	ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)c->state[1]));
+	ob_puts(ob, t->from_client ? "; sent by the client" : "; sent by the server");
+	if (c->roles_guessed)
+		ob_puts(ob, " (roles guessed)");
+	ob_puts(ob, "]\n");
+	for (unsigned i = 0; i < t->n_trans && i < SF_TRK_MAX_TRANS; i++) {
+		ob_puts(ob, I1 "[State change: ");
+		ob_puts(ob, sf_side_name((enum sf_side)t->trans[i].side));
+		ob_putc(ob, ' ');
+		ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)t->trans[i].from));
+		ob_puts(ob, " \xe2\x86\x92 ");
+		ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)t->trans[i].to));
+		ob_puts(ob, "]\n");
+	}
+}
+
+static void detail_tcp(struct sf_outbuf *ob, const struct sf_pkt_view *v, const struct pr_opts *o)
+{
+	const struct sf_packet *p = v->pkt;
+	bool rel = v->trk && !o->absolute;
 	put_u(ob, "Transmission Control Protocol, Src Port: ", p->sport);
 	put_u(ob, ", Dst Port: ", p->dport);
-	put_u(ob, ", Seq: ", p->seq);
+	put_u(ob, ", Seq: ", rel ? v->trk->rel_seq : p->seq);
 	if (p->flags & SF_TCP_ACK)
-		put_u(ob, ", Ack: ", p->ack);
+		put_u(ob, ", Ack: ", rel ? v->trk->rel_ack : p->ack);
 	put_line_u(ob, ", Len: ", p->tcp_len, NULL);
 	put_line_u(ob, I1 "Source Port: ", p->sport, NULL);
 	put_line_u(ob, I1 "Destination Port: ", p->dport, NULL);
-	put_line_u(ob, I1 "[TCP Segment Len: ", p->tcp_len, "]");
-	put_line_u(ob, I1 "Sequence Number (raw): ", p->seq, NULL);
-	put_line_u(ob, I1 "Acknowledgment Number (raw): ", p->ack, NULL);
+	detail_tcp_numbers(ob, p, v, rel);
 	ob_puts(ob, I1);
 	pr_put_bits(ob, (uint32_t)(p->tcp_hdr_len / 4) << 4, 8, 0xf0);
 	put_u(ob, " = Header Length: ", p->tcp_hdr_len);
@@ -180,6 +229,7 @@ static void detail_tcp(struct sf_outbuf *ob, const struct sf_packet *p)
 			put_u(ob, ", captured ", p->payload_caplen);
 		ob_puts(ob, ")\n");
 	}
+	detail_tcp_states(ob, v);
 }
 
 static void detail_udp(struct sf_outbuf *ob, const struct sf_packet *p)
@@ -208,11 +258,11 @@ static void detail_icmp(struct sf_outbuf *ob, const struct sf_packet *p)
 	put_line_u(ob, "\n" I1 "Code: ", p->icmp_code, NULL);
 }
 
-void pr_detail_transport(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o)
+void pr_detail_transport(struct sf_outbuf *ob, const struct sf_pkt_view *v, const struct pr_opts *o)
 {
-	(void)o;
+	const struct sf_packet *p = v->pkt;
 	if (p->has_tcp)
-		detail_tcp(ob, p);
+		detail_tcp(ob, v, o);
 	else if (p->has_udp)
 		detail_udp(ob, p);
 	else if (p->has_icmp)

@@ -12,9 +12,11 @@
 #include "report/names.h"
 #include "report/packet_report.h"
 #include "synfin/analysis.h"
+#include "synfin/conn.h"
 #include "synfin/decode.h"
 
-#define ARROW " \xe2\x86\x92 " /* " → " */
+#define ARROW       " \xe2\x86\x92 " /* " → " */
+#define ARROW_TIGHT "\xe2\x86\x92"   /* "→" between two states */
 
 /* Wireshark's order (packet-tcp.c: FIN SYN RST PSH ACK URG ECE CWR AE, low bit first). */
 static const char *const flag_names[9] = {"FIN", "SYN", "RST", "PSH", "ACK",
@@ -81,7 +83,7 @@ static void put_kv(struct sf_outbuf *ob, const char *key, uint64_t v)
 
 /* Options in header order, as Wireshark's info column lists them (MSS=1460 SACK_PERM TSval=…
  * TSecr=… WS=128); a kind appears once even when duplicated (the event says so). */
-static void put_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p)
+static void put_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p, uint32_t sack_base)
 {
 	uint64_t seen[4] = {0};
 	for (unsigned i = 0; i < p->n_opts && i < SF_MAX_TCP_OPTS; i++) {
@@ -111,8 +113,8 @@ static void put_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p)
 			break;
 		case SF_TCPOPT_SACK:
 			for (unsigned b = 0; b < p->n_sack && b < SF_MAX_SACK; b++) {
-				put_kv(ob, "SLE=", p->sack[b].left);
-				put_kv(ob, "SRE=", p->sack[b].right);
+				put_kv(ob, "SLE=", (uint32_t)(p->sack[b].left - sack_base));
+				put_kv(ob, "SRE=", (uint32_t)(p->sack[b].right - sack_base));
 			}
 			break;
 		case SF_TCPOPT_TIMESTAMP:
@@ -159,20 +161,44 @@ static void put_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p)
 	}
 }
 
-static void put_tcp(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o)
+/* Wireshark's "Win=" is the calculated window (tcp.window_size): the field shifted by the
+ * sender's window scale (RFC 7323 §2.2; never on a SYN). As packet-tcp.c does, the shift
+ * applies when the sender's SYN carried the option, unless the peer's SYN was seen without
+ * it (scaling then is off for both); when the sender's SYN was not seen the raw field is
+ * shown (scale unknown). */
+static uint32_t window_shown(const struct sf_pkt_view *v)
 {
+	const struct sf_packet *p = v->pkt;
+	const struct sf_conn *c = v->conn;
+	if (!c || !v->trk || (p->flags & SF_TCP_SYN))
+		return p->window;
+	int from = v->trk->from_client ? 0 : 1;
+	const struct sf_side_opts *me = &c->opts[from], *peer = &c->opts[1 - from];
+	if (!me->seen || me->wscale < 0 || (peer->seen && peer->wscale < 0))
+		return p->window;
+	return (uint32_t)p->window << me->wscale;
+}
+
+static void put_tcp(struct sf_outbuf *ob, const struct sf_pkt_view *v, const struct pr_opts *o)
+{
+	const struct sf_packet *p = v->pkt;
+	/* Relative to each side's ISN (Wireshark's default) once tracking annotated the packet;
+	 * --absolute, or no tracking, shows the raw fields. */
+	bool rel = v->trk && !o->absolute;
 	put_addrs(ob, p, true);
 	ob_putc(ob, ' ');
 	pr_put_flags(ob, p->flags, o->color);
-	/* Absolute until tracking annotates relative numbers; then --absolute keeps these. */
-	put_kv(ob, "Seq=", p->seq);
+	put_kv(ob, "Seq=", rel ? v->trk->rel_seq : p->seq);
 	if (p->flags & SF_TCP_ACK)
-		put_kv(ob, "Ack=", p->ack);
-	put_kv(ob, "Win=", p->window);
+		put_kv(ob, "Ack=", rel ? v->trk->rel_ack : p->ack);
+	put_kv(ob, "Win=", window_shown(v));
 	if (p->flags & SF_TCP_URG)
 		put_kv(ob, "Urg=", p->urg_ptr);
 	put_kv(ob, "Len=", p->tcp_len);
-	put_tcp_options(ob, p);
+	/* SACK edges are numbers of the peer's stream, relative to the same base as Ack (as
+	 * Wireshark shows them) */
+	uint32_t sack_base = rel && (p->flags & SF_TCP_ACK) ? p->ack - v->trk->rel_ack : 0;
+	put_tcp_options(ob, p, sack_base);
 }
 
 /* The first fragment of a datagram carries the transport header: its line is the transport's,
@@ -320,6 +346,54 @@ static void put_events(struct sf_outbuf *ob, const struct sf_packet *p, const st
 	}
 }
 
+/* "client A→B", or "client A→B→C" when one packet steps a side twice (a simultaneous open's
+ * SYN-ACK that completes it). Transitions come in the order the tracker made them: the
+ * sender's first, then the receiver's. */
+static void put_transitions(struct sf_outbuf *ob, const struct sf_pkt_track *t)
+{
+	unsigned n = t->n_trans < SF_TRK_MAX_TRANS ? t->n_trans : SF_TRK_MAX_TRANS;
+	for (unsigned i = 0; i < n; i++) {
+		const struct sf_trans *tr = &t->trans[i];
+		bool chained =
+		    i > 0 && t->trans[i - 1].side == tr->side && t->trans[i - 1].to == tr->from;
+		if (!chained) {
+			ob_putc(ob, ' ');
+			ob_puts(ob, sf_side_name((enum sf_side)tr->side));
+			ob_putc(ob, ' ');
+			ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)tr->from));
+		}
+		ob_puts(ob, ARROW_TIGHT);
+		ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)tr->to));
+	}
+}
+
+/* The endpoint states after the line, two spaces apart from it (DESIGN.md). The first packet
+ * of a connection whose roles were guessed (no client SYN seen) says so once, naming the
+ * guessed client, and shows the states the connection was picked up in. */
+static void put_states(struct sf_outbuf *ob, const struct sf_pkt_view *v)
+{
+	const struct sf_conn *c = v->conn;
+	const struct sf_pkt_track *t = v->trk;
+	bool guessed = t->new_conn && c->roles_guessed;
+	if (!t->n_trans && !guessed)
+		return;
+	ob_putc(ob, ' ');
+	if (guessed) {
+		ob_puts(ob, " (roles guessed: client ");
+		put_endpoint(ob, &c->addr[0], c->port[0]);
+		ob_putc(ob, ')');
+		if (!t->n_trans) {
+			/* nothing moved: say where each side was found */
+			ob_puts(ob, " client ");
+			ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)c->state[0]));
+			ob_puts(ob, " server ");
+			ob_puts(ob, sf_conn_state_name((enum sf_tcp_state)c->state[1]));
+			return;
+		}
+	}
+	put_transitions(ob, t);
+}
+
 void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
              const struct pr_opts *o)
 {
@@ -334,7 +408,7 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 
 	if (p->has_tcp || p->has_udp || p->has_icmp) {
 		if (p->has_tcp)
-			put_tcp(ob, p, o);
+			put_tcp(ob, v, o);
 		else if (p->has_udp)
 			put_udp(ob, p);
 		else
@@ -357,5 +431,7 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 		}
 	}
 	put_events(ob, p, o, labelled);
+	if (v->conn && v->trk)
+		put_states(ob, v);
 	ob_putc(ob, '\n');
 }

@@ -26,7 +26,8 @@ void pr_line(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
 void pr_detail(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns,
                const struct pr_opts *o);
 /* Transport layer and events of the detail tree (packet_detail_l4.c). */
-void pr_detail_transport(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o);
+void pr_detail_transport(struct sf_outbuf *ob, const struct sf_pkt_view *v,
+                         const struct pr_opts *o);
 void pr_detail_events(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o);
 /* Hex + ASCII dump (-x), split where each layer starts. */
 void pr_hex(struct sf_outbuf *ob, const struct sf_packet *p);

@@ -4,6 +4,10 @@
  * connection table prints, so the two views cannot disagree), packets by IP protocol, every
  * event that occurred (decode and tracking), and the capture span. Counting needs no memory per
  * connection: a few fixed tables of names.
+ *
+ * Sequence analysis: connection totals (from the figures each connection ends with) and the
+ * packets per analysis flag grouped by severity as `tshark -q -z expert` groups them, with
+ * Wireshark's expert-info summaries (ei_tcp_analysis_* of epan/dissectors/packet-tcp.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,7 @@
 #include "report/conn_row.h"
 #include "report/outbuf.h"
 #include "report/view_put.h"
+#include "synfin/analysis.h"
 #include "synfin/decode.h"
 #include "synfin/event.h"
 #include "synfin/report.h"
@@ -23,9 +28,21 @@ struct name_count {
 	uint64_t other; /* names past NAME_SLOTS (never expected) */
 };
 
+/* Connection totals of the sequence analysis. */
+struct ana_totals {
+	uint64_t analysed;     /* connections with analysis figures */
+	uint64_t with_retrans; /* connections with at least one retransmission */
+	uint64_t retrans_pkts, retrans_bytes, fast, spurious;
+	uint64_t with_dup_acks, dup_acks;
+	uint64_t with_ooo, with_lost, with_ack_unseen, with_zero_window;
+	uint64_t with_rtt; /* connections with at least one RTT sample */
+	uint64_t rtt_samples;
+};
+
 struct sf_stats_view {
 	struct sf_outbuf ob;
 	uint64_t conns;
+	struct ana_totals ana;
 	struct name_count open, close, state, closer;
 	uint64_t roles_guessed, syn_retried;
 	struct sf_conn_extras *extras; /* first FIN and RST senders of live connections */
@@ -65,6 +82,27 @@ static const char *static_state(const char *s)
 	return "other";
 }
 
+static void count_ana(struct ana_totals *t, const struct sf_conn_row *r)
+{
+	if (!r->has_ana)
+		return;
+	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
+	t->analysed++;
+	t->with_retrans += (c->retrans_pkts + s->retrans_pkts) > 0;
+	t->retrans_pkts += (uint64_t)c->retrans_pkts + s->retrans_pkts;
+	t->retrans_bytes += c->retrans_bytes + s->retrans_bytes;
+	t->fast += (uint64_t)c->fast_retrans + s->fast_retrans;
+	t->spurious += (uint64_t)c->spurious_retrans + s->spurious_retrans;
+	t->with_dup_acks += (c->dup_acks + s->dup_acks) > 0;
+	t->dup_acks += (uint64_t)c->dup_acks + s->dup_acks;
+	t->with_ooo += (c->out_of_order + s->out_of_order) > 0;
+	t->with_lost += (c->lost_segments + s->lost_segments) > 0;
+	t->with_ack_unseen += (c->ack_unseen + s->ack_unseen) > 0;
+	t->with_zero_window += (c->zero_windows + s->zero_windows) > 0;
+	t->with_rtt += (c->rtt_samples + s->rtt_samples) > 0;
+	t->rtt_samples += (uint64_t)c->rtt_samples + s->rtt_samples;
+}
+
 static void on_packet(void *self, const struct sf_pkt_view *pv)
 {
 	struct sf_stats_view *v = self;
@@ -72,15 +110,17 @@ static void on_packet(void *self, const struct sf_pkt_view *pv)
 		v->oom = true;
 }
 
-static void on_closed(void *self, const struct sf_conn *c)
+static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_stats_view *v = self;
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, c, &e);
-	if (sf_conn_row_filtered_out(c)) /* -Y given and none of its packets matched */
+	sf_conn_extras_take(v->extras, cv->conn, &e);
+	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
 		return;
-	sf_conn_row_fill(&r, c, &e);
+	sf_conn_row_fill(&r, cv->conn, &e);
+	sf_conn_row_fill_ana(&r, cv->ana);
+	count_ana(&v->ana, &r);
 	v->conns++;
 	count(&v->open, r.open_kind);
 	count(&v->close, r.close_kind);
@@ -109,6 +149,106 @@ static void section(struct sf_outbuf *ob, const char *title, const struct name_c
 	}
 	if (t->other)
 		line_u64(ob, "(other)", t->other);
+	if (!any)
+		ob_puts(ob, "  (none)\n");
+}
+
+static void ana_section(struct sf_outbuf *ob, const struct ana_totals *t)
+{
+	ob_puts(ob, "Sequence analysis\n");
+	line_u64(ob, "connections with retransmissions", t->with_retrans);
+	line_u64(ob, "retransmitted packets", t->retrans_pkts);
+	line_u64(ob, "retransmitted bytes", t->retrans_bytes);
+	line_u64(ob, "  of which fast retransmissions", t->fast);
+	line_u64(ob, "  of which spurious", t->spurious);
+	line_u64(ob, "connections with duplicate ACKs", t->with_dup_acks);
+	line_u64(ob, "duplicate ACKs", t->dup_acks);
+	line_u64(ob, "connections with out-of-order", t->with_ooo);
+	line_u64(ob, "connections with lost segments", t->with_lost);
+	line_u64(ob, "connections with ACKed unseen data", t->with_ack_unseen);
+	line_u64(ob, "connections with a zero window", t->with_zero_window);
+	line_u64(ob, "connections with RTT samples", t->with_rtt);
+	line_u64(ob, "RTT samples", t->rtt_samples);
+}
+
+/* Wireshark's severity and expert-info summary of each analysis flag (ei_tcp_analysis_* in
+ * proto_register_tcp), in SF_ANA_* bit order. Duplicate ACKs are one line: tshark appends the
+ * ACK's number ("Duplicate ACK (#3)") and so lists each number apart. */
+enum { SEV_WARN, SEV_NOTE, SEV_CHAT };
+static const struct {
+	uint8_t severity;
+	const char *summary;
+} expert[SF_ANA__NFLAGS] = {
+    {SEV_NOTE, "This frame is a (suspected) retransmission"},
+    {SEV_NOTE, "This frame is a (suspected) fast retransmission"},
+    {SEV_NOTE, "This frame is a (suspected) spurious retransmission"},
+    {SEV_WARN, "This frame is a (suspected) out-of-order segment"},
+    {SEV_WARN, "Previous segment(s) not captured (common at capture start)"},
+    {SEV_WARN, "ACKed segment that wasn't captured (common at capture start)"},
+    {SEV_NOTE, "Duplicate ACK"},
+    {SEV_WARN, "TCP Zero Window segment"},
+    {SEV_NOTE, "TCP Zero Window Probe"},
+    {SEV_NOTE, "ACK to a TCP Zero Window Probe"},
+    {SEV_NOTE, "TCP keep-alive segment"},
+    {SEV_NOTE, "ACK to a TCP keep-alive segment"},
+    {SEV_CHAT, "TCP window update"},
+    {SEV_WARN, "TCP window specified by the receiver is now completely full"},
+    {SEV_NOTE, "A new tcp session is started with the same ports as an earlier session in "
+               "this trace"},
+};
+
+static bool is_ana_event(unsigned e)
+{
+	return e >= SF_EV_ANA_RETRANSMISSION && e < SF_EV_ANA_RETRANSMISSION + SF_ANA__NFLAGS;
+}
+
+/* Packets with one expert item. Wireshark gives a fast or spurious retransmission the
+ * retransmission item too (tcp.analysis.retransmission is set on all three), so its
+ * "retransmission" line counts every retransmitted packet. */
+static uint64_t expert_count(const struct sf_run_stats *st, unsigned b)
+{
+	const uint64_t *ev = &st->events[SF_EV_ANA_RETRANSMISSION];
+	if ((1u << b) == SF_ANA_RETRANSMISSION)
+		return ev[0] + ev[__builtin_ctz(SF_ANA_FAST_RETRANSMISSION)] +
+		       ev[__builtin_ctz(SF_ANA_SPURIOUS_RETRANS)];
+	return ev[b];
+}
+
+/* Packets per analysis flag, by severity as tshark -z expert prints them: "Warns (61)", then
+ * one line per summary with its count (and the flag's field, to filter on). Counted from the
+ * run's event counters, so over every packet read even when -Y leaves connections out of the
+ * other sections (as the Events section). */
+static void expert_section(struct sf_outbuf *ob, const struct sf_run_stats *st)
+{
+	static const char *const sev_name[] = {"Warns", "Notes", "Chats"};
+	ob_puts(ob,
+	        "Expert info (TCP sequence analysis of all packets read, as tshark -z expert)\n");
+	bool any = false;
+	for (unsigned sev = SEV_WARN; sev <= SEV_CHAT; sev++) {
+		uint64_t total = 0;
+		for (unsigned b = 0; b < SF_ANA__NFLAGS; b++)
+			if (expert[b].severity == sev)
+				total += expert_count(st, b);
+		if (!total)
+			continue;
+		any = true;
+		ob_puts(ob, "  ");
+		ob_puts(ob, sev_name[sev]);
+		ob_puts(ob, " (");
+		ob_put_u64(ob, total);
+		ob_puts(ob, ")\n");
+		for (unsigned b = 0; b < SF_ANA__NFLAGS; b++) {
+			uint64_t n = expert_count(st, b);
+			if (expert[b].severity != sev || !n)
+				continue;
+			ob_put_u64w(ob, n, 12);
+			ob_puts(ob, "  ");
+			ob_puts(ob, expert[b].summary);
+			ob_puts(ob, " [");
+			ob_puts(ob, sf_ana_flag_field(1u << b));
+			ob_puts(ob, "]\n");
+		}
+	}
 	if (!any)
 		ob_puts(ob, "  (none)\n");
 }
@@ -171,10 +311,14 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	section(ob, "First to close", &v->closer);
 	section(ob, "Zeek conn_state", &v->state);
 
-	ob_puts(ob, "Events\n");
+	if (v->ana.analysed)
+		ana_section(ob, &v->ana);
+	expert_section(ob, st);
+
+	ob_puts(ob, "Events (decode and tracking)\n");
 	bool any = false;
 	for (unsigned e = 1; e < SF_EV__COUNT; e++) {
-		if (!st->events[e])
+		if (!st->events[e] || is_ana_event(e))
 			continue;
 		line_u64(ob, sf_event_name((enum sf_event)e), st->events[e]);
 		any = true;
@@ -204,8 +348,7 @@ struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen)
 
 struct sf_sink sf_stats_view_sink(struct sf_stats_view *v)
 {
-	struct sf_sink s = {
-	    .self = v, .packet = on_packet, .conn_closed = on_closed, .end = on_end};
+	struct sf_sink s = {.self = v, .packet = on_packet, .conn_final = on_final, .end = on_end};
 	return s;
 }
 

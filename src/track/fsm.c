@@ -140,7 +140,9 @@ static bool rst_acceptable(const struct trk_rec *r, const struct sf_packet *p, i
 		return !(p->flags & SF_TCP_ACK) || p->ack == (uint32_t)(r->c.isn[to] + 1);
 	if (!rs->ack_sent)
 		return true;
-	uint32_t wnd = rs->rcv_wnd ? rs->rcv_wnd : 1;
+	uint32_t wnd = trk_side_wnd(rs, &r->c.opts[to]);
+	if (!wnd)
+		wnd = 1;
 	uint32_t off = p->seq - rs->rcv_nxt;
 	return off < wnd;
 }
@@ -154,10 +156,8 @@ static void add_trans(struct trk_rec *r, struct sf_pkt_track *trk, uint64_t fram
 	                     .to = to};
 	if (trk->n_trans < SF_TRK_MAX_TRANS)
 		trk->trans[trk->n_trans++] = t;
-	if (r->c.n_trans < SF_CONN_MAX_TRANS)
-		r->c.trans[r->c.n_trans++] = t;
-	else if (r->c.n_trans_lost < UINT8_MAX)
-		r->c.n_trans_lost++;
+	if (to == SF_TCP_CLOSING)
+		r->closing_seen = 1;
 	if (to == SF_TCP_TIME_WAIT)
 		r->c.time_wait_seen = 1;
 }
@@ -271,7 +271,7 @@ void trk_fsm_step(struct trk_rec *r, struct sf_packet *p, int from, struct sf_pk
 	move(r, trk, frame, to, next_state[RECV][fc][r->c.state[to]]);
 	if (fc == FC_RST && sender_before != SF_TCP_CLOSED && !r->reset) {
 		r->reset = 1;
-		r->reset_by = (uint8_t)(from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER);
+		r->reset_by = from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER;
 		r->c.rst_state = sender_before;
 	}
 	sim_open_done(r, trk, frame, from);

@@ -10,9 +10,8 @@ static enum sf_close_kind close_kind(const struct trk_rec *r, bool live)
 		return SF_CLOSE_RST_ABORT;
 	if (!both_fin)
 		return live ? SF_CLOSE_NONE : SF_CLOSE_UNTERMINATED;
-	for (unsigned i = 0; i < r->c.n_trans; i++)
-		if (r->c.trans[i].to == SF_TCP_CLOSING)
-			return SF_CLOSE_SIMULTANEOUS;
+	if (r->closing_seen)
+		return SF_CLOSE_SIMULTANEOUS;
 	if (r->c.data_after_fin)
 		return SF_CLOSE_HALF_CLOSE;
 	return r->merged_fin ? SF_CLOSE_THREE_WAY : SF_CLOSE_FOUR_WAY;
@@ -23,9 +22,9 @@ void trk_lifecycle_finish(struct trk_rec *r)
 	struct sf_conn *c = &r->c;
 	c->close_kind = (uint8_t)close_kind(r, false);
 	if (c->close_kind == SF_CLOSE_RST_ABORT)
-		c->closer = r->reset_by;
+		c->closer = (uint8_t)r->reset_by;
 	else if (r->fin_first)
-		c->closer = r->fin_first;
+		c->closer = (uint8_t)r->fin_first;
 	c->time_wait_end = (c->state[0] == SF_TCP_TIME_WAIT || c->state[1] == SF_TCP_TIME_WAIT) &&
 	                   c->end_reason != SF_END_TIME_WAIT;
 	if (c->open_kind == SF_OPEN_UNANSWERED && c->syn_retries && r->synack_seen)

@@ -95,12 +95,22 @@ static uint32_t wheel_second(struct sf_tracker *t, int64_t ns)
 	return (uint32_t)s;
 }
 
-static void schedule(struct sf_tracker *t, uint32_t idx)
+/* The second a record's idle timeout runs out (rounded up: never before its timeout). */
+static uint32_t deadline_of(struct sf_tracker *t, const struct trk_rec *r)
+{
+	return wheel_second(t, r->c.last_ns + timeout_of(t, r) + SEC - 1);
+}
+
+/* Lazy timer, as masscan's and the kernel's timer wheels: a record stays queued in the slot it
+ * was put in while its deadline only moves later (every packet moves it), and the expiry walk
+ * requeues it when that slot comes round. Only a deadline that moved earlier (a timeout that
+ * shrank: the connection closed) relinks it now. Per packet this touches no other record. */
+static void schedule(struct sf_tracker *t, uint32_t idx, bool fresh)
 {
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
-	int64_t dl = r->c.last_ns + timeout_of(t, r);
-	/* round up: a record never expires before its timeout */
-	trk_wheel_set(&t->tab, idx, wheel_second(t, dl + SEC - 1));
+	uint32_t dl = deadline_of(t, r);
+	if (fresh || dl < r->deadline_s)
+		trk_wheel_set(&t->tab, idx, dl);
 }
 
 static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
@@ -160,17 +170,53 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 		while (idx != TRK_NIL) {
 			struct trk_rec *r = trk_rec_at(&t->tab, idx);
 			uint32_t next = r->wheel_next;
-			if (r->deadline_s <= now_s && r->c.last_ns <= now_ns)
-				end_conn(t, idx, expiry_reason(r));
+			if (r->deadline_s <= now_s && r->c.last_ns <= now_ns) {
+				uint32_t due = deadline_of(t, r);
+				if (due <= now_s)
+					end_conn(t, idx, expiry_reason(r));
+				else
+					trk_wheel_set(&t->tab, idx,
+					              due); /* active since it was queued */
+			}
 			idx = next;
 		}
 	}
 	t->tab.wheel_pos = now_s;
 }
 
+static int by_last_frame(const void *a, const void *b)
+{
+	const struct trk_rec *x = *(const struct trk_rec *const *)a;
+	const struct trk_rec *y = *(const struct trk_rec *const *)b;
+	return x->c.last_frame < y->c.last_frame ? -1 : x->c.last_frame > y->c.last_frame;
+}
+
+/* Live records end in the order of their last packet (least recently active first), exactly;
+ * the LRU list itself is only kept to the second (see sf_tracker_process). */
 void sf_tracker_flush(struct sf_tracker *t)
 {
-	while (t->tab.lru_head != TRK_NIL)
+	size_t n = t->tab.live, k = 0;
+	struct trk_rec **order = n ? malloc(n * sizeof(*order)) : NULL;
+	uint32_t *ids = n ? malloc(n * sizeof(*ids)) : NULL;
+	if (order && ids) {
+		for (uint32_t i = t->tab.lru_head; i != TRK_NIL && k < n; k++) {
+			order[k] = trk_rec_at(&t->tab, i);
+			i = order[k]->lru_next;
+		}
+		qsort(order, k, sizeof(*order), by_last_frame);
+		/* records do not move: find each one's index by its key once sorted */
+		for (size_t j = 0; j < k; j++) {
+			struct trk_key key;
+			trk_key_of_rec(&key, order[j]);
+			ids[j] = trk_table_find(&t->tab, &key);
+		}
+		for (size_t j = 0; j < k; j++)
+			if (ids[j] != TRK_NIL)
+				end_conn(t, ids[j], SF_END_CAPTURE_END);
+	}
+	free(order);
+	free(ids);
+	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
 }
 
@@ -331,7 +377,7 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 			if (r->side[0].syn_sent && p->seq == c->isn[0] &&
 			    c->syn_retries < UINT8_MAX)
 				c->syn_retries++;
-			r->syn_ns = now;
+			trk_syn_set(r, now);
 		} else if (r->side[0].syn_sent && !r->synack_seen) {
 			c->open_kind = SF_OPEN_SIMULTANEOUS;
 		}
@@ -342,8 +388,11 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 		if (from == 1) {
 			if (r->synack_seen && c->synack_retries < UINT8_MAX)
 				c->synack_retries++;
-			if (!r->synack_seen && r->side[0].syn_sent)
-				c->rtt_syn_synack_ns = now - r->syn_ns;
+			if (!r->synack_seen && r->side[0].syn_sent) {
+				int64_t syn_ns;
+				if (trk_syn_get(r, &syn_ns))
+					c->rtt_syn_synack_ns = now - syn_ns;
+			}
 			if (!r->synack_seen)
 				note_options(r, p, 1);
 			r->synack_seen = 1;
@@ -354,8 +403,11 @@ static void note_open(struct trk_rec *r, const struct sf_packet *p, int from, in
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_ACK && from == 0 &&
 	    r->synack_seen && !r->hs_acked) {
 		r->hs_acked = 1;
-		if (c->rtt_syn_synack_ns >= 0)
-			c->rtt_synack_ack_ns = now - (r->syn_ns + c->rtt_syn_synack_ns);
+		if (c->rtt_syn_synack_ns >= 0) {
+			int64_t syn_ns;
+			trk_syn_get(r, &syn_ns); /* valid: the first RTT was measured from it */
+			c->rtt_synack_ack_ns = now - (syn_ns + c->rtt_syn_synack_ns);
+		}
 	}
 	if ((f & SF_TCP_RST) && from == 1 && c->open_kind == SF_OPEN_UNANSWERED)
 		c->open_kind = SF_OPEN_REFUSED;
@@ -368,10 +420,6 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 	uint16_t f = p->flags;
 	uint32_t end =
 	    p->seq + p->tcp_len + ((f & SF_TCP_SYN) ? 1 : 0) + ((f & SF_TCP_FIN) ? 1 : 0);
-	if (!s->nxt_set || (int32_t)(end - s->nxt) > 0) {
-		s->nxt = end;
-		s->nxt_set = 1;
-	}
 	if ((f & SF_TCP_SYN) && !(f & SF_TCP_RST) && !s->syn_sent) {
 		s->syn_sent = 1;
 		r->c.isn[from] = p->seq;
@@ -382,7 +430,7 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 			s->fin_end = end;
 		}
 		if (!r->fin_first)
-			r->fin_first = (uint8_t)(from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER);
+			r->fin_first = from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER;
 	}
 	if (f & SF_TCP_ACK) {
 		if (!s->ack_sent || (int32_t)(p->ack - s->rcv_nxt) > 0)
@@ -397,8 +445,8 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 		}
 	}
 	bool scaled = r->c.opts[0].wscale >= 0 && r->c.opts[1].wscale >= 0;
-	int shift = (!(f & SF_TCP_SYN) && scaled) ? r->c.opts[from].wscale : 0;
-	s->rcv_wnd = (uint32_t)p->window << shift;
+	s->rcv_wnd = p->window;
+	s->wnd_scaled = !(f & SF_TCP_SYN) && scaled;
 	if (p->tcp_len > 0 && r->fin_first &&
 	    r->fin_first != (from == 0 ? SF_SIDE_CLIENT : SF_SIDE_SERVER) && !(f & SF_TCP_FIN))
 		r->c.data_after_fin = 1;
@@ -462,12 +510,17 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	if (r->c.pkts[from] < UINT32_MAX)
 		r->c.pkts[from]++;
 	r->c.bytes[from] += pkt->tcp_len;
+	/* The LRU list (eviction of the oldest idle at --max-conns) is kept to the second of
+	 * capture time: moving a record to the tail on every packet would touch two other
+	 * records each time, a cache miss apiece on a large table. */
+	bool touch = now / SEC != r->c.last_ns / SEC;
 	if (now > r->c.last_ns)
 		r->c.last_ns = now;
 	r->c.last_frame = pkt->frame->number;
 	t->st.events += trk->n_events;
-	trk_lru_touch(&t->tab, idx);
-	schedule(t, idx);
+	if (touch)
+		trk_lru_touch(&t->tab, idx);
+	schedule(t, idx, trk->new_conn);
 	return &r->c;
 }
 

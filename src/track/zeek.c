@@ -39,6 +39,28 @@ static bool check(struct trk_rec *r, int from, uint8_t bit, char letter)
 	return false;
 }
 
+/* Counter i (c g t w) of side s, incremented, saturating at 127 (7 bits: enough for the 1st,
+ * 10th and 100th occurrence, where Zeek writes the letter). */
+static unsigned scaled_bump(struct trk_side *s, int i)
+{
+	unsigned n;
+	switch (i) {
+	case 0:
+		n = s->scaled_c = s->scaled_c < 127 ? s->scaled_c + 1 : 127;
+		break;
+	case 1:
+		n = s->scaled_g = s->scaled_g < 127 ? s->scaled_g + 1 : 127;
+		break;
+	case 2:
+		n = s->scaled_t = s->scaled_t < 127 ? s->scaled_t + 1 : 127;
+		break;
+	default:
+		n = s->scaled_w = s->scaled_w < 127 ? s->scaled_w + 1 : 127;
+		break;
+	}
+	return n;
+}
+
 void sf_conn_history_scaled(struct sf_conn *c, bool from_client, char letter)
 {
 	static const char letters[4] = {'c', 'g', 't', 'w'};
@@ -47,10 +69,8 @@ void sf_conn_history_scaled(struct sf_conn *c, bool from_client, char letter)
 	for (int i = 0; i < 4; i++) {
 		if (tolower((unsigned char)letter) != letters[i])
 			continue;
-		uint8_t *n = &r->side[from].scaled[i];
-		if (*n < UINT8_MAX)
-			(*n)++;
-		if (*n == 1 || *n == 10 || *n == 100)
+		unsigned n = scaled_bump(&r->side[from], i);
+		if (n == 1 || n == 10 || n == 100)
 			trk_zeek_history_add(r, from, letter);
 	}
 }

@@ -12,7 +12,9 @@ void hframe_init(struct hframe *f)
 
 void hframe_put(struct hframe *f, const void *p, size_t n)
 {
-	if (f->n + n > HFRAME_MAX)
+	if (f->n >= HFRAME_MAX)
+		return;
+	if (n > HFRAME_MAX - f->n)
 		n = HFRAME_MAX - f->n;
 	memcpy(f->b + f->n, p, n);
 	f->n += n;

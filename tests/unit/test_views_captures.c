@@ -53,9 +53,15 @@ static void seen_closed(void *self, const struct sf_conn *c)
 static char *conns(enum sf_conns_format fmt, const char *const *names, unsigned n,
                    struct seen *seen)
 {
-	char *text = NULL, err[SF_ERRBUF];
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
+	char err[SF_ERRBUF];
+	/* The stream's buffer pointer lives on the heap, not in this frame: gcc 12 at -O2 takes a
+	 * pointer to a local handed to open_memstream() as dangling once the function returns. */
+	struct {
+		char *text;
+		size_t len;
+	} *mem = calloc(1, sizeof(*mem));
+	assert_non_null(mem);
+	FILE *fp = open_memstream(&mem->text, &mem->len);
 	assert_non_null(fp);
 	struct sf_pipeline_cfg cfg = {.track = true};
 	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
@@ -84,6 +90,8 @@ static char *conns(enum sf_conns_format fmt, const char *const *names, unsigned 
 	assert_int_equal(sf_conns_view_error(v), 0);
 	sf_conns_view_free(v);
 	fclose(fp);
+	char *text = mem->text;
+	free(mem);
 	return text;
 }
 

@@ -1,7 +1,9 @@
 /* Writes the crafted captures of the connection-view golden tests (views-*.pcap): one file per
  * way a TCP connection can open or close that a kernel will not produce on demand, each an
  * Ethernet/IPv4 conversation with correct checksums and consistent sequence numbers, written
- * with synfin's own capture writer. Deterministic: the same bytes every run.
+ * with synfin's own capture writer, and one with loss, duplicate ACKs, a fast and a timeout
+ * retransmission and a zero-window stall (views-loss.pcap) for the analysis figures.
+ * Deterministic: the same bytes every run.
  *
  *   cc -std=c11 -Iinclude tests/golden/captures/craft-views.c build/libsynfin.a -lpcap \
  *      -o /tmp/craft-views && /tmp/craft-views tests/golden/captures
@@ -22,6 +24,7 @@ struct ep {
 	uint16_t port;
 	uint32_t seq; /* next sequence number this side sends */
 	uint8_t mac;
+	bool zero_win; /* advertise a zero window (else 64240) */
 };
 
 struct craft {
@@ -84,7 +87,7 @@ static void seg(struct craft *c, struct ep *a, const struct ep *b, unsigned flag
 	put32(tcp + 8, (flags & ACK) ? ack : 0);
 	tcp[12] = (uint8_t)(((20 + olen) / 4) << 4);
 	tcp[13] = (uint8_t)flags;
-	put16(tcp + 14, 64240);
+	put16(tcp + 14, a->zero_win ? 0 : 64240);
 	if (opts) {
 		uint8_t o[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
 		put32(o + 8, (uint32_t)(c->n + 1000));
@@ -251,6 +254,53 @@ static void v_midstream(struct craft *c)
 	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 200);
 }
 
+/* Seen from a capture point beside the client: the server's second data segment is lost
+ * before it (never captured), the client sends three duplicate ACKs and the server retransmits
+ * it fast; later a client segment goes unanswered and is retransmitted after a timeout; then
+ * the client's receive window closes, the server probes it once, and the window reopens. */
+static void v_loss(struct craft *c)
+{
+	struct ep cl = client(40012), sv = server(80);
+	open3(c, &cl, &sv);
+	uint32_t lost = 0;
+	for (int i = 0; i < 5; i++) {
+		if (i == 1) {
+			lost = sv.seq; /* dropped on the way: advance without writing */
+			sv.seq += 1000;
+			continue;
+		}
+		seg(c, &sv, &cl, ACK, cl.seq, 1000, false, 100);
+		/* one ACK for the first segment, then a duplicate for each one after the gap */
+		seg(c, &cl, &sv, ACK, i == 0 ? sv.seq : lost, 0, false, 20);
+	}
+	uint32_t next = sv.seq;
+	sv.seq = lost;
+	seg(c, &sv, &cl, PSH | ACK, cl.seq, 1000, false, 500); /* fast retransmission */
+	sv.seq = next;
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 20);
+	/* timeout retransmission of a request */
+	uint32_t req = cl.seq;
+	seg(c, &cl, &sv, PSH | ACK, sv.seq, 200, false, 10000);
+	cl.seq = req;
+	seg(c, &cl, &sv, PSH | ACK, sv.seq, 200, false, 300000);
+	seg(c, &sv, &cl, ACK, cl.seq, 0, false, 200);
+	/* zero-window stall: the server fills the client's buffer, probes, the window reopens */
+	seg(c, &sv, &cl, PSH | ACK, cl.seq, 1000, false, 1000);
+	cl.zero_win = true;
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 20);
+	uint32_t probe = sv.seq;
+	seg(c, &sv, &cl, ACK, cl.seq, 1, false, 200000);
+	sv.seq = probe; /* the probe's byte is not accepted */
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 20);
+	cl.zero_win = false;
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 100000); /* window update */
+	seg(c, &sv, &cl, PSH | ACK, cl.seq, 1000, false, 200);
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 20);
+	seg(c, &cl, &sv, FIN | ACK, sv.seq, 0, false, 1000);
+	seg(c, &sv, &cl, FIN | ACK, cl.seq, 0, false, 200);
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 30);
+}
+
 static int write_file(const char *dir, const char *name, void (*fn)(struct craft *))
 {
 	char path[512], err[256];
@@ -287,6 +337,7 @@ int main(int argc, char **argv)
 	    {"views-half-close.pcap", v_half_close},
 	    {"views-rst-abort.pcap", v_rst_abort},
 	    {"views-midstream.pcap", v_midstream},
+	    {"views-loss.pcap", v_loss},
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

@@ -40,6 +40,8 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
 		sf_track_cfg_default(&t->cfg);
 	if (t->cfg.max_conns == 0)
 		t->cfg.max_conns = 1;
+	if (t->cfg.max_conns > TRK_MAX_RECORDS)
+		t->cfg.max_conns = TRK_MAX_RECORDS;
 	if (h)
 		t->hooks = *h;
 	return t;

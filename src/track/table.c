@@ -138,7 +138,14 @@ uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k)
 		uint32_t s = t->slot[i];
 		if (!s)
 			return TRK_NIL;
-		if (tag_eq(s, h) && rec_has_key(trk_rec_at(t, slot_idx(s)), k))
+		if (!tag_eq(s, h))
+			continue;
+		const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
+		/* Ask for all of the record's cache lines at once: the key check waits for one,
+		 * the tracker reads the others next, and they arrive in parallel, not in turn. */
+		for (size_t off = 0; off < sizeof(*r); off += 64)
+			__builtin_prefetch((const char *)r + off);
+		if (rec_has_key(r, k))
 			return slot_idx(s);
 	}
 }

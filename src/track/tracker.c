@@ -199,25 +199,17 @@ void sf_tracker_flush(struct sf_tracker *t)
 {
 	size_t n = t->tab.live, k = 0;
 	struct trk_rec **order = n ? malloc(n * sizeof(*order)) : NULL;
-	uint32_t *ids = n ? malloc(n * sizeof(*ids)) : NULL;
-	if (order && ids) {
+	if (order) {
 		for (uint32_t i = t->tab.lru_head; i != TRK_NIL && k < n; k++) {
 			order[k] = trk_rec_at(&t->tab, i);
 			i = order[k]->lru_next;
 		}
 		qsort(order, k, sizeof(*order), by_last_frame);
-		/* records do not move: find each one's index by its key once sorted */
-		for (size_t j = 0; j < k; j++) {
-			struct trk_key key;
-			trk_key_of_rec(&key, order[j]);
-			ids[j] = trk_table_find(&t->tab, &key);
-		}
+		/* records do not move, and each knows its own index */
 		for (size_t j = 0; j < k; j++)
-			if (ids[j] != TRK_NIL)
-				end_conn(t, ids[j], SF_END_CAPTURE_END);
+			end_conn(t, order[j]->slot, SF_END_CAPTURE_END);
 	}
 	free(order);
-	free(ids);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
 }

@@ -186,28 +186,33 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 	t->tab.wheel_pos = now_s;
 }
 
+struct flush_ent {
+	uint64_t last_frame;
+	uint32_t idx;
+};
+
 static int by_last_frame(const void *a, const void *b)
 {
-	const struct trk_rec *x = *(const struct trk_rec *const *)a;
-	const struct trk_rec *y = *(const struct trk_rec *const *)b;
-	return x->c.last_frame < y->c.last_frame ? -1 : x->c.last_frame > y->c.last_frame;
+	const struct flush_ent *x = a, *y = b;
+	return x->last_frame < y->last_frame ? -1 : x->last_frame > y->last_frame;
 }
 
 /* Live records end in the order of their last packet (least recently active first), exactly;
- * the LRU list itself is only kept to the second (see sf_tracker_process). */
+ * the LRU list itself is only kept to the second (see sf_tracker_process). The sort keys are
+ * copied out so that sorting reads no record. */
 void sf_tracker_flush(struct sf_tracker *t)
 {
 	size_t n = t->tab.live, k = 0;
-	struct trk_rec **order = n ? malloc(n * sizeof(*order)) : NULL;
+	struct flush_ent *order = n ? malloc(n * sizeof(struct flush_ent)) : NULL;
 	if (order) {
 		for (uint32_t i = t->tab.lru_head; i != TRK_NIL && k < n; k++) {
-			order[k] = trk_rec_at(&t->tab, i);
-			i = order[k]->lru_next;
+			const struct trk_rec *r = trk_rec_at(&t->tab, i);
+			order[k] = (struct flush_ent){r->c.last_frame, i};
+			i = r->lru_next;
 		}
-		qsort(order, k, sizeof(*order), by_last_frame);
-		/* records do not move, and each knows its own index */
+		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
 		for (size_t j = 0; j < k; j++)
-			end_conn(t, order[j]->slot, SF_END_CAPTURE_END);
+			end_conn(t, order[j].idx, SF_END_CAPTURE_END);
 	}
 	free(order);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */

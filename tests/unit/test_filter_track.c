@@ -160,8 +160,8 @@ static void test_tracking_fields(void **state)
 	expect("tcp.stream == 1", "6 7");
 	expect("tcp.stream == 0 && tcp.seq == 1 && tcp.len > 0", "4");
 	expect("tcp.seq == 0 && tcp.flags.reset == 0", "1 2 6"); /* each side's ISN → 0 */
-	expect("tcp.ack == 11", "5");      /* 111 - 100: server ACKs the 10 bytes */
-	expect("tcp.nxtseq == 12", "8 11"); /* the FIN counts one */
+	expect("tcp.ack == 11", "5");         /* 111 - 100: server ACKs the 10 bytes */
+	expect("tcp.nxtseq == 12", "8 11");   /* the FIN counts one */
 	expect("tcp.completeness == 7", "3"); /* SYN, SYN-ACK, ACK known after frame 3 */
 	expect("tcp.completeness & 16", "8 9 10 11");
 	expect("tcp.state.client == \"SYN-SENT\"", "1 2 6"); /* the RST closes it */

@@ -88,8 +88,10 @@ struct sf_field {
 enum {
 	SF_FF_MULTI = 1, /* may yield several values (ip.addr, tcp.port, vlan.id, event …) */
 	SF_FF_TRACK = 2, /* reads connection tracking (v->conn, v->trk): needs the track step */
-	SF_FF_CONN = 4   /* reads only the connection record: has a value with v->pkt == NULL,
+	SF_FF_CONN = 4,  /* reads only the connection record: has a value with v->pkt == NULL,
 	                    which is how a finished connection is matched (see sf_filter_match) */
+	SF_FF_ANA = 8    /* reads sequence analysis (v->ana): needs the analyse step, and so
+	                    tracking (such rows carry SF_FF_TRACK as well) */
 };
 
 /* The registry, in table order. */

@@ -42,6 +42,9 @@ bool sf_filter_match(const struct sf_filter *f, const struct sf_pkt_view *v,
 
 /* True when the filter reads a field that needs connection tracking (SF_FF_TRACK). */
 bool sf_filter_needs_track(const struct sf_filter *f);
+/* True when the filter reads a field that needs sequence analysis (SF_FF_ANA); such a filter
+ * needs tracking too. */
+bool sf_filter_needs_analysis(const struct sf_filter *f);
 
 /* The expression the filter was compiled from. */
 const char *sf_filter_text(const struct sf_filter *f);

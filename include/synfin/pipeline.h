@@ -110,7 +110,8 @@ struct sf_pipeline_cfg {
 	bool analyse;                         /* sequence analysis (needs track) */
 	/* Display filter (-Y), or NULL; not owned, must outlive the pipeline. Evaluated after
 	 * tracking and analysis, before the sinks. A filter reading tracking fields turns
-	 * tracking on. What it selects depends on filter_conns:
+	 * tracking on; one reading analysis fields (tcp.analysis.*, tcp.window_size) turns
+	 * tracking and analysis on. What it selects depends on filter_conns:
 	 *  false  packets: only matching packets reach the sinks' packet callback (packets,
 	 *         fields);
 	 *  true   connections: every packet reaches the sinks, and a connection none of whose
@@ -131,7 +132,7 @@ const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipelin
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first
- * frame; starts tracking when the filter needs it. -1 with a message in err when out of
+ * frame; starts tracking, and sequence analysis, when the filter needs them. -1 with a message in err when out of
  * memory. */
 int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
                            size_t errlen);

@@ -92,11 +92,20 @@ static void on_conn_found(void *self, uint32_t slot)
 
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 {
+	if (p->tracker)
+		return 0;
 	struct sf_track_hooks h = {
 	    .self = p, .opened = on_conn_opened, .closed = on_conn_closed, .found = on_conn_found};
 	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
 	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
 	return p->tracker ? 0 : -1;
+}
+
+static int analyse_start(struct sf_pipeline *p, char *err, size_t errlen)
+{
+	if (!p->analyser)
+		p->analyser = sf_analyser_new(NULL, err, errlen);
+	return p->analyser ? 0 : -1;
 }
 
 /* Runs the tracker on a TCP packet; tracking events join the run's counters. */
@@ -164,17 +173,16 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 	p->cur_file = "-";
 	if (p->cfg.filter && (p->cfg.filter_conns || sf_filter_needs_track(p->cfg.filter)))
 		p->cfg.track = true;
+	if (p->cfg.filter && sf_filter_needs_analysis(p->cfg.filter))
+		p->cfg.track = p->cfg.analyse = true;
 	if (p->cfg.track && track_start(p, err, errlen) < 0) {
 		free(p);
 		return NULL;
 	}
-	if (p->cfg.track && p->cfg.analyse) {
-		p->analyser = sf_analyser_new(NULL, err, errlen);
-		if (!p->analyser) {
-			sf_tracker_free(p->tracker);
-			free(p);
-			return NULL;
-		}
+	if (p->cfg.track && p->cfg.analyse && analyse_start(p, err, errlen) < 0) {
+		sf_tracker_free(p->tracker);
+		free(p);
+		return NULL;
 	}
 	return p;
 }
@@ -184,9 +192,14 @@ int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, boo
 {
 	p->cfg.filter = f;
 	p->cfg.filter_conns = conns;
-	if (f && !p->tracker && (conns || sf_filter_needs_track(f))) {
+	if (f && (conns || sf_filter_needs_track(f))) {
 		p->cfg.track = true;
-		return track_start(p, err, errlen);
+		if (track_start(p, err, errlen) < 0)
+			return -1;
+	}
+	if (f && sf_filter_needs_analysis(f)) {
+		p->cfg.analyse = true;
+		return analyse_start(p, err, errlen);
 	}
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* synfin — the field registry: one table names every field once.
  *
  * A row is name, type, width, display base, description, getter, the getter's argument and
- * flags (MULTI: several values; TRACK: needs tracking; CONN: has a value on a finished
- * connection's record alone).
+ * flags (MULTI: several values; TRACK: needs tracking; ANA: needs sequence analysis (and so
+ * tracking); CONN: has a value on a finished connection's record alone).
  * Names, types and meanings are Wireshark's (checked against `tshark -G fields` of 4.0) where
  * Wireshark has the field. Tracking and analysis fields (tcp.stream, tcp.seq relative,
  * tcp.analysis.*, tcp.state.*, conn.*) join as rows whose getters read v->conn, v->trk, v->ana.
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "filter/getters.h"
+#include "synfin/analysis.h"
 
 #define U(bits, base) SF_FT_UINT, bits, base
 #define T(type)       type, 0, SF_BASE_DEC
@@ -19,6 +20,7 @@
 #define MULTI         SF_FF_MULTI
 #define TRACK         SF_FF_TRACK
 #define CONN          SF_FF_CONN
+#define ANA           (SF_FF_TRACK | SF_FF_ANA)
 
 /* Wireshark's ICMP fields are split by IP version: icmp.* (IPv4), icmpv6.* (IPv6). */
 #define ICMP4(item) (0x400u | (item))
@@ -134,11 +136,82 @@ static const struct sf_field field_table[] = {
      "connection completeness known after this packet: 1 SYN, 2 SYN-ACK, 4 ACK, 8 data, "
      "16 FIN, 32 RST (final once the connection ends)",
      sf_get_trk_uint, SF_TRK_COMPLETENESS, TRACK | CONN},
-    /* tcp.analysis.* (FT_NONE flags in Wireshark): the analysis layer adds its rows here,
-     * getters reading v->ana */
+    /* sequence analysis (fields_ana.c): Wireshark's tcp.analysis.* with its default
+     * preferences, present exactly when Wireshark shows them; tcp.analysis.push_bytes_sent
+     * and the TCP Fast Open items are not computed */
+    {"tcp.window_size", U(32, DEC), "calculated window: the window field after scaling",
+     sf_get_ana_value, SF_ANA_V_WINDOW, ANA},
+    {"tcp.window_size_scalefactor", T(SF_FT_INT),
+     "window scaling factor of the sender (not on SYNs): 1<<shift, -1 unknown (SYNs not "
+     "captured), -2 no scaling",
+     sf_get_ana_value, SF_ANA_V_SCALEFACTOR, ANA},
+    {"tcp.analysis", T(SF_FT_NONE),
+     "the packet has sequence analysis to show (a flag, an acknowledged segment, data in "
+     "flight)",
+     sf_get_ana_value, SF_ANA_V_RECORD, ANA},
+    {"tcp.analysis.flags", T(SF_FT_NONE),
+     "some analysis flag is set (window_update and reused_ports included)", sf_get_ana_flag,
+     (1u << SF_ANA__NFLAGS) - 1, ANA},
+    {"tcp.analysis.retransmission", T(SF_FT_NONE),
+     "a (suspected) retransmission, fast and spurious ones included", sf_get_ana_flag,
+     SF_ANA_RETRANSMISSION, ANA},
+    {"tcp.analysis.fast_retransmission", T(SF_FT_NONE),
+     "a retransmission soon after duplicate ACKs asked for it", sf_get_ana_flag,
+     SF_ANA_FAST_RETRANSMISSION, ANA},
+    {"tcp.analysis.spurious_retransmission", T(SF_FT_NONE),
+     "a retransmission of data the receiver had already acknowledged", sf_get_ana_flag,
+     SF_ANA_SPURIOUS_RETRANS, ANA},
+    {"tcp.analysis.out_of_order", T(SF_FT_NONE),
+     "a segment below the highest sequence sent, within the reordering window", sf_get_ana_flag,
+     SF_ANA_OUT_OF_ORDER, ANA},
+    {"tcp.analysis.lost_segment", T(SF_FT_NONE),
+     "previous segment(s) not captured: a gap before this segment", sf_get_ana_flag,
+     SF_ANA_LOST_SEGMENT, ANA},
+    {"tcp.analysis.ack_lost_segment", T(SF_FT_NONE), "acknowledges a segment that was not captured",
+     sf_get_ana_flag, SF_ANA_ACK_LOST_SEGMENT, ANA},
+    {"tcp.analysis.duplicate_ack", T(SF_FT_NONE),
+     "a duplicate ACK (twice, as Wireshark adds the flag and the expert item)", sf_get_ana_flag,
+     SF_ANA_DUPLICATE_ACK, MULTI | ANA},
+    {"tcp.analysis.duplicate_ack_num", U(32, DEC), "number of this duplicate ACK (1, 2 …)",
+     sf_get_ana_value, SF_ANA_V_DUP_ACK_NUM, ANA},
+    {"tcp.analysis.duplicate_ack_frame", U(32, DEC), "frame of the ACK this one duplicates",
+     sf_get_ana_value, SF_ANA_V_DUP_ACK_FRAME, ANA},
+    {"tcp.analysis.zero_window", T(SF_FT_NONE), "advertises a zero window", sf_get_ana_flag,
+     SF_ANA_ZERO_WINDOW, ANA},
+    {"tcp.analysis.zero_window_probe", T(SF_FT_NONE), "one byte sent into the peer's zero window",
+     sf_get_ana_flag, SF_ANA_ZERO_WINDOW_PROBE, ANA},
+    {"tcp.analysis.zero_window_probe_ack", T(SF_FT_NONE), "acknowledges a zero-window probe",
+     sf_get_ana_flag, SF_ANA_ZERO_WINDOW_PROBE_ACK, ANA},
+    {"tcp.analysis.keep_alive", T(SF_FT_NONE),
+     "a keep-alive: one byte or none, one below the next expected sequence", sf_get_ana_flag,
+     SF_ANA_KEEP_ALIVE, ANA},
+    {"tcp.analysis.keep_alive_ack", T(SF_FT_NONE), "acknowledges a keep-alive", sf_get_ana_flag,
+     SF_ANA_KEEP_ALIVE_ACK, ANA},
+    {"tcp.analysis.window_update", T(SF_FT_NONE), "a pure ACK that only changes the window",
+     sf_get_ana_flag, SF_ANA_WINDOW_UPDATE, ANA},
+    {"tcp.analysis.window_full", T(SF_FT_NONE),
+     "the segment fills the receiver's advertised window", sf_get_ana_flag, SF_ANA_WINDOW_FULL,
+     ANA},
     {"tcp.analysis.reused_ports", T(SF_FT_NONE),
-     "this SYN starts a new connection on the 4-tuple of an earlier one", sf_get_trk_flag,
-     SF_TRK_REUSED_PORTS, TRACK},
+     "a SYN or SYN-ACK starting a new connection on the ports of an earlier one", sf_get_ana_flag,
+     SF_ANA_REUSED_PORTS, ANA},
+    {"tcp.analysis.acks_frame", U(32, DEC),
+     "frame of the segment this packet acknowledges (the one ending at its ACK)", sf_get_ana_value,
+     SF_ANA_V_ACKS_FRAME, ANA},
+    {"tcp.analysis.ack_rtt", T(SF_FT_TIME),
+     "seconds from the acknowledged segment (acks_frame) to this ACK", sf_get_ana_value,
+     SF_ANA_V_ACK_RTT, ANA},
+    {"tcp.analysis.initial_rtt", T(SF_FT_TIME),
+     "handshake RTT: last SYN to the first ACK after it, seconds", sf_get_ana_value,
+     SF_ANA_V_INITIAL_RTT, ANA},
+    {"tcp.analysis.bytes_in_flight", U(32, DEC),
+     "bytes sent and not yet acknowledged after this segment", sf_get_ana_value,
+     SF_ANA_V_BYTES_IN_FLIGHT, ANA},
+    {"tcp.analysis.rto", T(SF_FT_TIME),
+     "seconds the retransmitted data waited since it was first sent (RTO)", sf_get_ana_value,
+     SF_ANA_V_RTO, ANA},
+    {"tcp.analysis.rto_frame", U(32, DEC), "frame the RTO is measured from", sf_get_ana_value,
+     SF_ANA_V_RTO_FRAME, ANA},
     {"tcp.options.mss_val", U(16, DEC), "MSS option value", sf_get_tcp_opt_uint, SF_OPT_MSS, 0},
     {"tcp.options.wscale.shift", U(8, DEC), "window scale option shift count", sf_get_tcp_opt_uint,
      SF_OPT_WSCALE_SHIFT, 0},
@@ -162,7 +235,7 @@ static const struct sf_field field_table[] = {
 
     /* synfin's own */
     {"event", T(SF_FT_STRING), "names of the events raised on the packet (decode.*, tcp.*)",
-     sf_get_event, 0, MULTI | TRACK},
+     sf_get_event, 0, MULTI | ANA},
     {"tcp.state.client", T(SF_FT_STRING),
      "client's RFC 9293 state after this packet (\"TIME-WAIT\")", sf_get_tcp_state, 0,
      TRACK | CONN},

@@ -1,5 +1,5 @@
 /* synfin — getters of the tracking fields: tcp.stream, relative tcp.seq/ack/nxtseq,
- * tcp.completeness, tcp.analysis.reused_ports, tcp.state.*, conn.*.
+ * tcp.completeness, tcp.state.*, conn.*.
  *
  * They read v->conn (the connection record) and v->trk (what tracking said about this packet)
  * and yield nothing when tracking did not run or the packet has no connection, as Wireshark
@@ -61,15 +61,14 @@ SF_GETTER(sf_get_trk_uint)
 	}
 }
 
-/* Presence flags of one packet: tcp.analysis.reused_ports (FT_NONE, present or absent) and
- * synfin's tcp.state.changed (a boolean on every tracked packet). */
+/* synfin's tcp.state.changed: a boolean on every tracked packet. (tcp.analysis.reused_ports
+ * is the analyser's flag, fields_ana.c: it adds Wireshark's retried-SYN-ACK rule to the
+ * tracker's port_reuse.) */
 SF_GETTER(sf_get_trk_flag)
 {
 	(void)c;
-	if (!v->conn || !v->trk)
+	if (!v->conn || !v->trk || arg != SF_TRK_STATE_CHANGED)
 		return 0;
-	if (arg == SF_TRK_REUSED_PORTS)
-		return v->trk->port_reuse ? one_u(out, max, 1) : 0;
 	return one_u(out, max, v->trk->n_trans > 0);
 }
 

@@ -48,12 +48,22 @@ fail:
 	return NULL;
 }
 
-bool sf_filter_needs_track(const struct sf_filter *f)
+static bool reads_flag(const struct sf_filter *f, uint8_t flag)
 {
 	for (size_t i = 0; i < f->ncode; i++)
-		if (f->code[i].op == OP_TEST && (f->code[i].fld->flags & SF_FF_TRACK))
+		if (f->code[i].op == OP_TEST && (f->code[i].fld->flags & flag))
 			return true;
 	return false;
+}
+
+bool sf_filter_needs_track(const struct sf_filter *f)
+{
+	return reads_flag(f, SF_FF_TRACK);
+}
+
+bool sf_filter_needs_analysis(const struct sf_filter *f)
+{
+	return reads_flag(f, SF_FF_ANA);
 }
 
 const char *sf_filter_text(const struct sf_filter *f)

@@ -54,6 +54,9 @@ SF_GETTER(sf_get_trk_uint);
 SF_GETTER(sf_get_trk_flag);
 SF_GETTER(sf_get_tcp_state);
 SF_GETTER(sf_get_conn_str);
+/* sequence analysis (fields_ana.c): a flag bit (SF_ANA_*) as arg, or a value selector */
+SF_GETTER(sf_get_ana_flag);
+SF_GETTER(sf_get_ana_value);
 
 /* Item selectors (the arg of a row). */
 enum {
@@ -98,7 +101,20 @@ enum {
 enum { SF_OPT_MSS = 0, SF_OPT_WSCALE_SHIFT, SF_OPT_WSCALE_MULT, SF_OPT_TSVAL, SF_OPT_TSECR };
 enum { SF_ICMP_TYPE = 0, SF_ICMP_CODE };
 enum { SF_TRK_STREAM = 0, SF_TRK_SEQ, SF_TRK_ACK, SF_TRK_NXTSEQ, SF_TRK_COMPLETENESS };
-enum { SF_TRK_REUSED_PORTS = 0, SF_TRK_STATE_CHANGED };
+enum { SF_TRK_STATE_CHANGED = 0 };
 enum { SF_CONN_OPEN_KIND = 0, SF_CONN_CLOSE_KIND, SF_CONN_STATE, SF_CONN_HISTORY, SF_CONN_CLOSER };
+enum {
+	SF_ANA_V_RECORD = 0, /* tcp.analysis */
+	SF_ANA_V_ACKS_FRAME,
+	SF_ANA_V_ACK_RTT,
+	SF_ANA_V_INITIAL_RTT,
+	SF_ANA_V_BYTES_IN_FLIGHT,
+	SF_ANA_V_DUP_ACK_NUM,
+	SF_ANA_V_DUP_ACK_FRAME,
+	SF_ANA_V_RTO,
+	SF_ANA_V_RTO_FRAME,
+	SF_ANA_V_WINDOW,
+	SF_ANA_V_SCALEFACTOR
+};
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "report/packet_report.h"
+#include "synfin/fields.h"
 #include "synfin/report.h"
 
 /* Large enough that a 1M-packet run is a few hundred fwrite calls. */
@@ -18,10 +19,18 @@ struct packets_report {
 	uint32_t first_nsec;
 };
 
-/* Relative to the first frame this report saw: frame.time_relative of Wireshark. */
-static int64_t rel_time(struct packets_report *r, const struct sf_frame *f)
+/* frame.time_relative of Wireshark: relative to the first frame of the run, whether or not it
+ * was shown (a display filter, or a link type synfin does not decode, hides frames but does not
+ * move the zero). The pipeline keeps that time base in the view; a view fed without one (tests,
+ * other callers) falls back to the first frame this report saw. */
+static int64_t rel_time(struct packets_report *r, const struct sf_pkt_view *v)
 {
-	if (!r->have_first) {
+	const struct sf_frame *f = v->pkt->frame;
+	if (v->ectx && v->ectx->have_first) {
+		r->have_first = true;
+		r->first_sec = v->ectx->first_sec;
+		r->first_nsec = v->ectx->first_nsec;
+	} else if (!r->have_first) {
 		r->have_first = true;
 		r->first_sec = f->ts_sec;
 		r->first_nsec = f->ts_nsec;
@@ -32,7 +41,7 @@ static int64_t rel_time(struct packets_report *r, const struct sf_frame *f)
 static void on_packet(void *self, const struct sf_pkt_view *v)
 {
 	struct packets_report *r = self;
-	int64_t rel = rel_time(r, v->pkt->frame);
+	int64_t rel = rel_time(r, v);
 	pr_line(&r->ob, v, rel, &r->pr);
 	if (r->o.detail) {
 		pr_detail(&r->ob, v, rel, &r->pr);

@@ -25,7 +25,17 @@ static const struct rcase rejects[] = {
     {"ip.adr==1.2.3.4", "^~~~~~",
      "\"ip.adr\" is neither a field nor a protocol name; did you mean ip.addr?"},
     {"tcp.windowsize > 5", "^~~~~~~~~~~~~~",
-     "\"tcp.windowsize\" is neither a field nor a protocol name"},
+     "\"tcp.windowsize\" is neither a field nor a protocol name; did you mean tcp.window_size?"},
+    {"tcp.analysis.retransmision", "^~~~~~~~~~~~~~~~~~~~~~~~~~",
+     "\"tcp.analysis.retransmision\" is neither a field nor a protocol name; did you mean "
+     "tcp.analysis.retransmission?"},
+    /* computed by Wireshark, not by synfin's analyser: no field, and no false suggestion */
+    {"tcp.analysis.push_bytes_sent > 1", "^~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+     "\"tcp.analysis.push_bytes_sent\" is neither a field nor a protocol name"},
+    {"tcp.analysis.flags == 1", "^~~~~~~~~~~~~~~~~~",
+     "tcp.analysis.flags is a flag; it can only be tested for presence"},
+    {"tcp.analysis.ack_rtt > \"x\"", "                       ^~~",
+     "tcp.analysis.ack_rtt is a time, not a string: write the value without quotes"},
     {"foo", "^~~", "\"foo\" is neither a field nor a protocol name"},
     {"tpc", "^~~", "\"tpc\" is neither a field nor a protocol name; did you mean tcp?"},
     {"udpp.port == 53", "^~~~~~~~~",

@@ -132,8 +132,8 @@ const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipelin
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first
- * frame; starts tracking, and sequence analysis, when the filter needs them. -1 with a message in err when out of
- * memory. */
+ * frame; starts tracking, and sequence analysis, when the filter needs them. -1 with a message in
+ * err when out of memory. */
 int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
                            size_t errlen);
 /* Adds a sink (copied). -1 when SF_MAX_SINKS are already attached. */

@@ -33,6 +33,9 @@ struct sf_pkt_view {
 	 * frame.time_relative / time_delta and relative time columns need when a display filter
 	 * hides packets (sinks see only the shown ones). NULL outside a pipeline. */
 	const struct sf_eval_ctx *ectx;
+	/* conn's record slot (sf_conn_slot): sinks that keep per-connection state index arrays
+	 * by it instead of hashing the stream number. 0 when conn is NULL. */
+	uint32_t slot;
 };
 
 /* Everything known about a finished connection, as sinks see it in conn_final: the tracker's
@@ -41,6 +44,7 @@ struct sf_conn_analysis; /* synfin/analysis.h: per-connection analysis figures *
 struct sf_conn_view {
 	const struct sf_conn *conn;         /* the tracker's final record */
 	const struct sf_conn_analysis *ana; /* final figures, or NULL (analysis off) */
+	uint32_t slot;                      /* conn's record slot, as in struct sf_pkt_view */
 };
 
 /* A file-level notice: an input that broke, or a per-file summary line. */

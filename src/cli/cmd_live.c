@@ -313,7 +313,7 @@ static void lc_closed(void *self, const struct sf_conn_view *cv)
 	struct live_conns *lc = self;
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
-	sf_conn_extras_take(lc->extras, cv->conn, &e);
+	sf_conn_extras_take(lc->extras, cv->conn, cv->slot, &e);
 	sf_conn_row_fill(&r, cv->conn, &e);
 	sf_conn_row_fill_ana(&r, cv->ana); /* the same columns as `synfin conns` */
 	lc_header(lc);

@@ -65,7 +65,7 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 	if (p->cfg.filter && c->filtered_out) {
 		/* No packet matched: the finished record may still match by its final summary
 		 * (conn.state == "SF", tcp.completeness == 31 …). */
-		struct sf_pkt_view v = {.conn = c, .ectx = &p->ectx};
+		struct sf_pkt_view v = {.conn = c, .ectx = &p->ectx, .slot = sf_conn_slot(c)};
 		if (sf_filter_match(p->cfg.filter, &v, &p->ectx))
 			set_filtered_out(c, false);
 	}
@@ -73,7 +73,8 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 		if (p->sinks[i].conn_closed)
 			p->sinks[i].conn_closed(p->sinks[i].self, c);
 	/* Sinks never reach back into the pipeline: the figures travel with the event. */
-	struct sf_conn_view cv = {.conn = c, .ana = sf_pipeline_conn_analysis(p, c)};
+	struct sf_conn_view cv = {
+	    .conn = c, .ana = sf_pipeline_conn_analysis(p, c), .slot = sf_conn_slot(c)};
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_final)
 			p->sinks[i].conn_final(p->sinks[i].self, &cv);
@@ -117,6 +118,7 @@ static void track_packet(struct sf_pipeline *p, struct sf_pkt_view *v)
 	if (!v->conn)
 		return;
 	v->trk = &p->trk;
+	v->slot = sf_conn_slot(v->conn);
 	for (unsigned i = 0; i < p->trk.n_events; i++)
 		if (p->trk.events[i] < SF_EV__COUNT)
 			p->stats.events[p->trk.events[i]]++;

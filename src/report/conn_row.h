@@ -123,16 +123,16 @@ struct sf_conn_extra {
 	bool fin_seen[2];     /* each side sent a FIN */
 };
 
-/* Extras of the live connections, keyed by tcp.stream: an open-addressed table, entries
- * removed when their connection ends, so memory follows the live connections (32 bytes per
- * connection plus the slot). */
+/* Extras of the live connections, in an array indexed by the tracker's record slot (the slot
+ * field of struct sf_pkt_view and struct sf_conn_view): memory follows the peak of live connections
+ * (32 bytes each). An entry is emptied when its connection ends. */
 struct sf_conn_extras;
 struct sf_conn_extras *sf_conn_extras_new(void);
 /* Accounts one packet (ignored when it belongs to no connection). -1 when out of memory. */
 int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v);
-/* Moves the extras of c's stream into *out and forgets them; false (and *out empty: no bytes,
- * no FIN, no RST) when the view saw no packet of that connection. */
-bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
+/* Moves the extras of c (at record slot `slot`) into *out and forgets them; false (and *out empty:
+ * no bytes, no FIN, no RST) when the view saw no packet of that connection. */
+bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c, uint32_t slot,
                          struct sf_conn_extra *out);
 void sf_conn_extras_free(struct sf_conn_extras *t);
 

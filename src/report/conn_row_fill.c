@@ -23,26 +23,20 @@
 #include "synfin/conn.h"
 #include "synfin/pipeline.h"
 
-/* ---- extras of live connections, keyed by tcp.stream --------------------------------------- */
+/* ---- extras of live connections, by record slot ---------------------------------------------- */
 
+/* Indexed by the tracker's record slot (the views' slot field), as the analysis layer's state: one
+ * direct load per packet where a hash table keyed by tcp.stream probed and compared. The
+ * stream number tells a slot's current connection from an earlier one that left it. */
 struct extra_slot {
-	uint64_t stream;
-	bool used;
+	uint64_t stream; /* + 1; 0 = empty */
 	struct sf_conn_extra e;
 };
 
 struct sf_conn_extras {
 	struct extra_slot *slots;
-	size_t n_slots, n_used; /* n_slots: a power of two, or 0 before the first packet */
+	size_t n_slots; /* slots below the highest record slot seen so far */
 };
-
-static size_t stream_hash(uint64_t k, size_t mask)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (size_t)k & mask;
-}
 
 struct sf_conn_extras *sf_conn_extras_new(void)
 {
@@ -57,74 +51,38 @@ void sf_conn_extras_free(struct sf_conn_extras *t)
 	free(t);
 }
 
-static int extras_grow(struct sf_conn_extras *t)
+/* Grows to hold slot (doubling: record slots stay below the tracker's peak of live
+ * connections, so this settles early and memory follows the live connections). */
+static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 {
-	size_t n = t->n_slots ? t->n_slots * 2 : 64;
-	struct extra_slot *s = calloc(n, sizeof(*s));
+	if (slot < t->n_slots)
+		return 0;
+	size_t n = t->n_slots ? t->n_slots : 1024;
+	while (n <= slot)
+		n *= 2;
+	struct extra_slot *s = realloc(t->slots, n * sizeof(*s));
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < t->n_slots; i++) {
-		if (!t->slots[i].used)
-			continue;
-		size_t j = stream_hash(t->slots[i].stream, n - 1);
-		while (s[j].used)
-			j = (j + 1) & (n - 1);
-		s[j] = t->slots[i];
-	}
-	free(t->slots);
+	memset(s + t->n_slots, 0, (n - t->n_slots) * sizeof(*s));
 	t->slots = s;
 	t->n_slots = n;
 	return 0;
-}
-
-static struct extra_slot *extras_find(struct sf_conn_extras *t, uint64_t stream, bool create)
-{
-	if (create && (t->n_used + 1) * 2 > t->n_slots && extras_grow(t) < 0)
-		return NULL;
-	if (!t->n_slots)
-		return NULL;
-	size_t mask = t->n_slots - 1;
-	for (size_t j = stream_hash(stream, mask);; j = (j + 1) & mask) {
-		struct extra_slot *s = &t->slots[j];
-		if (s->used && s->stream == stream)
-			return s;
-		if (!s->used) {
-			if (!create)
-				return NULL;
-			memset(s, 0, sizeof(*s));
-			s->used = true;
-			s->stream = stream;
-			s->e.first_fin = -1;
-			s->e.rst_by = -1;
-			t->n_used++;
-			return s;
-		}
-	}
-}
-
-/* Backward-shift deletion: probe chains stay intact without tombstones. */
-static void extras_remove(struct sf_conn_extras *t, struct extra_slot *s)
-{
-	size_t mask = t->n_slots - 1, i = (size_t)(s - t->slots);
-	s->used = false;
-	t->n_used--;
-	for (size_t j = (i + 1) & mask; t->slots[j].used; j = (j + 1) & mask) {
-		size_t h = stream_hash(t->slots[j].stream, mask);
-		if (((j - h) & mask) >= ((j - i) & mask)) {
-			t->slots[i] = t->slots[j];
-			t->slots[j].used = false;
-			i = j;
-		}
-	}
 }
 
 int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
 {
 	if (!v->conn || !v->trk || !v->pkt)
 		return 0;
-	struct extra_slot *s = extras_find(t, v->conn->stream, true);
-	if (!s)
+	uint32_t slot = v->slot;
+	if (extras_reserve(t, slot) < 0)
 		return -1;
+	struct extra_slot *s = &t->slots[slot];
+	if (s->stream != v->conn->stream + 1) { /* first packet of this connection here */
+		memset(s, 0, sizeof(*s));
+		s->stream = v->conn->stream + 1;
+		s->e.first_fin = -1;
+		s->e.rst_by = -1;
+	}
 	const struct sf_packet *p = v->pkt;
 	int dir = v->trk->from_client ? SF_ROW_CLIENT : SF_ROW_SERVER;
 	/* ip_len_used, not ip_len: with TSO a capture holds 0 in the total-length field and
@@ -142,17 +100,16 @@ int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
 	return 0;
 }
 
-bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c,
+bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c, uint32_t slot,
                          struct sf_conn_extra *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->first_fin = -1;
 	out->rst_by = -1;
-	struct extra_slot *s = t ? extras_find(t, c->stream, false) : NULL;
-	if (!s)
+	if (!t || slot >= t->n_slots || t->slots[slot].stream != c->stream + 1)
 		return false;
-	*out = s->e;
-	extras_remove(t, s);
+	*out = t->slots[slot].e;
+	t->slots[slot].stream = 0;
 	return true;
 }
 

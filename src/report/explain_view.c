@@ -171,7 +171,7 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 	if (!s)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
 	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, c, &e);
+	sf_conn_extras_take(v->extras, c, cv->slot, &e);
 	/* -Y given and none of its packets matched: nothing to say */
 	if (!sf_conn_row_filtered_out(c)) {
 		sf_conn_row_fill(&x->row, c, &e);

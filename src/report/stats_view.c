@@ -115,7 +115,7 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 	struct sf_stats_view *v = self;
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, cv->conn, &e);
+	sf_conn_extras_take(v->extras, cv->conn, cv->slot, &e);
 	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
 		return;
 	sf_conn_row_fill(&r, cv->conn, &e);

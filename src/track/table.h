@@ -10,6 +10,12 @@
 
 #define TRK_POOL_CHUNK0 1024u /* records in the first chunk; chunk k>0 holds 1024<<(k-1) */
 #define TRK_MAX_CHUNKS  24
+/* An index slot packs a record index (+1, 0 = empty) into its low TRK_IDX_BITS and a tag of
+ * the key's hash above: records are capped at 2^26 - 1 (67 million live connections, 16 GB
+ * of records); sf_tracker_new clamps --max-conns to it. */
+#define TRK_IDX_BITS    26
+#define TRK_IDX_MASK    ((1u << TRK_IDX_BITS) - 1)
+#define TRK_MAX_RECORDS TRK_IDX_MASK
 #define TRK_WHEEL_SLOTS 4096u /* one-second slots: deadlines further out are requeued */
 
 /* Canonical key: the lower (address, port) first, so both directions find one record. */
@@ -27,7 +33,7 @@ struct trk_table {
 	uint32_t used_hwm;  /* records ever handed out (free list covers the rest) */
 	uint32_t free_head; /* free list through lru_next */
 	uint32_t live;
-	uint32_t *slot;              /* index + 1, 0 = empty */
+	uint32_t *slot;              /* tag | index + 1, 0 = empty (table.c) */
 	uint32_t mask;               /* slots - 1 */
 	uint32_t lru_head, lru_tail; /* least recently active first */
 	uint32_t wheel[TRK_WHEEL_SLOTS];

@@ -40,6 +40,8 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
 		sf_track_cfg_default(&t->cfg);
 	if (t->cfg.max_conns == 0)
 		t->cfg.max_conns = 1;
+	if (t->cfg.max_conns > TRK_MAX_RECORDS)
+		t->cfg.max_conns = TRK_MAX_RECORDS;
 	if (h)
 		t->hooks = *h;
 	return t;
@@ -184,38 +186,35 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 	t->tab.wheel_pos = now_s;
 }
 
+struct flush_ent {
+	uint64_t last_frame;
+	uint32_t idx;
+};
+
 static int by_last_frame(const void *a, const void *b)
 {
-	const struct trk_rec *x = *(const struct trk_rec *const *)a;
-	const struct trk_rec *y = *(const struct trk_rec *const *)b;
-	return x->c.last_frame < y->c.last_frame ? -1 : x->c.last_frame > y->c.last_frame;
+	const struct flush_ent *x = a, *y = b;
+	return x->last_frame < y->last_frame ? -1 : x->last_frame > y->last_frame;
 }
 
 /* Live records end in the order of their last packet (least recently active first), exactly;
- * the LRU list itself is only kept to the second (see sf_tracker_process). */
+ * the LRU list itself is only kept to the second (see sf_tracker_process). The sort keys are
+ * copied out so that sorting reads no record. */
 void sf_tracker_flush(struct sf_tracker *t)
 {
 	size_t n = t->tab.live, k = 0;
-	struct trk_rec **order = n ? malloc(n * sizeof(*order)) : NULL;
-	uint32_t *ids = n ? malloc(n * sizeof(*ids)) : NULL;
-	if (order && ids) {
+	struct flush_ent *order = n ? malloc(n * sizeof(struct flush_ent)) : NULL;
+	if (order) {
 		for (uint32_t i = t->tab.lru_head; i != TRK_NIL && k < n; k++) {
-			order[k] = trk_rec_at(&t->tab, i);
-			i = order[k]->lru_next;
+			const struct trk_rec *r = trk_rec_at(&t->tab, i);
+			order[k] = (struct flush_ent){r->c.last_frame, i};
+			i = r->lru_next;
 		}
-		qsort(order, k, sizeof(*order), by_last_frame);
-		/* records do not move: find each one's index by its key once sorted */
-		for (size_t j = 0; j < k; j++) {
-			struct trk_key key;
-			trk_key_of_rec(&key, order[j]);
-			ids[j] = trk_table_find(&t->tab, &key);
-		}
+		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
 		for (size_t j = 0; j < k; j++)
-			if (ids[j] != TRK_NIL)
-				end_conn(t, ids[j], SF_END_CAPTURE_END);
+			end_conn(t, order[j].idx, SF_END_CAPTURE_END);
 	}
 	free(order);
-	free(ids);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
 }

@@ -243,7 +243,9 @@ static void mkpkt(struct pktctx *k, const struct sf_conn *c, uint64_t n, bool fr
 	memset(&k->t, 0, sizeof(k->t));
 	k->t.from_client = from_client;
 	k->t.n_trans = n_trans;
-	k->v = (struct sf_pkt_view){.pkt = &k->p, .conn = c, .trk = &k->t};
+	/* the tracker's record slot: a stand-in, one per hand-built connection (stream % 4096) */
+	k->v = (struct sf_pkt_view){
+	    .pkt = &k->p, .conn = c, .trk = &k->t, .slot = c ? (uint32_t)(c->stream % 4096) : 0};
 }
 
 static void test_extras(void **state)
@@ -278,7 +280,7 @@ static void test_extras(void **state)
 	assert_int_equal(sf_conn_extras_packet(t, &k.v), 0);
 
 	struct sf_conn_extra e;
-	assert_true(sf_conn_extras_take(t, &a, &e));
+	assert_true(sf_conn_extras_take(t, &a, 7, &e));
 	assert_int_equal(e.ip_bytes[SF_ROW_CLIENT], 60 + 140 + 40 + 40);
 	assert_int_equal(e.ip_bytes[SF_ROW_SERVER], 60 + 40);
 	assert_int_equal(e.first_fin, SF_ROW_CLIENT);
@@ -286,16 +288,27 @@ static void test_extras(void **state)
 	assert_false(e.fin_seen[SF_ROW_SERVER]);
 	assert_int_equal(e.rst_by, SF_ROW_SERVER);
 	/* taken once: a second take finds nothing */
-	assert_false(sf_conn_extras_take(t, &a, &e));
+	assert_false(sf_conn_extras_take(t, &a, 7, &e));
 	assert_int_equal(e.ip_bytes[0], 0);
 	assert_int_equal(e.first_fin, -1);
 	assert_int_equal(e.rst_by, -1);
-	assert_true(sf_conn_extras_take(t, &b, &e));
+	assert_true(sf_conn_extras_take(t, &b, 8, &e));
 	assert_int_equal(e.ip_bytes[SF_ROW_CLIENT], 52);
+	/* a slot reused by a later connection starts empty: nothing of the earlier one leaks */
+	b.stream = 8 + 4096;
+	mkpkt(&k, &b, 9, false, SF_TCP_FIN | SF_TCP_ACK, 40, 1);
+	sf_conn_extras_packet(t, &k.v);
+	assert_true(sf_conn_extras_take(t, &b, 8, &e));
+	assert_int_equal(e.ip_bytes[SF_ROW_CLIENT], 0);
+	assert_int_equal(e.ip_bytes[SF_ROW_SERVER], 40);
+	assert_int_equal(e.first_fin, SF_ROW_SERVER);
+	/* a connection whose slot holds another one's extras gets none */
+	b.stream = 8;
+	assert_false(sf_conn_extras_take(t, &b, 8, &e));
 	sf_conn_extras_free(t);
 }
 
-/* Many live connections: the table grows, and removal keeps every other entry findable. */
+/* Many live connections: the array grows, and taking one leaves every other entry.  */
 static void test_extras_many(void **state)
 {
 	(void)state;
@@ -304,19 +317,19 @@ static void test_extras_many(void **state)
 	struct pktctx k;
 	base_conn(&c);
 	for (uint64_t s = 0; s < 3000; s++) {
-		c.stream = s * 7919; /* spread, with collisions in small tables */
+		c.stream = s; /* slots 0 … 2999: the array grows several times */
 		mkpkt(&k, &c, s + 1, true, SF_TCP_ACK, (uint32_t)(40 + s % 100), 0);
 		assert_int_equal(sf_conn_extras_packet(t, &k.v), 0);
 	}
 	struct sf_conn_extra e;
 	for (uint64_t s = 0; s < 3000; s += 2) { /* remove the even ones first */
-		c.stream = s * 7919;
-		assert_true(sf_conn_extras_take(t, &c, &e));
+		c.stream = s;
+		assert_true(sf_conn_extras_take(t, &c, (uint32_t)s, &e));
 		assert_int_equal(e.ip_bytes[0], 40 + s % 100);
 	}
 	for (uint64_t s = 1; s < 3000; s += 2) {
-		c.stream = s * 7919;
-		assert_true(sf_conn_extras_take(t, &c, &e));
+		c.stream = s;
+		assert_true(sf_conn_extras_take(t, &c, (uint32_t)s, &e));
 		assert_int_equal(e.ip_bytes[0], 40 + s % 100);
 	}
 	sf_conn_extras_free(t);
@@ -405,7 +418,7 @@ static char *run_conns(enum sf_conns_format fmt, const struct sf_conn *c, const 
 	struct sf_sink s = sf_conns_view_sink(v);
 	for (unsigned i = 0; i < n_pk; i++)
 		s.packet(s.self, &pk[i].v);
-	struct sf_conn_view cv = {.conn = c};
+	struct sf_conn_view cv = {.conn = c, .slot = (uint32_t)(c->stream % 4096)}; /* as mkpkt */
 	s.conn_final(s.self, &cv);
 	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
 	s.end(s.self, &st);

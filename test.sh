@@ -3,8 +3,12 @@
 #
 #   1. gcc, Debug, warnings as errors: every CTest test (unit, golden, oracle, live); then a
 #      gcc Release build (counted as one test: it must compile warning-free at -O3)
-#   2. clang with AddressSanitizer + UndefinedBehaviorSanitizer: the same tests again
-#   3. clang with libFuzzer (when available): each tests/fuzz/fuzz_* target for FUZZ_SECONDS
+#   2. lint (two tests): clang-format --dry-run --Werror over every tracked .c/.h file, and
+#      clang-tidy (repo .clang-tidy) over src/**/*.c with the gcc Debug tree's
+#      compile_commands.json; paths listed in .lint-pending are left out (that file must end
+#      up empty). Each is skipped with a message when its tool is not installed.
+#   3. clang with AddressSanitizer + UndefinedBehaviorSanitizer: the same tests again
+#   4. clang with libFuzzer (when available): each tests/fuzz/fuzz_* target for FUZZ_SECONDS
 #      seconds, starting from its seed corpus in tests/fuzz/corpus/<target>/
 #
 # Ends with one line "N passed, N failed" over all of it and exits non-zero on any failure.
@@ -119,6 +123,112 @@ run_fuzz() {
 	done
 }
 
+
+# ---- lint: the engineering standard's "clang-format and clang-tidy clean" ----------------
+
+lint_pending=()
+
+# Reads .lint-pending: paths (a trailing / means a folder) the lint stage does not check yet.
+read_lint_pending() {
+	local line
+	lint_pending=()
+	[[ -f $root/.lint-pending ]] || return 0
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[[ -n $line ]] && lint_pending+=("$line")
+	done <"$root/.lint-pending"
+}
+
+# True when path (relative to the repo root) is listed in .lint-pending.
+lint_is_pending() {
+	local f=$1 p
+	for p in "${lint_pending[@]}"; do
+		if [[ $f == "$p" || ($p == */ && $f == "$p"*) ]]; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Prints, one per line, the files matching the git pathspecs given, minus the pending ones.
+lint_files() {
+	local f
+	while IFS= read -r f; do
+		lint_is_pending "$f" || echo "$f"
+	done < <(git -C "$root" ls-files -- "$@")
+}
+
+lint_format() {
+	local log=$1/clang-format.log files t0
+	if ! command -v clang-format >/dev/null; then
+		echo "=== lint: clang-format: skipped: clang-format not installed (Debian: clang-format)"
+		return 0
+	fi
+	mapfile -t files < <(lint_files '*.c' '*.h')
+	t0=$SECONDS
+	if clang-format --dry-run --Werror "${files[@]}" >"$log" 2>&1; then
+		echo "=== lint: clang-format: ${#files[@]} files formatted ($((SECONDS - t0)) s)"
+		passed=$((passed + 1))
+	else
+		grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$log" | head -n 40
+		echo "=== lint: clang-format: FAILED in" \
+			"$(grep -E '^[^ ]+:[0-9]+:[0-9]+: ' "$log" | cut -d: -f1 | sort -u | wc -l)" \
+			"files (fix: clang-format -i FILE; full log: $log)"
+		note_failure "lint: clang-format"
+	fi
+}
+
+# clang-tidy runs JOBS processes of 8 files each; each writes its own log, so that the
+# diagnostics of two processes never interleave.
+lint_tidy() {
+	local dir=$1 out=$1/clang-tidy files t0 rc findings
+	if ! command -v clang-tidy >/dev/null; then
+		echo "=== lint: clang-tidy: skipped: clang-tidy not installed (Debian: clang-tidy)"
+		return 0
+	fi
+	if [[ ! -f $dir/compile_commands.json ]]; then
+		echo "=== lint: clang-tidy: FAILED: no $dir/compile_commands.json (gcc configure failed?)"
+		note_failure "lint: clang-tidy (no compile_commands.json)"
+		return 0
+	fi
+	mapfile -t files < <(lint_files 'src/*.c')
+	rm -rf "$out"
+	mkdir -p "$out"
+	t0=$SECONDS
+	# shellcheck disable=SC2016 # expanded by sh -c, not here
+	printf '%s\0' "${files[@]}" | (cd "$root" && xargs -0 -P"$JOBS" -n8 sh -c \
+		'clang-tidy -p "$0" --quiet "$@" >"$(mktemp "$0/clang-tidy/log.XXXXXX")" 2>&1' "$dir")
+	rc=$?
+	cat "$out"/log.* >"$out.log"
+	# findings of files still pending are not counted (their headers are reported through
+	# the files that include them)
+	findings=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out.log" |
+		sed "s|^$root/||" | sort -u | while IFS= read -r line; do
+		lint_is_pending "${line%%:*}" || echo "$line"
+	done)
+	if [[ -n $findings ]] || { ((rc != 0)) && ! grep -qE '^[^ ]+:[0-9]+:[0-9]+: ' "$out.log"; }; then
+		[[ -n $findings ]] && echo "$findings"
+		[[ -z $findings ]] && tail -n 40 "$out.log"
+		echo "=== lint: clang-tidy: FAILED: $(grep -c . <<<"$findings") findings over" \
+			"${#files[@]} files ($((SECONDS - t0)) s; full log: $out.log)"
+		note_failure "lint: clang-tidy"
+	else
+		echo "=== lint: clang-tidy: ${#files[@]} files clean ($((SECONDS - t0)) s)"
+		passed=$((passed + 1))
+	fi
+}
+
+run_lint() {
+	local dir=$1
+	mkdir -p "$dir"
+	read_lint_pending
+	((${#lint_pending[@]} > 0)) &&
+		echo "=== lint: not checked yet (.lint-pending, to be emptied): ${lint_pending[*]}"
+	lint_format "$dir"
+	lint_tidy "$dir"
+}
+
 if command -v gcc >/dev/null; then
 	if build "gcc" "$root/build-test-gcc" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc; then
 		run_ctest "gcc" "$root/build-test-gcc"
@@ -135,6 +245,9 @@ if command -v gcc >/dev/null; then
 		passed=$((passed + 1))
 	fi
 fi
+
+# clang-tidy reads the compile_commands.json that configuring the gcc Debug tree wrote.
+run_lint "$root/build-test-gcc"
 
 if command -v clang >/dev/null; then
 	if build "clang+asan+ubsan" "$root/build-test-asan" -DCMAKE_BUILD_TYPE=Debug \

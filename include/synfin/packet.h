@@ -21,16 +21,16 @@
 
 /* A frame as a source yields it. */
 struct sf_frame {
-	const uint8_t *data;  /* captured bytes, caplen of them */
-	uint32_t caplen;      /* bytes captured */
-	uint32_t wirelen;     /* bytes on the wire */
-	int64_t ts_sec;       /* seconds since the epoch, UTC */
-	uint32_t ts_nsec;     /* nanoseconds within the second */
-	int linktype;         /* DLT_* / LINKTYPE_* value of this frame's interface */
-	uint32_t ifindex;     /* pcapng interface id; 0 for pcap and live */
-	uint32_t file_index;  /* index of the input file in the run (0-based) */
-	uint64_t file_frame;  /* 1-based frame number within its file */
-	uint64_t number;      /* 1-based frame number in the run (continues across files) */
+	const uint8_t *data; /* captured bytes, caplen of them */
+	uint32_t caplen;     /* bytes captured */
+	uint32_t wirelen;    /* bytes on the wire */
+	int64_t ts_sec;      /* seconds since the epoch, UTC */
+	uint32_t ts_nsec;    /* nanoseconds within the second */
+	int linktype;        /* DLT_* / LINKTYPE_* value of this frame's interface */
+	uint32_t ifindex;    /* pcapng interface id; 0 for pcap and live */
+	uint32_t file_index; /* index of the input file in the run (0-based) */
+	uint64_t file_frame; /* 1-based frame number within its file */
+	uint64_t number;     /* 1-based frame number in the run (continues across files) */
 };
 
 /* An IPv4 or IPv6 address. IPv4 addresses use the first 4 bytes of a. */
@@ -71,11 +71,11 @@ enum {
 	SF_TCPOPT_EXP2 = 254
 };
 
-#define SF_MAX_VLAN 3       /* tags kept; deeper stacks raise decode.vlan.too_many_tags */
-#define SF_MAX_IP6_EXT 8    /* IPv6 extension headers kept */
-#define SF_MAX_TCP_OPTS 40  /* at most 40 option bytes, so at most 40 options */
-#define SF_MAX_SACK 4       /* SACK blocks that fit in 40 bytes */
-#define SF_MAX_PKT_EVENTS 8 /* events kept per packet; more are counted in n_events_lost */
+#define SF_MAX_VLAN       3  /* tags kept; deeper stacks raise decode.vlan.too_many_tags */
+#define SF_MAX_IP6_EXT    8  /* IPv6 extension headers kept */
+#define SF_MAX_TCP_OPTS   40 /* at most 40 option bytes, so at most 40 options */
+#define SF_MAX_SACK       4  /* SACK blocks that fit in 40 bytes */
+#define SF_MAX_PKT_EVENTS 8  /* events kept per packet; more are counted in n_events_lost */
 
 /* One TCP option as it stands in the header. */
 struct sf_tcp_opt {
@@ -101,43 +101,43 @@ struct sf_packet {
 	enum sf_layer layer;          /* deepest layer decoded */
 
 	/* --- link --------------------------------------------------------------- */
-	uint16_t l2_len;       /* bytes of link header (incl. VLAN tags) */
-	bool has_eth;          /* Ethernet header present */
+	uint16_t l2_len; /* bytes of link header (incl. VLAN tags) */
+	bool has_eth;    /* Ethernet header present */
 	uint8_t eth_dst[6];
 	uint8_t eth_src[6];
-	uint16_t ethertype;    /* final ethertype after VLAN tags (or SLL protocol, or AF mapped) */
+	uint16_t ethertype; /* final ethertype after VLAN tags (or SLL protocol, or AF mapped) */
 	uint8_t n_vlan;
 	uint16_t vlan_tpid[SF_MAX_VLAN]; /* 0x8100, 0x88a8, 0x9100 */
 	uint16_t vlan_tci[SF_MAX_VLAN];  /* PCP:3 DEI:1 VID:12, outermost first */
 	uint16_t vlan_off[SF_MAX_VLAN];  /* offset of each tag */
-	uint16_t sll_pkttype;  /* LINUX_SLL/SLL2 packet type; 0 otherwise */
-	uint32_t loop_family;  /* NULL/LOOP address family; 0 otherwise */
+	uint16_t sll_pkttype;            /* LINUX_SLL/SLL2 packet type; 0 otherwise */
+	uint32_t loop_family;            /* NULL/LOOP address family; 0 otherwise */
 
 	/* --- network ------------------------------------------------------------ */
-	uint8_t ip_version;    /* 4 or 6; 0 when no IP header was decoded */
-	uint16_t l3_off;       /* offset of the IP header */
-	uint16_t l3_hdr_len;   /* IPv4 IHL*4, or 40 + extension headers for IPv6 */
+	uint8_t ip_version;  /* 4 or 6; 0 when no IP header was decoded */
+	uint16_t l3_off;     /* offset of the IP header */
+	uint16_t l3_hdr_len; /* IPv4 IHL*4, or 40 + extension headers for IPv6 */
 	struct sf_addr src, dst;
-	uint8_t ip_proto;      /* final upper-layer protocol (6 = TCP) */
-	uint8_t ip_ttl;        /* TTL / hop limit */
-	uint8_t ip_tos;        /* IPv4 TOS / IPv6 traffic class (DSCP<<2 | ECN) */
-	uint32_t ip_len;       /* IPv4 total length / IPv6 40 + payload length, as written */
-	uint32_t ip_len_used;  /* the length decoding trusted (fixed when the written one lies) */
+	uint8_t ip_proto;     /* final upper-layer protocol (6 = TCP) */
+	uint8_t ip_ttl;       /* TTL / hop limit */
+	uint8_t ip_tos;       /* IPv4 TOS / IPv6 traffic class (DSCP<<2 | ECN) */
+	uint32_t ip_len;      /* IPv4 total length / IPv6 40 + payload length, as written */
+	uint32_t ip_len_used; /* the length decoding trusted (fixed when the written one lies) */
 	/* IPv4 only */
 	uint16_t ip_id;
-	uint8_t ip_flags;      /* bit 2 = RF, bit 1 = DF, bit 0 = MF */
-	uint16_t ip_frag_off;  /* fragment offset in bytes */
+	uint8_t ip_flags;     /* bit 2 = RF, bit 1 = DF, bit 0 = MF */
+	uint16_t ip_frag_off; /* fragment offset in bytes */
 	uint16_t ip_checksum;
 	/* IPv6 only */
-	uint32_t ip6_flow;     /* flow label (20 bits) */
-	uint8_t ip6_nxt;       /* next header field of the fixed header */
+	uint32_t ip6_flow; /* flow label (20 bits) */
+	uint8_t ip6_nxt;   /* next header field of the fixed header */
 	uint8_t n_ip6_ext;
 	uint8_t ip6_ext_type[SF_MAX_IP6_EXT];
 	uint16_t ip6_ext_off[SF_MAX_IP6_EXT];
-	uint32_t ip6_frag_id;  /* identification of a fragment header, if any */
+	uint32_t ip6_frag_id; /* identification of a fragment header, if any */
 	/* IPv4 or IPv6 */
-	bool is_fragment;      /* part of a fragmented datagram (MF set or offset > 0) */
-	bool first_fragment;   /* offset 0: the transport header is in this frame */
+	bool is_fragment;    /* part of a fragmented datagram (MF set or offset > 0) */
+	bool first_fragment; /* offset 0: the transport header is in this frame */
 
 	/* --- transport ---------------------------------------------------------- */
 	uint16_t l4_off;       /* offset of the transport header */
@@ -148,15 +148,15 @@ struct sf_packet {
 	uint8_t icmp_type, icmp_code;
 
 	/* TCP header */
-	uint32_t seq, ack;     /* raw sequence and acknowledgement numbers */
-	uint16_t tcp_hdr_len;  /* data offset * 4 */
-	uint16_t flags;        /* SF_TCP_* bits (12 bits, reserved included) */
-	uint16_t window;       /* window field as written (unscaled) */
+	uint32_t seq, ack;    /* raw sequence and acknowledgement numbers */
+	uint16_t tcp_hdr_len; /* data offset * 4 */
+	uint16_t flags;       /* SF_TCP_* bits (12 bits, reserved included) */
+	uint16_t window;      /* window field as written (unscaled) */
 	uint16_t tcp_checksum;
 	uint16_t urg_ptr;
-	uint32_t tcp_len;      /* payload length as Wireshark's tcp.len: IP length - headers */
+	uint32_t tcp_len;        /* payload length as Wireshark's tcp.len: IP length - headers */
 	uint32_t payload_caplen; /* payload bytes actually captured (<= tcp_len) */
-	uint16_t payload_off;  /* offset of the payload */
+	uint16_t payload_off;    /* offset of the payload */
 
 	/* TCP options, in header order */
 	uint8_t n_opts;
@@ -164,13 +164,14 @@ struct sf_packet {
 	bool has_mss;
 	uint16_t mss;
 	bool has_wscale;
-	uint8_t wscale;        /* shift as written (may exceed 14: see decode.tcp.wscale_shift_too_large) */
+	uint8_t
+	    wscale; /* shift as written (may exceed 14: see decode.tcp.wscale_shift_too_large) */
 	bool sack_perm;
 	uint8_t n_sack;
 	struct sf_sack_block sack[SF_MAX_SACK];
 	bool has_ts;
 	uint32_t ts_val, ts_ecr;
-	bool has_tfo;          /* TFO option (34) or experimental 254/0xF989 */
+	bool has_tfo;           /* TFO option (34) or experimental 254/0xF989 */
 	uint8_t tfo_cookie_len; /* 0 = cookie request */
 	bool has_mptcp;
 	uint8_t mptcp_subtype;

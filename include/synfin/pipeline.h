@@ -25,10 +25,10 @@ struct sf_eval_ctx;     /* synfin/fields.h: frame times of the run */
 
 /* Everything known about one packet, as sinks and filters see it. */
 struct sf_pkt_view {
-	const struct sf_packet *pkt;          /* decoded packet; pkt->frame is the frame */
-	const struct sf_conn *conn;           /* its connection, or NULL (not TCP / tracking off) */
-	const struct sf_pkt_track *trk;       /* per-packet tracking annotation, or NULL */
-	const struct sf_pkt_analysis *ana;    /* per-packet analysis, or NULL */
+	const struct sf_packet *pkt;       /* decoded packet; pkt->frame is the frame */
+	const struct sf_conn *conn;        /* its connection, or NULL (not TCP / tracking off) */
+	const struct sf_pkt_track *trk;    /* per-packet tracking annotation, or NULL */
+	const struct sf_pkt_analysis *ana; /* per-packet analysis, or NULL */
 	/* The run's first frame and the previous frame, whether shown or not: what
 	 * frame.time_relative / time_delta and relative time columns need when a display filter
 	 * hides packets (sinks see only the shown ones). NULL outside a pipeline. */
@@ -55,39 +55,39 @@ enum sf_notice_kind {
 };
 struct sf_notice {
 	enum sf_notice_kind kind;
-	const char *file;   /* file name as given */
-	uint64_t frame;     /* file frame number concerned (0 = none) */
-	int linktype;       /* for SF_NOTICE_LINK_SKIPPED */
-	uint64_t count;     /* for SF_NOTICE_LINK_SKIPPED: frames skipped */
-	const char *text;   /* the complete human message */
+	const char *file; /* file name as given */
+	uint64_t frame;   /* file frame number concerned (0 = none) */
+	int linktype;     /* for SF_NOTICE_LINK_SKIPPED */
+	uint64_t count;   /* for SF_NOTICE_LINK_SKIPPED: frames skipped */
+	const char *text; /* the complete human message */
 };
 
 /* Counters of a run. */
 struct sf_run_stats {
-	uint64_t frames;            /* frames read */
-	uint64_t bytes;             /* captured bytes read */
-	uint64_t files;             /* inputs opened */
-	uint64_t file_errors;       /* inputs that broke before their end */
-	uint64_t link_skipped;      /* frames of undecoded link types */
-	uint64_t non_ip;            /* decoded link frames that are not IP (ARP, LLDP …) */
-	uint64_t ipv4, ipv6;        /* IP packets by version */
-	uint64_t fragments;         /* non-first IP fragments (transport not decoded) */
-	uint64_t tcp;               /* packets with a decoded TCP header */
-	uint64_t by_ipproto[256];   /* IP packets by final protocol number */
+	uint64_t frames;               /* frames read */
+	uint64_t bytes;                /* captured bytes read */
+	uint64_t files;                /* inputs opened */
+	uint64_t file_errors;          /* inputs that broke before their end */
+	uint64_t link_skipped;         /* frames of undecoded link types */
+	uint64_t non_ip;               /* decoded link frames that are not IP (ARP, LLDP …) */
+	uint64_t ipv4, ipv6;           /* IP packets by version */
+	uint64_t fragments;            /* non-first IP fragments (transport not decoded) */
+	uint64_t tcp;                  /* packets with a decoded TCP header */
+	uint64_t by_ipproto[256];      /* IP packets by final protocol number */
 	uint64_t events[SF_EV__COUNT]; /* packet events by kind */
-	uint64_t packets_shown;     /* packets handed to sinks (after the display filter) */
+	uint64_t packets_shown;        /* packets handed to sinks (after the display filter) */
 	int64_t first_ts_sec, last_ts_sec;
 	uint32_t first_ts_nsec, last_ts_nsec;
 	bool have_ts;
 	/* connection tracking (all zero when tracking is off); final after sf_pipeline_finish */
 	struct {
-		uint64_t created;  /* connections tracked */
-		uint64_t peak;     /* most connections live at once */
-		uint64_t closed;   /* ended by their close (TIME-WAIT or linger over) */
-		uint64_t expired;  /* ended by an idle timeout */
-		uint64_t evicted;  /* ended because the table was full (--max-conns) */
-		uint64_t reused;   /* ended because a new SYN took the 4-tuple over */
-		uint64_t flushed;  /* still open when the input ended */
+		uint64_t created;        /* connections tracked */
+		uint64_t peak;           /* most connections live at once */
+		uint64_t closed;         /* ended by their close (TIME-WAIT or linger over) */
+		uint64_t expired;        /* ended by an idle timeout */
+		uint64_t evicted;        /* ended because the table was full (--max-conns) */
+		uint64_t reused;         /* ended because a new SYN took the 4-tuple over */
+		uint64_t flushed;        /* still open when the input ended */
 		uint64_t bytes_per_conn; /* memory per tracked connection */
 	} conns;
 };
@@ -109,9 +109,9 @@ struct sf_sink {
 
 struct sf_pipeline_cfg {
 	struct sf_decode_opts decode;
-	bool track;          /* connection tracking (later layers); false = decode only */
+	bool track; /* connection tracking (later layers); false = decode only */
 	const struct sf_track_cfg *track_cfg; /* NULL = sf_track_cfg_default(); copied */
-	bool analyse;        /* sequence analysis (needs track) */
+	bool analyse;                         /* sequence analysis (needs track) */
 	/* Display filter (-Y), or NULL; not owned, must outlive the pipeline. Evaluated after
 	 * tracking and analysis, before the sinks. A filter reading tracking fields turns
 	 * tracking on; one reading analysis fields (tcp.analysis.*, tcp.window_size) turns
@@ -136,10 +136,10 @@ const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipelin
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first
- * frame; starts tracking, and sequence analysis, when the filter needs them. -1 with a message in err when out of
- * memory. */
-int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns,
-                           char *err, size_t errlen);
+ * frame; starts tracking, and sequence analysis, when the filter needs them. -1 with a message in
+ * err when out of memory. */
+int sf_pipeline_set_filter(struct sf_pipeline *p, const struct sf_filter *f, bool conns, char *err,
+                           size_t errlen);
 /* Adds a sink (copied). -1 when SF_MAX_SINKS are already attached. */
 int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink);
 /* Runs every frame of src through the pipeline. Returns 0 at the source's end, -1 when the

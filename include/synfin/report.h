@@ -53,7 +53,7 @@ struct sf_conns_opts {
 struct sf_conns_view;
 /* A `synfin conns` report writing to out (not closed by the view). */
 struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o, char *err,
-					size_t errlen);
+                                        size_t errlen);
 /* The sink to attach to a pipeline; self is the view. */
 struct sf_sink sf_conns_view_sink(struct sf_conns_view *v);
 /* Rows written so far. */
@@ -63,10 +63,10 @@ int sf_conns_view_error(const struct sf_conns_view *v);
 void sf_conns_view_free(struct sf_conns_view *v);
 
 struct sf_explain_opts {
-	bool has_stream;  /* --stream N: only this tcp.stream */
+	bool has_stream; /* --stream N: only this tcp.stream */
 	uint64_t stream;
-	uint64_t limit;   /* --limit N: only streams 0 … N-1 (0 = no limit) */
-	bool flush_each;  /* write each explanation out as soon as it is complete */
+	uint64_t limit;  /* --limit N: only streams 0 … N-1 (0 = no limit) */
+	bool flush_each; /* write each explanation out as soon as it is complete */
 };
 
 struct sf_explain_view;
@@ -74,7 +74,7 @@ struct sf_explain_view;
  * the lab table (SYN, SYN-ACK, ACK, first request/response, each FIN and its ACK) and a
  * plain-language summary. Keeps at most 10,000 packets per selected connection. */
 struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_opts *o, char *err,
-					    size_t errlen);
+                                            size_t errlen);
 struct sf_sink sf_explain_view_sink(struct sf_explain_view *v);
 uint64_t sf_explain_view_count(const struct sf_explain_view *v); /* connections explained */
 int sf_explain_view_error(const struct sf_explain_view *v);

@@ -39,15 +39,16 @@ enum sf_file_format { SF_FMT_PCAP = 1, SF_FMT_PCAPNG = 2, SF_FMT_LIVE = 3 };
  * cannot be opened or its header is unusable: "not a pcap or pcapng file (magic 0x…)",
  * "unsupported pcap version 3.0", "unsupported pcapng version 0.1", a damaged first section
  * header. Damage after the file header is reported by sf_source_next() with its frame. */
-struct sf_source *sf_source_open_file(const char *path, uint32_t file_index, char *err, size_t errlen);
+struct sf_source *sf_source_open_file(const char *path, uint32_t file_index, char *err,
+                                      size_t errlen);
 
 struct sf_live_opts {
-	const char *iface;   /* interface name, "any" and "lo" included */
-	int snaplen;         /* 0 = 262144 */
-	int buffer_bytes;    /* 0 = 4 MiB */
+	const char *iface; /* interface name, "any" and "lo" included */
+	int snaplen;       /* 0 = 262144 */
+	int buffer_bytes;  /* 0 = 4 MiB */
 	bool promisc;
-	bool immediate;      /* deliver packets as they arrive */
-	int timeout_ms;      /* read timeout, 0 = 100 ms */
+	bool immediate; /* deliver packets as they arrive */
+	int timeout_ms; /* read timeout, 0 = 100 ms */
 };
 /* Opens a live capture. Needs CAP_NET_RAW; the error says so when it is missing. One line per
  * failure: "no such interface: eth9", "permission denied capturing on lo: needs CAP_NET_RAW
@@ -65,13 +66,15 @@ int sf_source_set_bpf(struct sf_source *s, const char *expr, char *err, size_t e
  * blocks until a frame arrives or sf_source_break() is called (then SF_SRC_END). On SF_SRC_ERROR,
  * f->file_frame holds the number of the frame that could not be read, and err names the file,
  * that frame and the reason ("x.pcap: frame 17: record length 300000 exceeds 262144"). */
-enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, char *err, size_t errlen);
+enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, char *err,
+                                     size_t errlen);
 
 /* Asks a source to stop at the next opportunity (async-signal-safe): the next call, or the
  * blocked one of a live source, returns SF_SRC_END. */
 void sf_source_break(struct sf_source *s);
 
-/* Live capture counters from libpcap (received, dropped by the kernel, dropped by the interface). */
+/* Live capture counters from libpcap (received, dropped by the kernel, dropped by the
+ * interface). */
 int sf_source_stats(struct sf_source *s, uint64_t *recv, uint64_t *drop, uint64_t *ifdrop);
 
 const char *sf_source_name(const struct sf_source *s); /* path, "-" or interface */

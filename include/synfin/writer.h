@@ -32,7 +32,7 @@ enum sf_write_format {
 
 struct sf_writer_opts {
 	enum sf_write_format format;
-	int linktype;     /* pcap: the file's link type (every frame must have it); pcapng: unused */
+	int linktype; /* pcap: the file's link type (every frame must have it); pcapng: unused */
 	uint32_t snaplen; /* frames longer than this are cut to it (wire length kept); 0 = 262144 */
 };
 

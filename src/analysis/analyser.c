@@ -70,15 +70,16 @@ static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
 		uint32_t n = a->n_chunks ? a->n_chunks : 4;
 		while (n <= k)
 			n *= 2;
-		struct ana_conn **nc = realloc(a->chunk, n * sizeof(*nc));
+		struct ana_conn **nc = realloc(a->chunk, n * sizeof(struct ana_conn *));
 		if (!nc)
 			return NULL;
-		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nc));
+		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_conn *));
 		a->chunk = nc;
-		struct sf_conn_analysis **nf = realloc(a->figs, n * sizeof(*nf));
+		struct sf_conn_analysis **nf =
+		    realloc(a->figs, n * sizeof(struct sf_conn_analysis *));
 		if (!nf)
 			return NULL;
-		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nf));
+		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct sf_conn_analysis *));
 		a->figs = nf;
 		a->n_chunks = n;
 	}
@@ -223,7 +224,7 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if ((out->flags &
 	     (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) &&
 	    pkt->tcp_len > 0)
-		sf_conn_history_scaled((struct sf_conn *)(uintptr_t)c, trk->from_client, 't');
+		sf_conn_history_scaled((struct sf_conn *)c, trk->from_client, 't');
 	for (unsigned b = 0; b < SF_ANA__NFLAGS; b++)
 		if (out->flags & (1u << b))
 			sf_packet_add_event(pkt, (enum sf_event)(SF_EV_ANA_RETRANSMISSION + b));

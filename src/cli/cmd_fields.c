@@ -42,7 +42,8 @@ static int add_field(struct fields_args *a, const char *name)
 	}
 	if (a->n == a->cap) {
 		unsigned cap = a->cap ? a->cap * 2 : 16;
-		const struct sf_field **n = realloc(a->fields, cap * sizeof(*n));
+		const struct sf_field **n =
+		    realloc(a->fields, cap * sizeof(const struct sf_field *));
 		if (!n) {
 			cli_error("out of memory");
 			return -1;

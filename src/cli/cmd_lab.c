@@ -152,7 +152,7 @@ static int parse_lab_args(int argc, char **argv, struct lab_args *a)
 		cli_error("lab: one scenario at a time (or all), not '%s' too", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
-	if (a->scenario && strcmp(a->scenario, "all") && !sf_lab_scenario_find(a->scenario)) {
+	if (a->scenario && strcmp(a->scenario, "all") != 0 && !sf_lab_scenario_find(a->scenario)) {
 		cli_error("lab: no scenario '%s'; 'synfin lab --list' lists them", a->scenario);
 		return CLI_EXIT_USAGE;
 	}

@@ -137,7 +137,7 @@ static int parse_opt(struct live_args *a, int c, const char *arg, char **argv)
 	case 'c':
 		return parse_count("-c", arg, UINT64_MAX, &a->count);
 	case OPT_DURATION:
-		if (parse_count("--duration", arg, 86400u * 365u, &n) < 0)
+		if (parse_count("--duration", arg, UINT64_C(86400) * 365, &n) < 0)
 			return -1;
 		a->duration = (unsigned)n;
 		return 0;

@@ -336,7 +336,7 @@ struct fields_sink *fields_sink_new(FILE *out, const struct fields_opts *o,
 	s->o = *o;
 	s->n = n;
 	s->all = n == 0 && o->format == FIELDS_JSON;
-	s->fields = calloc(n ? n : 1, sizeof(*s->fields));
+	s->fields = calloc(n ? n : 1, sizeof(const struct sf_field *));
 	if (!s->fields || ob_init(&s->ob, out, 1 << 16) < 0) {
 		free(s->fields);
 		free(s);

@@ -46,7 +46,7 @@ struct sf_pipeline {
  * out const so that sinks cannot change them. */
 static void set_filtered_out(const struct sf_conn *c, bool out)
 {
-	((struct sf_conn *)(uintptr_t)c)->filtered_out = out;
+	((struct sf_conn *)c)->filtered_out = out;
 }
 
 static void on_conn_opened(void *self, const struct sf_conn *c)

@@ -116,6 +116,9 @@ static int test(const struct sf_filter *f, const struct insn *in, const struct s
 	unsigned n = v->pkt || (fld->flags & SF_FF_CONN)
 	                 ? fld->get(v, c, fld->arg, vals, SF_FIELD_MAX_VALUES)
 	                 : 0;
+	/* compile_tree gives every relation but "present" at least one literal */
+	if (in->nlit == 0 && in->rel != REL_PRESENT)
+		return 0;
 	const struct lit *l = in->nlit ? &f->lits[in->lit] : NULL;
 	if (n == 0)
 		return 0; /* every relation, "!=" included, needs the field (tshark 4.0) */

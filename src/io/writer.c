@@ -18,7 +18,7 @@
 
 #include "io/source_priv.h"
 
-#define WRITER_BUF      (256u * 1024u)
+#define WRITER_BUF      ((size_t)256 * 1024)
 #define DEFAULT_SNAPLEN 262144u
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u

@@ -9,7 +9,11 @@
  * printed numbers), st 06 is TCP_TIME_WAIT, tr 3 the TIME-WAIT timer, and tm->when the clock
  * ticks (USER_HZ) left on it. Linux keeps TIME-WAIT for TCP_TIMEWAIT_LEN = 60 s (2×MSL).
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +23,53 @@
 
 #define TCP_STATE_TIME_WAIT 0x06
 
-/* Parses one table line; 0 when it holds a socket. */
+/* Reads one number of a table line at *p (after blanks) and the separator sep right after it
+ * ('\0': none). strtoul rather than sscanf's %x: a field that overflows is an error, not
+ * undefined behaviour. -1 when the text there is not such a number. */
+static int next_num(const char **p, int base, char sep, unsigned long max, unsigned long *out)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isxdigit((unsigned char)*s))
+		return -1; /* strtoul would also take a sign or more blanks */
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, base);
+	if (errno == ERANGE || v > max)
+		return -1;
+	if (sep) {
+		if (*end != sep)
+			return -1;
+		end++;
+	}
+	*p = end;
+	*out = v;
+	return 0;
+}
+
+/* Parses one table line; 0 when it holds a socket (the header line does not). */
 static int parse_line(const char *line, unsigned *lport, unsigned *rport, unsigned *st,
                       unsigned *tr, unsigned long *when)
 {
-	unsigned laddr, raddr, txq, rxq;
-	int n = sscanf(line, " %*u: %x:%x %x:%x %x %x:%x %x:%lx", &laddr, lport, &raddr, rport, st,
-	               &txq, &rxq, tr, when);
-	return n == 9 ? 0 : -1;
+	unsigned long slot, laddr, lp, raddr, rp, state, txq, rxq, timer;
+	const char *p = line;
+	if (next_num(&p, 10, ':', ULONG_MAX, &slot) < 0 ||
+	    next_num(&p, 16, ':', UINT32_MAX, &laddr) < 0 ||
+	    next_num(&p, 16, '\0', UINT16_MAX, &lp) < 0 ||
+	    next_num(&p, 16, ':', UINT32_MAX, &raddr) < 0 ||
+	    next_num(&p, 16, '\0', UINT16_MAX, &rp) < 0 ||
+	    next_num(&p, 16, '\0', UINT8_MAX, &state) < 0 ||
+	    next_num(&p, 16, ':', UINT32_MAX, &txq) < 0 ||
+	    next_num(&p, 16, '\0', UINT32_MAX, &rxq) < 0 ||
+	    next_num(&p, 16, ':', UINT8_MAX, &timer) < 0 ||
+	    next_num(&p, 16, '\0', ULONG_MAX, when) < 0)
+		return -1;
+	*lport = (unsigned)lp;
+	*rport = (unsigned)rp;
+	*st = (unsigned)state;
+	*tr = (unsigned)timer;
+	return 0;
 }
 
 int sf_lab_parse_time_wait(const char *table, uint16_t lport, uint16_t rport,

@@ -21,7 +21,7 @@ struct obs_conn {
 	uint16_t port[2]; /* client, server */
 	bool ended;
 	uint64_t retrans, dup_acks;
-	unsigned n_states[2];                      /* client, server */
+	unsigned n_states[2];                     /* client, server */
 	const char *states[2][SF_LAB_MAX_STATES]; /* initial state, then each state entered */
 	struct sf_lab_observed obs;
 };

@@ -22,7 +22,7 @@
 #include "lab/lab_sock.h"
 
 #define SYN_DROP_MS        1500 /* SYNs sent at 0 s and 1 s are dropped, the one at 3 s passes */
-#define LOSSY_BYTES        (256 * 1024)
+#define LOSSY_BYTES        (256L * 1024)
 #define LOSSY_DROP_PERCENT 8
 
 /* A bare SYN (no ACK) to port: what a listener or a SYN-SENT socket receives first. */
@@ -241,7 +241,7 @@ static int lossy_server(struct lab_pair *p, int fd, char *err, size_t errlen)
 {
 	long n = lab_read_to_eof(fd, NULL, 0, err, errlen);
 	if (n >= 0)
-		lab_pair_note(p, "server received %ld of %d bytes: TCP repaired every loss", n,
+		lab_pair_note(p, "server received %ld of %ld bytes: TCP repaired every loss", n,
 		              LOSSY_BYTES);
 	lab_sleep_ms(LAB_SERVER_PAUSE_MS);
 	close(fd);

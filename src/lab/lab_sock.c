@@ -28,7 +28,7 @@ int lab_enter_ns(int nsfd, char *err, size_t errlen)
 static void set_timeouts(int fd)
 {
 	struct timeval tv = {.tv_sec = LAB_IO_TIMEOUT_MS / 1000,
-	                     .tv_usec = (LAB_IO_TIMEOUT_MS % 1000) * 1000};
+	                     .tv_usec = (suseconds_t)(LAB_IO_TIMEOUT_MS % 1000) * 1000};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
@@ -171,7 +171,7 @@ void lab_delay_acks(int fd)
 
 uint16_t lab_local_port(int fd)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in sa = {0};
 	socklen_t sl = sizeof(sa);
 	if (getsockname(fd, (struct sockaddr *)&sa, &sl) < 0)
 		return 0;

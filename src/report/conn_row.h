@@ -74,36 +74,38 @@ struct sf_row_ana {
 	int64_t rtt_min_ns, rtt_avg_ns, rtt_max_ns, rtt_stdev_ns; /* -1 without samples */
 };
 
+/* Members go from the widest alignment to the narrowest so that the row has no padding: with
+ * --order stream one row per connection is kept until the end of the run. */
 struct sf_conn_row {
-	uint64_t stream;       /* tcp.stream */
-	struct sf_addr client; /* client = sender of the first SYN without ACK */
-	struct sf_addr server;
-	uint16_t client_port, server_port;
-	bool roles_guessed; /* no SYN seen: client is a guess (ephemeral port) */
-	int64_t start_sec;  /* first packet of the connection */
-	uint32_t start_nsec;
-	int64_t end_sec; /* last packet of the connection */
-	uint32_t end_nsec;
+	uint64_t stream;   /* tcp.stream */
+	int64_t start_sec; /* first packet of the connection */
+	int64_t end_sec;   /* last packet of the connection */
 	uint64_t first_frame, last_frame;
-	struct sf_row_side side[2];
 	const char *open_kind;  /* "three-way", "simultaneous-open", … (static) */
-	uint32_t syn_retries;   /* extra SYNs sent by the client */
 	const char *close_kind; /* "four-way", "rst-abort", … (static) */
 	const char *closer;     /* who sent the first FIN: "client", "server", "both"
 	                         * (simultaneous close) or "" (nobody closed) */
-	bool idle_expired;      /* unterminated because idle past its timeout (not capture end) */
 	const char *end_reason; /* why the record ended: "closed", "time-wait-over",
 	                         * "idle-timeout", "evicted", "port-reused", "capture-end" */
 	const char *rst_by;     /* "client", "server" or "" */
 	const char *rst_state;  /* state of the resetting side when it sent the RST, or "" */
-	char conn_state[8];     /* Zeek conn_state: "SF", "RSTOS0" … */
-	char history[SF_ROW_HISTORY_MAX + 1]; /* Zeek history string, "" when empty */
-	uint8_t completeness;                 /* Wireshark tcp.completeness bitmask */
-	int64_t rtt_synack_ns;                /* SYN → SYN-ACK at the capture point, -1 unknown */
-	int64_t rtt_ack_ns;                   /* SYN-ACK → ACK, -1 unknown */
-	bool ecn;     /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
-	bool has_ana; /* analysis was on: ana[] holds the connection's figures */
+	int64_t rtt_synack_ns;  /* SYN → SYN-ACK at the capture point, -1 unknown */
+	int64_t rtt_ack_ns;     /* SYN-ACK → ACK, -1 unknown */
+	struct sf_row_side side[2];
 	struct sf_row_ana ana[2]; /* per direction, SF_ROW_CLIENT / SF_ROW_SERVER */
+	uint32_t start_nsec;
+	uint32_t end_nsec;
+	uint32_t syn_retries; /* extra SYNs sent by the client */
+	uint16_t client_port, server_port;
+	bool roles_guessed;    /* no SYN seen: client is a guess (ephemeral port) */
+	bool idle_expired;     /* unterminated because idle past its timeout (not capture end) */
+	uint8_t completeness;  /* Wireshark tcp.completeness bitmask */
+	bool ecn;              /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */
+	bool has_ana;          /* analysis was on: ana[] holds the connection's figures */
+	char conn_state[8];    /* Zeek conn_state: "SF", "RSTOS0" … */
+	struct sf_addr client; /* client = sender of the first SYN without ACK */
+	struct sf_addr server;
+	char history[SF_ROW_HISTORY_MAX + 1]; /* Zeek history string, "" when empty */
 };
 
 /* ---- adapters from the tracker (conn_row_fill.c: the only file of the views that reads

@@ -7,8 +7,8 @@
 int ob_init(struct sf_outbuf *ob, FILE *fp, size_t cap)
 {
 	memset(ob, 0, sizeof(*ob));
-	if (cap < 4 * OB_MAX_PUT)
-		cap = 4 * OB_MAX_PUT;
+	if (cap < (size_t)4 * OB_MAX_PUT)
+		cap = (size_t)4 * OB_MAX_PUT;
 	ob->buf = malloc(cap);
 	if (!ob->buf)
 		return -1;
@@ -194,7 +194,7 @@ static char *put_hex16(char *p, unsigned v)
 static char *put_ipv6(char *p, const uint8_t *a)
 {
 	unsigned w[8];
-	for (int i = 0; i < 8; i++)
+	for (size_t i = 0; i < 8; i++)
 		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
 	int best = -1, best_len = 0;
 	for (int i = 0; i < 8;) {

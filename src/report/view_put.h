@@ -14,7 +14,7 @@
 
 static inline size_t vp_begin(struct sf_outbuf *ob)
 {
-	ob_room(ob, 3 * OB_MAX_PUT);
+	ob_room(ob, (size_t)3 * OB_MAX_PUT);
 	return ob->len;
 }
 

@@ -23,11 +23,14 @@ static struct tpkt pkts[NPKT];
 static void build(void)
 {
 	static const char *const addrs[] = {"10.1.2.3", "192.166.11.14", "77.67.44.206",
-					    "192.168.1.2", "2001:db8::1"};
+	                                    "192.168.1.2", "2001:db8::1"};
 	static const uint16_t ports[] = {80, 443, 9999, 22, 49486, 8080};
-	static const uint16_t flags[] = {SF_TCP_SYN, SF_TCP_SYN | SF_TCP_ACK, SF_TCP_ACK,
-					 SF_TCP_PSH | SF_TCP_ACK, SF_TCP_FIN | SF_TCP_ACK,
-					 SF_TCP_RST};
+	static const uint16_t flags[] = {SF_TCP_SYN,
+	                                 SF_TCP_SYN | SF_TCP_ACK,
+	                                 SF_TCP_ACK,
+	                                 SF_TCP_PSH | SF_TCP_ACK,
+	                                 SF_TCP_FIN | SF_TCP_ACK,
+	                                 SF_TCP_RST};
 	unsigned seed = 12345;
 	for (unsigned i = 0; i < NPKT; i++) {
 		seed = seed * 1103515245u + 12345u;
@@ -52,8 +55,8 @@ static int in_net10(const struct sf_packet *p, const struct sf_addr *a)
 /* The filters measured, with the same predicate in C. */
 static int ref_syn(const struct sf_packet *p)
 {
-	int port = p->has_tcp && (p->sport == 80 || p->sport == 443 || p->dport == 80 ||
-				  p->dport == 443);
+	int port =
+	    p->has_tcp && (p->sport == 80 || p->sport == 443 || p->dport == 80 || p->dport == 443);
 	return p->has_tcp && (p->flags & SF_TCP_SYN) && !(p->flags & SF_TCP_ACK) &&
 	       (in_net10(p, &p->src) || in_net10(p, &p->dst)) && port;
 }
@@ -111,10 +114,10 @@ static void test_eval_cost(void **state)
 	(void)state;
 	build();
 	measure("tcp.flags.syn==1 && tcp.flags.ack==0 && ip.addr==10.0.0.0/8 && tcp.port in {80 "
-		"443}",
-		ref_syn);
+	        "443}",
+	        ref_syn);
 	measure("tcp and tcp.port==9999 and ip.src==192.166.11.14 or ip.dst==192.166.11.14",
-		ref_seed);
+	        ref_seed);
 	measure("tcp.len > 0 && tcp.dstport in {80, 8080} && tcp.srcport != 22", ref_ports);
 }
 

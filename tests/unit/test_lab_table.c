@@ -95,6 +95,17 @@ static void test_parse_time_wait(void **state)
 	assert_int_equal(sf_lab_parse_time_wait(table, 8080, 0, NULL), 0);
 	assert_int_equal(sf_lab_parse_time_wait("", 1, 2, NULL), 0);
 	assert_int_equal(sf_lab_parse_time_wait("garbage\n1: zz\n", 1, 2, NULL), 0);
+	/* a field wider than its type (tm->when past 64 bits) makes the line unreadable */
+	assert_int_equal(
+	    sf_lab_parse_time_wait("   2: 0100007F:9C41 0100007F:1F90 06 00000000:00000000"
+	                           " 03:100000000000000000 00000000\n",
+	                           40001, 8080, NULL),
+	    0);
+	assert_int_equal(
+	    sf_lab_parse_time_wait("   2: 0100007F:9C41 0100007F:1F90 06 00000000:00000000"
+	                           " 03:00000001 00000000\n",
+	                           40001, 8080, NULL),
+	    1);
 }
 
 static void test_notes_bounded(void **state)

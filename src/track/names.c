@@ -86,7 +86,7 @@ const char *sf_end_reason_name(enum sf_end_reason r)
 static const int64_t default_timeouts[SF_TO__COUNT] = {
     [SF_TO_SYN_SENT] = 120 * SEC,
     [SF_TO_SYN_RECEIVED] = 60 * SEC,
-    [SF_TO_ESTABLISHED] = 5 * 24 * 3600 * SEC,
+    [SF_TO_ESTABLISHED] = INT64_C(5) * 24 * 3600 * SEC,
     [SF_TO_CLOSING] = 120 * SEC,
     [SF_TO_CLOSED] = 10 * SEC,
     [SF_TO_MIDSTREAM] = 3600 * SEC,

@@ -14,50 +14,50 @@ enum sf_event {
 	SF_EV_NONE = 0,
 
 	/* decode: link layer */
-	SF_EV_LINK_UNSUPPORTED,      /* decode.link.unsupported */
-	SF_EV_LINK_TRUNCATED,        /* decode.link.truncated */
-	SF_EV_VLAN_TRUNCATED,        /* decode.vlan.truncated */
-	SF_EV_VLAN_TOO_MANY,         /* decode.vlan.too_many_tags */
-	SF_EV_ETHERTYPE_UNKNOWN,     /* decode.link.ethertype_not_ip (counted, not an error) */
+	SF_EV_LINK_UNSUPPORTED,  /* decode.link.unsupported */
+	SF_EV_LINK_TRUNCATED,    /* decode.link.truncated */
+	SF_EV_VLAN_TRUNCATED,    /* decode.vlan.truncated */
+	SF_EV_VLAN_TOO_MANY,     /* decode.vlan.too_many_tags */
+	SF_EV_ETHERTYPE_UNKNOWN, /* decode.link.ethertype_not_ip (counted, not an error) */
 
 	/* decode: IPv4 */
-	SF_EV_IPV4_TRUNCATED,        /* decode.ipv4.truncated: fewer than 20 bytes captured */
-	SF_EV_IPV4_BAD_VERSION,      /* decode.ipv4.bad_version */
-	SF_EV_IPV4_HLEN_TOO_SMALL,   /* decode.ipv4.hlen_too_small: IHL < 5 */
-	SF_EV_IPV4_HLEN_TRUNCATED,   /* decode.ipv4.hlen_exceeds_captured */
-	SF_EV_IPV4_LEN_TOO_SMALL,    /* decode.ipv4.total_len_too_small: < header length */
-	SF_EV_IPV4_LEN_TOO_LARGE,    /* decode.ipv4.total_len_exceeds_wire */
-	SF_EV_IPV4_LEN_ZERO,         /* decode.ipv4.total_len_zero (TSO capture) */
-	SF_EV_IPV4_OPT_BAD,          /* decode.ipv4.bad_option */
-	SF_EV_IPV4_FRAGMENT,         /* decode.ipv4.fragment: non-first fragment, TCP not decoded */
-	SF_EV_IPV4_BAD_CHECKSUM,     /* decode.ipv4.bad_checksum (only with checksum checks on) */
+	SF_EV_IPV4_TRUNCATED,      /* decode.ipv4.truncated: fewer than 20 bytes captured */
+	SF_EV_IPV4_BAD_VERSION,    /* decode.ipv4.bad_version */
+	SF_EV_IPV4_HLEN_TOO_SMALL, /* decode.ipv4.hlen_too_small: IHL < 5 */
+	SF_EV_IPV4_HLEN_TRUNCATED, /* decode.ipv4.hlen_exceeds_captured */
+	SF_EV_IPV4_LEN_TOO_SMALL,  /* decode.ipv4.total_len_too_small: < header length */
+	SF_EV_IPV4_LEN_TOO_LARGE,  /* decode.ipv4.total_len_exceeds_wire */
+	SF_EV_IPV4_LEN_ZERO,       /* decode.ipv4.total_len_zero (TSO capture) */
+	SF_EV_IPV4_OPT_BAD,        /* decode.ipv4.bad_option */
+	SF_EV_IPV4_FRAGMENT,       /* decode.ipv4.fragment: non-first fragment, TCP not decoded */
+	SF_EV_IPV4_BAD_CHECKSUM,   /* decode.ipv4.bad_checksum (only with checksum checks on) */
 
 	/* decode: IPv6 */
-	SF_EV_IPV6_TRUNCATED,        /* decode.ipv6.truncated */
-	SF_EV_IPV6_BAD_VERSION,      /* decode.ipv6.bad_version */
-	SF_EV_IPV6_LEN_TOO_LARGE,    /* decode.ipv6.payload_len_exceeds_wire */
-	SF_EV_IPV6_LEN_ZERO,         /* decode.ipv6.payload_len_zero (jumbogram or TSO) */
-	SF_EV_IPV6_EXT_TRUNCATED,    /* decode.ipv6.ext_truncated */
-	SF_EV_IPV6_EXT_TOO_MANY,     /* decode.ipv6.too_many_ext_headers */
-	SF_EV_IPV6_UNKNOWN_NEXT,     /* decode.ipv6.unknown_next_header */
-	SF_EV_IPV6_FRAGMENT,         /* decode.ipv6.fragment: non-first fragment */
+	SF_EV_IPV6_TRUNCATED,     /* decode.ipv6.truncated */
+	SF_EV_IPV6_BAD_VERSION,   /* decode.ipv6.bad_version */
+	SF_EV_IPV6_LEN_TOO_LARGE, /* decode.ipv6.payload_len_exceeds_wire */
+	SF_EV_IPV6_LEN_ZERO,      /* decode.ipv6.payload_len_zero (jumbogram or TSO) */
+	SF_EV_IPV6_EXT_TRUNCATED, /* decode.ipv6.ext_truncated */
+	SF_EV_IPV6_EXT_TOO_MANY,  /* decode.ipv6.too_many_ext_headers */
+	SF_EV_IPV6_UNKNOWN_NEXT,  /* decode.ipv6.unknown_next_header */
+	SF_EV_IPV6_FRAGMENT,      /* decode.ipv6.fragment: non-first fragment */
 
 	/* decode: TCP */
-	SF_EV_TCP_TRUNCATED,         /* decode.tcp.truncated: < 20 bytes captured (snaplen) */
-	SF_EV_TCP_HLEN_TOO_SMALL,    /* decode.tcp.hlen_too_small: data offset < 5 */
-	SF_EV_TCP_HLEN_TRUNCATED,    /* decode.tcp.hlen_exceeds_captured */
-	SF_EV_TCP_HLEN_TOO_LARGE,    /* decode.tcp.hlen_exceeds_ip_len */
-	SF_EV_TCP_OPT_LEN_ZERO,      /* decode.tcp.opt_len_zero */
-	SF_EV_TCP_OPT_LEN_ONE,       /* decode.tcp.opt_len_one */
-	SF_EV_TCP_OPT_PAST_HEADER,   /* decode.tcp.opt_past_header */
-	SF_EV_TCP_OPT_BAD_LEN,       /* decode.tcp.opt_bad_len: e.g. MSS with length != 4 */
-	SF_EV_TCP_OPT_DUPLICATE,     /* decode.tcp.opt_duplicate */
-	SF_EV_TCP_WSCALE_TOO_LARGE,  /* decode.tcp.wscale_shift_too_large: shift > 14 */
-	SF_EV_TCP_BAD_CHECKSUM,      /* decode.tcp.bad_checksum (only with checksum checks on) */
+	SF_EV_TCP_TRUNCATED,        /* decode.tcp.truncated: < 20 bytes captured (snaplen) */
+	SF_EV_TCP_HLEN_TOO_SMALL,   /* decode.tcp.hlen_too_small: data offset < 5 */
+	SF_EV_TCP_HLEN_TRUNCATED,   /* decode.tcp.hlen_exceeds_captured */
+	SF_EV_TCP_HLEN_TOO_LARGE,   /* decode.tcp.hlen_exceeds_ip_len */
+	SF_EV_TCP_OPT_LEN_ZERO,     /* decode.tcp.opt_len_zero */
+	SF_EV_TCP_OPT_LEN_ONE,      /* decode.tcp.opt_len_one */
+	SF_EV_TCP_OPT_PAST_HEADER,  /* decode.tcp.opt_past_header */
+	SF_EV_TCP_OPT_BAD_LEN,      /* decode.tcp.opt_bad_len: e.g. MSS with length != 4 */
+	SF_EV_TCP_OPT_DUPLICATE,    /* decode.tcp.opt_duplicate */
+	SF_EV_TCP_WSCALE_TOO_LARGE, /* decode.tcp.wscale_shift_too_large: shift > 14 */
+	SF_EV_TCP_BAD_CHECKSUM,     /* decode.tcp.bad_checksum (only with checksum checks on) */
 
 	/* decode: other transports */
-	SF_EV_UDP_TRUNCATED,         /* decode.udp.truncated */
-	SF_EV_ICMP_TRUNCATED,        /* decode.icmp.truncated */
+	SF_EV_UDP_TRUNCATED,  /* decode.udp.truncated */
+	SF_EV_ICMP_TRUNCATED, /* decode.icmp.truncated */
 
 	/* track and analysis events are appended below, in their own blocks */
 
@@ -82,21 +82,21 @@ enum sf_event {
 
 	/* analysis: Wireshark's expert info, one per tcp.analysis.* flag, in the order of the
 	 * SF_ANA_* bits of synfin/analysis.h (SF_EV_ANA_RETRANSMISSION + bit index) */
-	SF_EV_ANA_RETRANSMISSION,       /* tcp.analysis.retransmission */
-	SF_EV_ANA_FAST_RETRANSMISSION,  /* tcp.analysis.fast_retransmission */
-	SF_EV_ANA_SPURIOUS_RETRANS,     /* tcp.analysis.spurious_retransmission */
-	SF_EV_ANA_OUT_OF_ORDER,         /* tcp.analysis.out_of_order */
-	SF_EV_ANA_LOST_SEGMENT,         /* tcp.analysis.lost_segment */
-	SF_EV_ANA_ACK_LOST_SEGMENT,     /* tcp.analysis.ack_lost_segment */
-	SF_EV_ANA_DUPLICATE_ACK,        /* tcp.analysis.duplicate_ack */
-	SF_EV_ANA_ZERO_WINDOW,          /* tcp.analysis.zero_window */
-	SF_EV_ANA_ZERO_WINDOW_PROBE,    /* tcp.analysis.zero_window_probe */
+	SF_EV_ANA_RETRANSMISSION,        /* tcp.analysis.retransmission */
+	SF_EV_ANA_FAST_RETRANSMISSION,   /* tcp.analysis.fast_retransmission */
+	SF_EV_ANA_SPURIOUS_RETRANS,      /* tcp.analysis.spurious_retransmission */
+	SF_EV_ANA_OUT_OF_ORDER,          /* tcp.analysis.out_of_order */
+	SF_EV_ANA_LOST_SEGMENT,          /* tcp.analysis.lost_segment */
+	SF_EV_ANA_ACK_LOST_SEGMENT,      /* tcp.analysis.ack_lost_segment */
+	SF_EV_ANA_DUPLICATE_ACK,         /* tcp.analysis.duplicate_ack */
+	SF_EV_ANA_ZERO_WINDOW,           /* tcp.analysis.zero_window */
+	SF_EV_ANA_ZERO_WINDOW_PROBE,     /* tcp.analysis.zero_window_probe */
 	SF_EV_ANA_ZERO_WINDOW_PROBE_ACK, /* tcp.analysis.zero_window_probe_ack */
-	SF_EV_ANA_KEEP_ALIVE,           /* tcp.analysis.keep_alive */
-	SF_EV_ANA_KEEP_ALIVE_ACK,       /* tcp.analysis.keep_alive_ack */
-	SF_EV_ANA_WINDOW_UPDATE,        /* tcp.analysis.window_update */
-	SF_EV_ANA_WINDOW_FULL,          /* tcp.analysis.window_full */
-	SF_EV_ANA_REUSED_PORTS,         /* tcp.analysis.reused_ports */
+	SF_EV_ANA_KEEP_ALIVE,            /* tcp.analysis.keep_alive */
+	SF_EV_ANA_KEEP_ALIVE_ACK,        /* tcp.analysis.keep_alive_ack */
+	SF_EV_ANA_WINDOW_UPDATE,         /* tcp.analysis.window_update */
+	SF_EV_ANA_WINDOW_FULL,           /* tcp.analysis.window_full */
+	SF_EV_ANA_REUSED_PORTS,          /* tcp.analysis.reused_ports */
 
 	SF_EV__COUNT
 };

@@ -241,8 +241,8 @@ static const struct sf_field field_table[] = {
      TRACK | CONN},
     {"tcp.state.server", T(SF_FT_STRING), "server's RFC 9293 state after this packet",
      sf_get_tcp_state, 1, TRACK | CONN},
-    {"tcp.state.changed", T(SF_FT_BOOL), "this packet changed the state of a side", sf_get_trk_flag,
-     SF_TRK_STATE_CHANGED, TRACK},
+    {"tcp.state.changed", T(SF_FT_BOOL), "present when this packet changed the state of a side",
+     sf_get_trk_flag, SF_TRK_STATE_CHANGED, TRACK},
     {"conn.open_kind", T(SF_FT_STRING),
      "how the connection opened: three-way, simultaneous-open, syn-retried, refused, unanswered, "
      "synack-only, midstream, unknown",

@@ -61,7 +61,9 @@ SF_GETTER(sf_get_trk_uint)
 	}
 }
 
-/* synfin's tcp.state.changed: a boolean on every tracked packet. (tcp.analysis.reused_ports
+/* synfin's tcp.state.changed: present (value 1) only on a packet that changed the state of a
+ * side, like Wireshark's tcp.analysis.* flags, so that the bare field selects exactly those
+ * packets (a boolean present on every packet would match them all). (tcp.analysis.reused_ports
  * is the analyser's flag, fields_ana.c: it adds Wireshark's retried-SYN-ACK rule to the
  * tracker's port_reuse.) */
 SF_GETTER(sf_get_trk_flag)
@@ -69,7 +71,9 @@ SF_GETTER(sf_get_trk_flag)
 	(void)c;
 	if (!v->conn || !v->trk || arg != SF_TRK_STATE_CHANGED)
 		return 0;
-	return one_u(out, max, v->trk->n_trans > 0);
+	if (v->trk->n_trans == 0)
+		return 0;
+	return one_u(out, max, 1);
 }
 
 /* tcp.state.client (arg 0), tcp.state.server (arg 1): RFC 9293 names ("TIME-WAIT"). */

@@ -169,6 +169,9 @@ static void test_tracking_fields(void **state)
 	/* the client takes the server's FIN when it acknowledges it (frame 11) */
 	expect("tcp.state.client == \"TIME-WAIT\"", "11");
 	expect("tcp.state.changed == 1 && tcp.stream == 0", "1 2 3 8 9 10 11");
+	/* present only when a state changed: the bare field selects the same packets */
+	expect("tcp.state.changed && tcp.stream == 0", "1 2 3 8 9 10 11");
+	expect("tcp.state.changed == 0", "");
 	expect("conn.open_kind == \"refused\"", "7");
 	expect("conn.close_kind == \"none\" && tcp.stream == 0", "1 2 3 4 5 8 9");
 	expect("conn.close_kind == \"four-way\"", "10 11");

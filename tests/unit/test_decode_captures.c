@@ -15,6 +15,7 @@
 #include <pcap/pcap.h>
 
 #include "decode_invariants.h"
+#include "helper_capfile.h"
 
 struct totals {
 	unsigned files, refused;
@@ -73,32 +74,12 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return 0;
 }
 
-static void captures_dir(char *buf, size_t len)
-{
-	const char *env = getenv("SYNFIN_CAPTURES");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	/* <repo>/tests/unit/this.c → <repo>/../shared/captures */
-	snprintf(buf, len, "%s", __FILE__);
-	for (int i = 0; i < 3; i++) {
-		char *slash = strrchr(buf, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	size_t used = strlen(buf);
-	snprintf(buf + used, len - used, "/../shared/captures");
-}
-
 static void test_all_shared_captures(void **state)
 {
 	(void)state;
-	char dir[4096];
-	struct stat st;
-	captures_dir(dir, sizeof(dir));
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		print_message("SKIP: no shared captures at %s (set SYNFIN_CAPTURES)\n", dir);
+	const char *dir = capfile_shared_dir();
+	if (!dir) {
+		print_message("SKIP: no shared captures (set SYNFIN_CAPTURES)\n");
 		skip();
 	}
 	struct totals t = {0};

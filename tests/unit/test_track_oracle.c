@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 
+#include "helper_pipe.h"
 #include "synfin/conn.h"
 #include "synfin/pipeline.h"
 #include "synfin/source.h"
@@ -67,22 +67,9 @@ static void on_closed(void *self, const struct sf_conn *c)
 static bool run_synfin(const char *path)
 {
 	memset(&ours, 0, sizeof(ours));
-	char err[256];
 	struct sf_pipeline_cfg cfg = {.track = true};
-	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
 	struct sf_sink s = {.self = &ours, .packet = on_packet, .conn_closed = on_closed};
-	sf_pipeline_add_sink(p, &s);
-	struct sf_source *src = sf_source_open_file(path, 0, err, sizeof(err));
-	if (!src) {
-		sf_pipeline_free(p);
-		return false;
-	}
-	sf_pipeline_run(p, src);
-	sf_pipeline_finish(p);
-	sf_source_close(src);
-	sf_pipeline_free(p);
-	return true;
+	return hpipe_run_file(&cfg, &s, path, NULL);
 }
 
 static bool run_tshark(const char *path)
@@ -181,23 +168,6 @@ static const char *const curated[] = {
     "The-Incident-Alarm/fin.pcap",
 };
 
-static void captures_dir(char *buf, size_t len)
-{
-	const char *env = getenv("SYNFIN_CAPTURES");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	snprintf(buf, len, "%s", __FILE__);
-	for (int i = 0; i < 3; i++) {
-		char *slash = strrchr(buf, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	size_t used = strlen(buf);
-	snprintf(buf + used, len - used, "/../shared/captures");
-}
-
 static void one(const char *dir, const char *rel, struct tally *t, bool verbose)
 {
 	char path[4096];
@@ -210,13 +180,9 @@ static void one(const char *dir, const char *rel, struct tally *t, bool verbose)
 static void test_oracle(void **state)
 {
 	(void)state;
-	char dir[4096];
-	struct stat st;
-	captures_dir(dir, sizeof(dir));
-	if (stat(dir, &st) != 0 || system("tshark -v >/dev/null 2>&1") != 0) {
-		print_message("SKIP: no shared captures at %s or no tshark\n", dir);
+	const char *dir = hpipe_oracle_dir();
+	if (!dir)
 		skip();
-	}
 	struct tally t = {0};
 	const char *all = getenv("SYNFIN_ORACLE_ALL");
 	if (all && *all == '1') {

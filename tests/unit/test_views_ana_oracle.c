@@ -25,10 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 
+#include "helper_pipe.h"
 #include "synfin/analysis.h"
 #include "synfin/conn.h"
 #include "synfin/pipeline.h"
@@ -101,25 +101,15 @@ static const char *totals_only_reason(const char *rel)
 
 static bool run_synfin(const char *path)
 {
-	char err[SF_ERRBUF];
 	memset(&ours, 0, sizeof(ours));
 	if (frame_stream)
 		memset(frame_stream, 0xff, n_frame_stream * sizeof(*frame_stream));
 	struct sf_pipeline_cfg cfg = {.track = true, .analyse = true};
-	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
 	struct sf_sink s = {.packet = on_packet, .conn_final = on_final};
-	sf_pipeline_add_sink(p, &s);
-	struct sf_source *src = sf_source_open_file(path, 0, err, sizeof(err));
-	if (!src) {
-		sf_pipeline_free(p);
+	struct sf_run_stats st;
+	if (!hpipe_run_file(&cfg, &s, path, &st))
 		return false;
-	}
-	sf_pipeline_run(p, src);
-	sf_source_close(src);
-	sf_pipeline_finish(p);
-	link_skipped = sf_pipeline_stats(p)->link_skipped;
-	sf_pipeline_free(p);
+	link_skipped = st.link_skipped;
 	return true;
 }
 
@@ -296,23 +286,6 @@ static const char *const curated[] = {
     "suricata-verify/bug-3616-smtp__input.pcap",                            /* C3 */
 };
 
-static void captures_dir(char *buf, size_t len)
-{
-	const char *env = getenv("SYNFIN_CAPTURES");
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	snprintf(buf, len, "%s", __FILE__);
-	for (int i = 0; i < 3; i++) {
-		char *slash = strrchr(buf, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	size_t used = strlen(buf);
-	snprintf(buf + used, len - used, "/../shared/captures");
-}
-
 static void one(const char *dir, const char *rel, struct sums *t)
 {
 	char path[4096];
@@ -345,13 +318,9 @@ static void run_index(const char *dir, struct sums *t)
 static void test_figures_against_tshark(void **state)
 {
 	(void)state;
-	char dir[4096];
-	struct stat st;
-	captures_dir(dir, sizeof(dir));
-	if (stat(dir, &st) != 0 || system("tshark -v >/dev/null 2>&1") != 0) {
-		print_message("SKIP: no shared captures at %s or no tshark\n", dir);
+	const char *dir = hpipe_oracle_dir();
+	if (!dir)
 		skip();
-	}
 	struct sums t = {0};
 	const char *all = getenv("SYNFIN_ORACLE_ALL");
 	if (all && *all == '1')

@@ -9,6 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
 void capfile_free(struct capfile *c)
 {
 	free(c->data);
@@ -226,4 +232,44 @@ const char *capfile_shared_dir(void)
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return NULL;
 	return path;
+}
+
+void capfile_read_all(const char *path, unsigned idx, unsigned max, struct capfile_got *g)
+{
+	assert_true(max <= CAPFILE_MAXF);
+	memset(g, 0, sizeof(*g));
+	struct sf_source *s = sf_source_open_file(path, idx, g->err, sizeof(g->err));
+	if (!s) {
+		g->rc = SF_SRC_ERROR;
+		return;
+	}
+	g->opened = true;
+	g->linktype_after_open = sf_source_linktype(s);
+	g->format = sf_source_format(s);
+	struct sf_frame f;
+	while ((g->rc = sf_source_next(s, &f, g->err, sizeof(g->err))) == SF_SRC_FRAME) {
+		assert_true(g->n < max);
+		g->first_byte[g->n] = f.caplen ? f.data[0] : 0;
+		g->f[g->n++] = f;
+	}
+	if (g->rc == SF_SRC_ERROR)
+		g->err_frame = f.file_frame;
+	sf_source_close(s);
+}
+
+char *capfile_dir;
+
+int capfile_setup(void **state)
+{
+	(void)state;
+	capfile_dir = capfile_tmpdir();
+	return 0;
+}
+
+int capfile_teardown(void **state)
+{
+	(void)state;
+	capfile_rmdir(capfile_dir);
+	capfile_dir = NULL;
+	return 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "synfin/source.h"
+
 struct capfile {
 	uint8_t *data;
 	size_t len, cap;
@@ -47,6 +49,31 @@ char *capfile_tmpdir(void);
 char *capfile_write(const struct capfile *c, const char *dir, const char *name);
 /* Removes the files in dir written by capfile_write, then dir. */
 void capfile_rmdir(char *dir);
+
+/* Every frame of a capture file, as sf_source_next gave it. */
+#define CAPFILE_MAXF 16
+struct capfile_got {
+	unsigned n;
+	struct sf_frame f[CAPFILE_MAXF];
+	uint8_t first_byte[CAPFILE_MAXF];
+	enum sf_source_status rc;
+	char err[SF_ERRBUF];
+	uint64_t err_frame;
+	bool opened;
+	int linktype_after_open;
+	enum sf_file_format format;
+};
+
+/* Opens path as input index idx and reads it to the end, failing the test past max frames
+ * (max <= CAPFILE_MAXF). An open failure leaves opened false, rc = SF_SRC_ERROR and err set,
+ * err_frame 0. */
+void capfile_read_all(const char *path, unsigned idx, unsigned max, struct capfile_got *g);
+
+/* A temporary directory for a group of tests: capfile_setup makes it, capfile_teardown
+ * removes it (cmocka group setup and teardown). */
+extern char *capfile_dir;
+int capfile_setup(void **state);
+int capfile_teardown(void **state);
 
 /* Shared captures directory ($SYNFIN_CAPTURES, else ../shared/captures from the source tree),
  * or NULL when absent. */

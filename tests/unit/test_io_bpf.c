@@ -14,20 +14,6 @@
 #include "helper_capfile.h"
 #include "synfin/source.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	dir = capfile_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	capfile_rmdir(dir);
-	return 0;
-}
-
 /* IPv4 + TCP (proto 6) or UDP (17) header to dport, 40 bytes. */
 static void ip_l4(uint8_t *p, uint8_t proto, uint16_t dport)
 {
@@ -82,7 +68,7 @@ static void test_bpf_pcap(void **state)
 	capfile_pcap_record(&c, false, 2, 0, 54, 54, tcp80);
 	capfile_pcap_record(&c, false, 3, 0, 54, 54, tcp22);
 	capfile_pcap_record(&c, false, 4, 0, 54, 54, tcp80);
-	char *p = capfile_write(&c, dir, "eth.pcap");
+	char *p = capfile_write(&c, capfile_dir, "eth.pcap");
 	uint64_t fr[8];
 	char err[SF_ERRBUF];
 	enum sf_source_status rc;
@@ -114,7 +100,7 @@ static void test_bpf_pcapng_two_linktypes(void **state)
 	capfile_ng_epb(&c, false, 1, 0, 40, 40, r80);
 	capfile_ng_epb(&c, false, 0, 0, 54, 54, e22);
 	capfile_ng_epb(&c, false, 1, 0, 40, 40, r80);
-	char *p = capfile_write(&c, dir, "mixed.pcapng");
+	char *p = capfile_write(&c, capfile_dir, "mixed.pcapng");
 	uint64_t fr[8];
 	char err[SF_ERRBUF];
 	enum sf_source_status rc;
@@ -142,7 +128,7 @@ static void test_bpf_syntax_error(void **state)
 {
 	struct capfile c = {0};
 	capfile_pcap_header(&c, false, false, 2, 4, 65535, 1);
-	char *p = capfile_write(&c, dir, "empty.pcap");
+	char *p = capfile_write(&c, capfile_dir, "empty.pcap");
 	char err[SF_ERRBUF];
 	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
 	assert_non_null(s);
@@ -166,5 +152,5 @@ int main(void)
 	    cmocka_unit_test(test_bpf_pcapng_two_linktypes),
 	    cmocka_unit_test(test_bpf_syntax_error),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capfile_setup, capfile_teardown);
 }

@@ -13,51 +13,6 @@
 #include "helper_capfile.h"
 #include "synfin/source.h"
 
-#define MAXF 8
-
-struct got {
-	unsigned n;
-	struct sf_frame f[MAXF];
-	uint8_t first_byte[MAXF];
-	enum sf_source_status rc;
-	char err[SF_ERRBUF];
-	uint64_t err_frame;
-};
-
-/* Reads a whole file; open failures leave rc = SF_SRC_ERROR and err set, err_frame 0. */
-static void read_all(const char *path, struct got *g)
-{
-	memset(g, 0, sizeof(*g));
-	struct sf_source *s = sf_source_open_file(path, 3, g->err, sizeof(g->err));
-	if (!s) {
-		g->rc = SF_SRC_ERROR;
-		return;
-	}
-	struct sf_frame f;
-	while ((g->rc = sf_source_next(s, &f, g->err, sizeof(g->err))) == SF_SRC_FRAME) {
-		assert_true(g->n < MAXF);
-		g->first_byte[g->n] = f.caplen ? f.data[0] : 0;
-		g->f[g->n++] = f;
-	}
-	if (g->rc == SF_SRC_ERROR)
-		g->err_frame = f.file_frame;
-	sf_source_close(s);
-}
-
-static char *dir;
-
-static int setup(void **state)
-{
-	dir = capfile_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	capfile_rmdir(dir);
-	return 0;
-}
-
 static const uint8_t pkt[64] = {0x45, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
 /* Two records: one full, one cut by the snaplen (caplen < wirelen). */
@@ -70,8 +25,8 @@ static void two_records(struct capfile *c, bool be, bool nano)
 
 static void check_two(const char *path, bool nano)
 {
-	struct got g;
-	read_all(path, &g);
+	struct capfile_got g;
+	capfile_read_all(path, 3, 8, &g);
 	assert_int_equal(g.rc, SF_SRC_END);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.f[0].ts_sec, 1700000000);
@@ -97,7 +52,7 @@ static void test_pcap_usec_le(void **state)
 {
 	struct capfile c = {0};
 	two_records(&c, false, false);
-	char *p = capfile_write(&c, dir, "usec-le.pcap");
+	char *p = capfile_write(&c, capfile_dir, "usec-le.pcap");
 	check_two(p, false);
 	free(p);
 	capfile_free(&c);
@@ -107,7 +62,7 @@ static void test_pcap_usec_be(void **state)
 {
 	struct capfile c = {0};
 	two_records(&c, true, false);
-	char *p = capfile_write(&c, dir, "usec-be.pcap");
+	char *p = capfile_write(&c, capfile_dir, "usec-be.pcap");
 	check_two(p, false);
 	free(p);
 	capfile_free(&c);
@@ -117,7 +72,7 @@ static void test_pcap_nsec_le(void **state)
 {
 	struct capfile c = {0};
 	two_records(&c, false, true);
-	char *p = capfile_write(&c, dir, "nsec-le.pcap");
+	char *p = capfile_write(&c, capfile_dir, "nsec-le.pcap");
 	check_two(p, true);
 	free(p);
 	capfile_free(&c);
@@ -127,7 +82,7 @@ static void test_pcap_nsec_be(void **state)
 {
 	struct capfile c = {0};
 	two_records(&c, true, true);
-	char *p = capfile_write(&c, dir, "nsec-be.pcap");
+	char *p = capfile_write(&c, capfile_dir, "nsec-be.pcap");
 	check_two(p, true);
 	free(p);
 	capfile_free(&c);
@@ -137,7 +92,7 @@ static void test_pcap_accessors(void **state)
 {
 	struct capfile c = {0};
 	capfile_pcap_header(&c, false, false, 2, 4, 65535, 1);
-	char *p = capfile_write(&c, dir, "empty.pcap");
+	char *p = capfile_write(&c, capfile_dir, "empty.pcap");
 	char err[SF_ERRBUF];
 	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
 	assert_non_null(s);
@@ -159,9 +114,9 @@ static void test_pcap_accessors(void **state)
 
 static void expect_open_error(const struct capfile *c, const char *name, const char *reason)
 {
-	char *p = capfile_write(c, dir, name);
-	struct got g;
-	read_all(p, &g);
+	char *p = capfile_write(c, capfile_dir, name);
+	struct capfile_got g;
+	capfile_read_all(p, 3, 8, &g);
 	char want[SF_ERRBUF];
 	snprintf(want, sizeof(want), "%s: %s", p, reason);
 	assert_int_equal(g.rc, SF_SRC_ERROR);
@@ -173,9 +128,9 @@ static void expect_open_error(const struct capfile *c, const char *name, const c
 static void expect_break(const struct capfile *c, const char *name, unsigned frames,
                          const char *reason)
 {
-	char *p = capfile_write(c, dir, name);
-	struct got g;
-	read_all(p, &g);
+	char *p = capfile_write(c, capfile_dir, name);
+	struct capfile_got g;
+	capfile_read_all(p, 3, 8, &g);
 	char want[SF_ERRBUF];
 	snprintf(want, sizeof(want), "%s: frame %u: %s", p, frames + 1, reason);
 	assert_int_equal(g.rc, SF_SRC_ERROR);
@@ -248,9 +203,9 @@ static void test_pcap_record_above_snaplen_is_cut(void **state)
 	capfile_pcap_header(&c, false, false, 2, 4, 100, 1);
 	capfile_pcap_record(&c, false, 1, 0, 200, 200, big);
 	capfile_pcap_record(&c, false, 2, 0, 64, 64, pkt);
-	char *p = capfile_write(&c, dir, "above-snaplen.pcap");
-	struct got g;
-	read_all(p, &g);
+	char *p = capfile_write(&c, capfile_dir, "above-snaplen.pcap");
+	struct capfile_got g;
+	capfile_read_all(p, 3, 8, &g);
 	assert_int_equal(g.rc, SF_SRC_END);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.f[0].caplen, 100);
@@ -290,7 +245,7 @@ static void test_pcap_break(void **state)
 {
 	struct capfile c = {0};
 	two_records(&c, false, false);
-	char *p = capfile_write(&c, dir, "break.pcap");
+	char *p = capfile_write(&c, capfile_dir, "break.pcap");
 	char err[SF_ERRBUF];
 	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
 	assert_non_null(s);
@@ -305,8 +260,8 @@ static void test_pcap_break(void **state)
 
 static void test_missing_file(void **state)
 {
-	struct got g;
-	read_all("/nonexistent/x.pcap", &g);
+	struct capfile_got g;
+	capfile_read_all("/nonexistent/x.pcap", 3, 8, &g);
 	assert_int_equal(g.rc, SF_SRC_ERROR);
 	assert_string_equal(g.err, "/nonexistent/x.pcap: No such file or directory");
 }
@@ -330,5 +285,5 @@ int main(void)
 	    cmocka_unit_test(test_pcap_break),
 	    cmocka_unit_test(test_missing_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capfile_setup, capfile_teardown);
 }

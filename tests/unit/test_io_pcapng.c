@@ -14,58 +14,19 @@
 #include "helper_capfile.h"
 #include "synfin/source.h"
 
-#define MAXF 16
-
-struct got {
-	unsigned n;
-	struct sf_frame f[MAXF];
-	uint8_t first_byte[MAXF];
-	enum sf_source_status rc;
-	char err[SF_ERRBUF];
-	uint64_t err_frame;
-	int linktype_after_open;
-};
-
-static void read_all(const char *path, struct got *g)
+/* Reads path as input 0, which must open as pcapng. */
+static void read_all(const char *path, struct capfile_got *g)
 {
-	memset(g, 0, sizeof(*g));
-	struct sf_source *s = sf_source_open_file(path, 0, g->err, sizeof(g->err));
-	if (!s) {
-		g->rc = SF_SRC_ERROR;
-		return;
-	}
-	g->linktype_after_open = sf_source_linktype(s);
-	assert_int_equal(sf_source_format(s), SF_FMT_PCAPNG);
-	struct sf_frame f;
-	while ((g->rc = sf_source_next(s, &f, g->err, sizeof(g->err))) == SF_SRC_FRAME) {
-		assert_true(g->n < MAXF);
-		g->first_byte[g->n] = f.caplen ? f.data[0] : 0;
-		g->f[g->n++] = f;
-	}
-	if (g->rc == SF_SRC_ERROR)
-		g->err_frame = f.file_frame;
-	sf_source_close(s);
-}
-
-static char *dir;
-
-static int setup(void **state)
-{
-	dir = capfile_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	capfile_rmdir(dir);
-	return 0;
+	capfile_read_all(path, 0, CAPFILE_MAXF, g);
+	if (g->opened)
+		assert_int_equal(g->format, SF_FMT_PCAPNG);
 }
 
 static uint8_t pkt[64] = {0xaa};
 
-static void read_capfile(const struct capfile *c, const char *name, struct got *g)
+static void read_capfile(const struct capfile *c, const char *name, struct capfile_got *g)
 {
-	char *p = capfile_write(c, dir, name);
+	char *p = capfile_write(c, capfile_dir, name);
 	read_all(p, g);
 	free(p);
 }
@@ -87,7 +48,7 @@ static void test_ng_interfaces_linktypes_and_resolutions(void **state)
 		capfile_ng_epb(&c, be, 2, 3 * 1024 + 512, 10, 10, pkt);
 		pkt[0] = 0x44;
 		capfile_ng_epb(&c, be, 3, 2000000000000ull + 1500, 1, 1, pkt);
-		struct got g;
+		struct capfile_got g;
 		read_capfile(&c, be ? "ifs-be.pcapng" : "ifs-le.pcapng", &g);
 		assert_int_equal(g.rc, SF_SRC_END);
 		assert_int_equal(g.linktype_after_open, 1);
@@ -123,7 +84,7 @@ static void test_ng_multiple_sections(void **state)
 	capfile_ng_shb(&c, false, 1, 2); /* 1.2, written by some old tools: accepted */
 	capfile_ng_idb(&c, false, 228, 0, -1, 0);
 	capfile_ng_epb(&c, false, 0, 3000000, 30, 30, pkt);
-	struct got g;
+	struct capfile_got g;
 	read_capfile(&c, "sections.pcapng", &g);
 	assert_int_equal(g.rc, SF_SRC_END);
 	assert_int_equal(g.n, 3);
@@ -156,7 +117,7 @@ static void test_ng_spb_pb_and_skipped_blocks(void **state)
 	capfile_ng_block(&c, false, 0x40000BAD, body, 0);  /* custom, not to be copied */
 	capfile_ng_block(&c, false, 0x7fff1234, body, 4);  /* unknown */
 	capfile_ng_epb(&c, false, 0, 7000000, 48, 100, pkt);
-	struct got g;
+	struct capfile_got g;
 	read_capfile(&c, "spb.pcapng", &g);
 	assert_int_equal(g.rc, SF_SRC_END);
 	assert_int_equal(g.n, 4);
@@ -183,7 +144,7 @@ static void test_ng_caplen_above_snaplen_is_cut(void **state)
 	capfile_ng_shb(&c, true, 1, 0);
 	capfile_ng_idb(&c, true, 1, 32, -1, 0);
 	capfile_ng_epb(&c, true, 0, 0, 64, 64, pkt);
-	struct got g;
+	struct capfile_got g;
 	read_capfile(&c, "above-snaplen.pcapng", &g);
 	assert_int_equal(g.rc, SF_SRC_END);
 	assert_int_equal(g.n, 1);
@@ -206,8 +167,8 @@ static void good_prefix(struct capfile *c, bool be)
 static void expect_break(const struct capfile *c, const char *name, unsigned frames,
                          const char *reason)
 {
-	char *p = capfile_write(c, dir, name);
-	struct got g;
+	char *p = capfile_write(c, capfile_dir, name);
+	struct capfile_got g;
 	read_all(p, &g);
 	char want[SF_ERRBUF];
 	snprintf(want, sizeof(want), "%s: frame %u: %s", p, frames + 1, reason);
@@ -222,8 +183,8 @@ static void expect_break(const struct capfile *c, const char *name, unsigned fra
 
 static void expect_open_error(const struct capfile *c, const char *name, const char *reason)
 {
-	char *p = capfile_write(c, dir, name);
-	struct got g;
+	char *p = capfile_write(c, capfile_dir, name);
+	struct capfile_got g;
 	read_all(p, &g);
 	char want[SF_ERRBUF];
 	snprintf(want, sizeof(want), "%s: %s", p, reason);
@@ -366,5 +327,5 @@ int main(void)
 	    cmocka_unit_test(test_ng_interface_id_out_of_range),
 	    cmocka_unit_test(test_ng_idb_option_past_block),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capfile_setup, capfile_teardown);
 }

@@ -280,8 +280,9 @@ static FILE *tshark_cached(const char *cmd, const char *capture)
 	while ((n = fread(buf, 1, sizeof(buf), pf)) > 0)
 		fwrite(buf, 1, n, out);
 	int rc = pclose(pf);
-	/* -1: the shell could not run; 127: no shell or tshark. Other statuses keep the output. */
-	if (fclose(out) != 0 || rc == -1 || (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) ||
+	/* -1: the shell could not run; a signal: cut short; 127: no shell or tshark. Other exit
+	 * statuses keep the output. */
+	if (fclose(out) != 0 || rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) == 127 ||
 	    rename(tmp, path) != 0) {
 		remove(tmp);
 		return NULL;

@@ -128,13 +128,24 @@ SF_GETTER(sf_get_eth_addr)
 	return put_mac(out, n, max, p->eth_src);
 }
 
-/* eth.type is the type field of the Ethernet header itself: the first VLAN TPID when tagged. */
+/* eth.type is the type field of the Ethernet header itself: the first VLAN TPID when tagged,
+ * 0x8864 before PPPoE. When that field is an IEEE 802.3 length (<= 1500, LLC follows) there is
+ * no eth.type: Wireshark shows eth.len, and a SNAP header's type as llc.type. */
 SF_GETTER(sf_get_eth_type)
 {
 	const struct sf_packet *p = v->pkt;
+	const struct sf_frame *f = p->frame;
 	if (!p->has_eth)
 		return 0;
-	return one_u(out, max, p->n_vlan ? p->vlan_tpid[0] : p->ethertype);
+	if (p->n_vlan)
+		return one_u(out, max, p->vlan_tpid[0]);
+	if (p->l2_len == 14 && p->ethertype)
+		return one_u(out, max, p->ethertype); /* Ethernet II: the type decode followed */
+	/* A header after the field (LLC/SNAP, PPPoE) or a length: the field itself says which. */
+	if (!f || !f->data || f->caplen < 14)
+		return 0;
+	uint16_t field = (uint16_t)(f->data[12] << 8 | f->data[13]);
+	return field > 1500 ? one_u(out, max, field) : 0;
 }
 
 SF_GETTER(sf_get_vlan)

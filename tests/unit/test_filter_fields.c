@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "helper_frame.h"
+#include "synfin/decode.h"
 #include "synfin/fields.h"
 #include "test_filter_pkt.h"
 
@@ -183,6 +185,52 @@ static void test_format_small_buffer(void **state)
 	assert_string_equal(buf, "0.000");
 }
 
+/* eth.type comes from the Ethernet header's own type field, as in Wireshark: absent when the
+ * field is an 802.3 length (LLC, SNAP: tshark matches no frame of zeek/snap-tcp.pcap with
+ * "eth.type == 0x0800"), 0x8864 before PPPoE, although both carry IPv4 further in. */
+static void eth_type_of(const struct hframe *h, unsigned ip_version, const char *want)
+{
+	struct sf_frame fr = {.data = h->b,
+	                      .caplen = (uint32_t)h->n,
+	                      .wirelen = (uint32_t)h->n,
+	                      .linktype = 1,
+	                      .number = 1};
+	struct sf_packet p;
+	struct sf_pkt_view v = {.pkt = &p};
+	char buf[64];
+	sf_decode(&fr, NULL, &p);
+	assert_int_equal(p.ip_version, ip_version); /* decode still finds the IP inside */
+	sf_field_format(sf_field_by_name("eth.type"), &v, NULL, ",", buf, sizeof(buf));
+	assert_string_equal(buf, want);
+}
+
+static void test_eth_type_is_the_wire_field(void **state)
+{
+	static const uint8_t snap[] = {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00};
+	static const uint8_t pppoe[] = {0x11, 0x00, 0x00, 0x01, 0x00, 0x2a, 0x00, 0x21};
+	static const uint8_t stp[] = {0x42, 0x42, 0x03, 0, 0, 0, 0, 0};
+	struct hframe h;
+	(void)state;
+	hframe_init(&h); /* 802.3 length, LLC/SNAP, IPv4 */
+	hframe_eth(&h, 8 + 20 + 20);
+	hframe_put(&h, snap, sizeof(snap));
+	hframe_ipv4_tcp(&h, SF_TCP_SYN, NULL, 0, 0);
+	eth_type_of(&h, 4, "");
+	hframe_init(&h); /* 802.3 length, LLC (spanning tree): not IP */
+	hframe_eth(&h, sizeof(stp));
+	hframe_put(&h, stp, sizeof(stp));
+	eth_type_of(&h, 0, "");
+	hframe_init(&h); /* PPPoE session, PPP IPv4 */
+	hframe_eth(&h, 0x8864);
+	hframe_put(&h, pppoe, sizeof(pppoe));
+	hframe_ipv4_tcp(&h, SF_TCP_SYN, NULL, 0, 0);
+	eth_type_of(&h, 4, "0x8864");
+	hframe_init(&h); /* Ethernet II */
+	hframe_eth(&h, 0x0800);
+	hframe_ipv4_tcp(&h, SF_TCP_SYN, NULL, 0, 0);
+	eth_type_of(&h, 4, "0x0800");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +238,7 @@ int main(void)
 	    cmocka_unit_test(test_registry_types),
 	    cmocka_unit_test(test_format_like_tshark),
 	    cmocka_unit_test(test_format_small_buffer),
+	    cmocka_unit_test(test_eth_type_is_the_wire_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

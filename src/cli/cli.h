@@ -71,6 +71,10 @@ bool cli_use_color(enum cli_color c);
  * -Y (compiled here; cli_parse has checked it); notices go to stderr as "synfin: …".
  * Returns the exit status. */
 int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks);
+/* The exit status of a command whose report went to stdout: status (of cli_run) with werr,
+ * the errno value of a failed write to stdout or 0, folded in — a failed write is reported
+ * and turns a clean run into CLI_EXIT_INPUT (the output is incomplete). */
+int cli_output_status(int status, int werr);
 /* Prints "synfin: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

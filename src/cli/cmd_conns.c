@@ -82,13 +82,7 @@ int cmd_conns(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	struct sf_sink sink = sf_conns_view_sink(v);
-	int status = cli_run(&common, &sink, 1);
-	int werr = sf_conns_view_error(v);
+	int status = cli_output_status(cli_run(&common, &sink, 1), sf_conns_view_error(v));
 	sf_conns_view_free(v);
-	if (werr) {
-		cli_error("error writing output: %s", strerror(werr));
-		if (status == CLI_EXIT_OK)
-			status = CLI_EXIT_INPUT;
-	}
 	return status;
 }

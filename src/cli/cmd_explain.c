@@ -78,13 +78,7 @@ int cmd_explain(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	struct sf_sink sink = sf_explain_view_sink(v);
-	int status = cli_run(&common, &sink, 1);
-	int werr = sf_explain_view_error(v);
+	int status = cli_output_status(cli_run(&common, &sink, 1), sf_explain_view_error(v));
 	sf_explain_view_free(v);
-	if (werr) {
-		cli_error("error writing output: %s", strerror(werr));
-		if (status == CLI_EXIT_OK)
-			status = CLI_EXIT_INPUT;
-	}
 	return status;
 }

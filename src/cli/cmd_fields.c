@@ -167,13 +167,7 @@ static int run_fields(const struct cli_command *cmd, struct fields_args *a,
 	}
 	struct sf_sink sink = fields_sink_sink(s);
 	int status = cli_run(common, &sink, 1);
-	int werr = fields_sink_close(s);
-	if (werr) {
-		cli_error("error writing output: %s", strerror(werr));
-		if (status == CLI_EXIT_OK)
-			status = CLI_EXIT_INPUT;
-	}
-	return status;
+	return cli_output_status(status, fields_sink_close(s));
 }
 
 int cmd_fields(const struct cli_command *cmd, int argc, char **argv)

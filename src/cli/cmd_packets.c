@@ -1,8 +1,6 @@
 /* synfin packets FILE... [-V] [-x]: one line per packet, in the words of Wireshark's info
  * column, with a detail tree (-V) and a hex dump (-x) on request. Connection tracking is on:
  * sequence numbers are relative and each line ends with the endpoint states it changed. */
-#include <errno.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -68,11 +66,5 @@ int cmd_packets(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	int status = cli_run(&common, &report, 1);
-	int werr = sf_report_packets_close(&report);
-	if (werr) {
-		cli_error("error writing output: %s", strerror(werr));
-		if (status == CLI_EXIT_OK)
-			status = CLI_EXIT_INPUT;
-	}
-	return status;
+	return cli_output_status(status, sf_report_packets_close(&report));
 }

@@ -1,7 +1,5 @@
 /* synfin stats FILE...: what happened in a capture, counted — capture span, packets by
  * protocol, connections by open kind, close kind, first closer and Zeek conn_state, events. */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "synfin/report.h"
 
@@ -23,13 +21,7 @@ int cmd_stats(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	struct sf_sink sink = sf_stats_view_sink(v);
-	int status = cli_run(&common, &sink, 1);
-	int werr = sf_stats_view_error(v);
+	int status = cli_output_status(cli_run(&common, &sink, 1), sf_stats_view_error(v));
 	sf_stats_view_free(v);
-	if (werr) {
-		cli_error("error writing output: %s", strerror(werr));
-		if (status == CLI_EXIT_OK)
-			status = CLI_EXIT_INPUT;
-	}
 	return status;
 }

@@ -66,6 +66,14 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_output_status(int status, int werr)
+{
+	if (!werr)
+		return status;
+	cli_error("error writing output: %s", strerror(werr));
+	return status == CLI_EXIT_OK ? CLI_EXIT_INPUT : status;
+}
+
 static void cmd_usage(const struct cli_command *cmd, const struct cli_cmd_opts *own, FILE *out)
 {
 	fprintf(out, "usage: synfin %s %s\n  %s\n\n", cmd->name, cmd->args, cmd->summary);

@@ -83,15 +83,20 @@ static uint16_t link_done(struct sf_dec *d, const struct sf_cursor *c, uint16_t 
 	return 0;
 }
 
+/* The link header is cut short: nothing after it can be decoded. */
+static uint16_t link_truncated(struct sf_dec *d)
+{
+	sf_packet_add_event(d->p, SF_EV_LINK_TRUNCATED);
+	return 0;
+}
+
 /* PPPoE session stage (RFC 2516): ver/type(1) code(1) session(2) length(2), then the PPP
  * protocol (RFC 1661): 0x0021 IPv4, 0x0057 IPv6. Common on DSL uplinks, after VLAN tags. */
 static uint16_t decode_pppoe(struct sf_dec *d, struct sf_cursor *c)
 {
 	uint16_t ppp;
-	if (sf_cur_skip(c, 6) || sf_cur_be16(c, &ppp)) {
-		sf_packet_add_event(d->p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
+	if (sf_cur_skip(c, 6) || sf_cur_be16(c, &ppp))
+		return link_truncated(d);
 	return link_done(d, c, ppp == 0x0021 ? SF_ETH_IPV4 : ppp == 0x0057 ? SF_ETH_IPV6 : 0);
 }
 
@@ -114,11 +119,8 @@ static uint16_t decode_ethernet(struct sf_dec *d, struct sf_cursor *c)
 {
 	struct sf_packet *p = d->p;
 	uint16_t type;
-	if (sf_cur_copy(c, p->eth_dst, 6) || sf_cur_copy(c, p->eth_src, 6) ||
-	    sf_cur_be16(c, &type)) {
-		sf_packet_add_event(p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
+	if (sf_cur_copy(c, p->eth_dst, 6) || sf_cur_copy(c, p->eth_src, 6) || sf_cur_be16(c, &type))
+		return link_truncated(d);
 	p->has_eth = true;
 	p->layer = SF_LAYER_LINK;
 	if (decode_vlan_tags(d, c, &type) < 0)
@@ -130,14 +132,11 @@ static uint16_t decode_ethernet(struct sf_dec *d, struct sf_cursor *c)
 	return link_done(d, c, type);
 }
 
-static uint16_t decode_sll(struct sf_dec *d, struct sf_cursor *c)
+/* Linux cooked capture v1 and v2 end alike: the packet type recorded, then any VLAN tags
+ * (decode_vlan_tags) before the protocol. */
+static uint16_t sll_done(struct sf_dec *d, struct sf_cursor *c, uint16_t pkttype, uint16_t proto)
 {
 	struct sf_packet *p = d->p;
-	uint16_t pkttype, proto;
-	if (sf_cur_be16(c, &pkttype) || sf_cur_skip(c, 12) || sf_cur_be16(c, &proto)) {
-		sf_packet_add_event(p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
 	p->sll_pkttype = pkttype;
 	p->layer = SF_LAYER_LINK;
 	if (decode_vlan_tags(d, c, &proto) < 0)
@@ -145,21 +144,22 @@ static uint16_t decode_sll(struct sf_dec *d, struct sf_cursor *c)
 	return link_done(d, c, proto);
 }
 
+static uint16_t decode_sll(struct sf_dec *d, struct sf_cursor *c)
+{
+	uint16_t pkttype, proto;
+	if (sf_cur_be16(c, &pkttype) || sf_cur_skip(c, 12) || sf_cur_be16(c, &proto))
+		return link_truncated(d);
+	return sll_done(d, c, pkttype, proto);
+}
+
 static uint16_t decode_sll2(struct sf_dec *d, struct sf_cursor *c)
 {
-	struct sf_packet *p = d->p;
 	uint16_t proto;
 	uint8_t pkttype;
 	if (sf_cur_be16(c, &proto) || sf_cur_skip(c, 8) || sf_cur_u8(c, &pkttype) ||
-	    sf_cur_skip(c, 9)) {
-		sf_packet_add_event(p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
-	p->sll_pkttype = pkttype;
-	p->layer = SF_LAYER_LINK;
-	if (decode_vlan_tags(d, c, &proto) < 0)
-		return 0;
-	return link_done(d, c, proto);
+	    sf_cur_skip(c, 9))
+		return link_truncated(d);
+	return sll_done(d, c, pkttype, proto);
 }
 
 /* AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (OpenBSD/NetBSD), 28 (FreeBSD),
@@ -183,10 +183,8 @@ static uint16_t decode_null(struct sf_dec *d, struct sf_cursor *c)
 {
 	struct sf_packet *p = d->p;
 	uint32_t be;
-	if (sf_cur_be32(c, &be)) {
-		sf_packet_add_event(p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
+	if (sf_cur_be32(c, &be))
+		return link_truncated(d);
 	/* Families are small numbers: whichever byte order yields one is the writer's order. */
 	uint32_t le = (be >> 24) | ((be >> 8) & 0xff00) | ((be << 8) & 0xff0000) | (be << 24);
 	uint32_t family = be <= 0xffff ? be : le;
@@ -197,12 +195,9 @@ static uint16_t decode_null(struct sf_dec *d, struct sf_cursor *c)
 /* Raw IP: the version nibble says which IP. want is 4 or 6 for IPV4/IPV6, 0 for RAW. */
 static uint16_t decode_raw(struct sf_dec *d, struct sf_cursor *c, unsigned want)
 {
-	struct sf_packet *p = d->p;
 	uint8_t b;
-	if (sf_cur_peek_u8(c, 0, &b)) {
-		sf_packet_add_event(p, SF_EV_LINK_TRUNCATED);
-		return 0;
-	}
+	if (sf_cur_peek_u8(c, 0, &b))
+		return link_truncated(d);
 	unsigned v = b >> 4;
 	if (want)
 		v = want; /* the IP decoder reports a version mismatch */

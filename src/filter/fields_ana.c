@@ -34,22 +34,6 @@
 #define RETRANS_FAMILY                                                                             \
 	(SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)
 
-static unsigned one_u(struct sf_fval *out, unsigned max, uint64_t u)
-{
-	if (max == 0)
-		return 0;
-	out[0].v.u = u;
-	return 1;
-}
-
-static unsigned one_i(struct sf_fval *out, unsigned max, int64_t i)
-{
-	if (max == 0)
-		return 0;
-	out[0].v.i = i;
-	return 1;
-}
-
 /* Wireshark keeps a per-packet analysis record when the packet has a flag, acknowledges a
  * remembered segment, or carries data counted in flight; tcp.analysis and initial_rtt exist
  * only then. */
@@ -72,9 +56,9 @@ SF_GETTER(sf_get_ana_flag)
 	 * the expert item "Duplicate ACK (#n)" of the same name; tshark -e prints "1,1". */
 	if (arg == SF_ANA_DUPLICATE_ACK && v->ana->dup_ack_num && max >= 2) {
 		out[1].v.u = 1;
-		return one_u(out, max, 1) + 1;
+		return sf_fval_one_u(out, max, 1) + 1;
 	}
-	return one_u(out, max, 1);
+	return sf_fval_one_u(out, max, 1);
 }
 
 SF_GETTER(sf_get_ana_value)
@@ -85,35 +69,37 @@ SF_GETTER(sf_get_ana_value)
 		return 0;
 	switch (arg) {
 	case SF_ANA_V_RECORD:
-		return has_record(a) ? one_u(out, max, 1) : 0;
+		return has_record(a) ? sf_fval_one_u(out, max, 1) : 0;
 	case SF_ANA_V_ACKS_FRAME:
-		return a->acks_frame ? one_u(out, max, a->acks_frame) : 0;
+		return a->acks_frame ? sf_fval_one_u(out, max, a->acks_frame) : 0;
 	case SF_ANA_V_ACK_RTT:
-		return a->acks_frame && a->ack_rtt_ns != 0 ? one_i(out, max, a->ack_rtt_ns) : 0;
+		return a->acks_frame && a->ack_rtt_ns != 0 ? sf_fval_one_i(out, max, a->ack_rtt_ns)
+		                                           : 0;
 	case SF_ANA_V_INITIAL_RTT:
-		return has_record(a) && a->initial_rtt_ns > 0 ? one_i(out, max, a->initial_rtt_ns)
-		                                              : 0;
+		return has_record(a) && a->initial_rtt_ns > 0
+		           ? sf_fval_one_i(out, max, a->initial_rtt_ns)
+		           : 0;
 	case SF_ANA_V_BYTES_IN_FLIGHT:
 		return a->has_bytes_in_flight && a->bytes_in_flight
-		           ? one_u(out, max, a->bytes_in_flight)
+		           ? sf_fval_one_u(out, max, a->bytes_in_flight)
 		           : 0;
 	case SF_ANA_V_DUP_ACK_NUM:
-		return a->dup_ack_num ? one_u(out, max, a->dup_ack_num) : 0;
+		return a->dup_ack_num ? sf_fval_one_u(out, max, a->dup_ack_num) : 0;
 	case SF_ANA_V_DUP_ACK_FRAME:
-		return a->dup_ack_num ? one_u(out, max, a->dup_ack_frame) : 0;
+		return a->dup_ack_num ? sf_fval_one_u(out, max, a->dup_ack_frame) : 0;
 	case SF_ANA_V_RTO:
 		return (a->flags & SF_ANA_RETRANSMISSION) && a->rto_ns > 0
-		           ? one_i(out, max, a->rto_ns)
+		           ? sf_fval_one_i(out, max, a->rto_ns)
 		           : 0;
 	case SF_ANA_V_RTO_FRAME:
 		return (a->flags & SF_ANA_RETRANSMISSION) && a->rto_ns > 0
-		           ? one_u(out, max, a->rto_frame)
+		           ? sf_fval_one_u(out, max, a->rto_frame)
 		           : 0;
 	case SF_ANA_V_WINDOW:
-		return v->pkt->has_tcp ? one_u(out, max, a->window) : 0;
+		return v->pkt->has_tcp ? sf_fval_one_u(out, max, a->window) : 0;
 	case SF_ANA_V_SCALEFACTOR:
 		return v->pkt->has_tcp && !(v->pkt->flags & SF_TCP_SYN)
-		           ? one_i(out, max, a->win_scalefactor)
+		           ? sf_fval_one_i(out, max, a->win_scalefactor)
 		           : 0;
 	default:
 		return 0;

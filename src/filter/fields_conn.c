@@ -10,27 +10,8 @@
  * so far (sf_conn_now: "none" closes until both FINs or a RST). For a finished connection
  * (v->pkt and v->trk NULL, see sf_filter_match) the record's final summary is used.
  */
-#include <string.h>
-
 #include "filter/getters.h"
 #include "synfin/conn.h"
-
-static unsigned one_u(struct sf_fval *out, unsigned max, uint64_t u)
-{
-	if (max == 0)
-		return 0;
-	out[0].v.u = u;
-	return 1;
-}
-
-static unsigned one_str(struct sf_fval *out, unsigned max, const char *s)
-{
-	if (max == 0 || !s)
-		return 0;
-	out[0].v.str.p = s;
-	out[0].v.str.len = (uint32_t)strlen(s);
-	return 1;
-}
 
 /* tcp.stream, tcp.seq, tcp.ack, tcp.nxtseq, tcp.completeness. */
 SF_GETTER(sf_get_trk_uint)
@@ -40,12 +21,12 @@ SF_GETTER(sf_get_trk_uint)
 		return 0;
 	switch (arg) {
 	case SF_TRK_STREAM:
-		return one_u(out, max, v->conn->stream);
+		return sf_fval_one_u(out, max, v->conn->stream);
 	case SF_TRK_COMPLETENESS:
 		/* The bits known after this packet; tshark's one-pass value lags by the packet's
 		 * own bits, its two-pass (-2) value is the final one this getter gives at the end.
 		 */
-		return one_u(out, max, v->conn->completeness);
+		return sf_fval_one_u(out, max, v->conn->completeness);
 	default:
 		break;
 	}
@@ -53,11 +34,11 @@ SF_GETTER(sf_get_trk_uint)
 		return 0;
 	switch (arg) {
 	case SF_TRK_SEQ:
-		return one_u(out, max, v->trk->rel_seq);
+		return sf_fval_one_u(out, max, v->trk->rel_seq);
 	case SF_TRK_ACK:
-		return one_u(out, max, v->trk->rel_ack);
+		return sf_fval_one_u(out, max, v->trk->rel_ack);
 	default:
-		return one_u(out, max, v->trk->rel_nxtseq);
+		return sf_fval_one_u(out, max, v->trk->rel_nxtseq);
 	}
 }
 
@@ -73,7 +54,7 @@ SF_GETTER(sf_get_trk_flag)
 		return 0;
 	if (v->trk->n_trans == 0)
 		return 0;
-	return one_u(out, max, 1);
+	return sf_fval_one_u(out, max, 1);
 }
 
 /* tcp.state.client (arg 0), tcp.state.server (arg 1): RFC 9293 names ("TIME-WAIT"). */
@@ -82,7 +63,8 @@ SF_GETTER(sf_get_tcp_state)
 	(void)c;
 	if (!v->conn || arg > 1)
 		return 0;
-	return one_str(out, max, sf_conn_state_name((enum sf_tcp_state)v->conn->state[arg]));
+	return sf_fval_one_str(out, max,
+	                       sf_conn_state_name((enum sf_tcp_state)v->conn->state[arg]));
 }
 
 SF_GETTER(sf_get_conn_str)
@@ -92,18 +74,21 @@ SF_GETTER(sf_get_conn_str)
 	if (!k)
 		return 0;
 	if (arg == SF_CONN_HISTORY)
-		return one_str(out, max, k->history);
+		return sf_fval_one_str(out, max, k->history);
 	struct sf_conn_now now = {k->open_kind, k->close_kind, k->closer, k->zeek_state};
 	if (v->trk)
 		sf_conn_now(k, &now);
 	switch (arg) {
 	case SF_CONN_OPEN_KIND:
-		return one_str(out, max, sf_open_kind_name((enum sf_open_kind)now.open_kind));
+		return sf_fval_one_str(out, max,
+		                       sf_open_kind_name((enum sf_open_kind)now.open_kind));
 	case SF_CONN_CLOSE_KIND:
-		return one_str(out, max, sf_close_kind_name((enum sf_close_kind)now.close_kind));
+		return sf_fval_one_str(out, max,
+		                       sf_close_kind_name((enum sf_close_kind)now.close_kind));
 	case SF_CONN_STATE:
-		return one_str(out, max, sf_zeek_state_name((enum sf_zeek_state)now.zeek_state));
+		return sf_fval_one_str(out, max,
+		                       sf_zeek_state_name((enum sf_zeek_state)now.zeek_state));
 	default:
-		return one_str(out, max, sf_side_name((enum sf_side)now.closer));
+		return sf_fval_one_str(out, max, sf_side_name((enum sf_side)now.closer));
 	}
 }

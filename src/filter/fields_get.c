@@ -11,22 +11,6 @@
 
 #define NSEC_PER_SEC 1000000000LL
 
-static unsigned one_u(struct sf_fval *out, unsigned max, uint64_t u)
-{
-	if (max == 0)
-		return 0;
-	out[0].v.u = u;
-	return 1;
-}
-
-static unsigned one_i(struct sf_fval *out, unsigned max, int64_t i)
-{
-	if (max == 0)
-		return 0;
-	out[0].v.i = i;
-	return 1;
-}
-
 /* A protocol presence value: the bytes of the item in the frame. */
 static unsigned one_bytes(struct sf_fval *out, unsigned max, const struct sf_frame *f, uint32_t off,
                           uint32_t len)
@@ -57,13 +41,13 @@ SF_GETTER(sf_get_frame)
 
 SF_GETTER(sf_get_frame_number)
 {
-	return v->pkt->frame ? one_u(out, max, v->pkt->frame->number) : 0;
+	return v->pkt->frame ? sf_fval_one_u(out, max, v->pkt->frame->number) : 0;
 }
 
 SF_GETTER(sf_get_frame_time_epoch)
 {
 	const struct sf_frame *f = v->pkt->frame;
-	return f ? one_i(out, max, ts_ns(f->ts_sec, f->ts_nsec)) : 0;
+	return f ? sf_fval_one_i(out, max, ts_ns(f->ts_sec, f->ts_nsec)) : 0;
 }
 
 /* Wireshark: time since the first frame of the capture (no time reference set). */
@@ -73,8 +57,9 @@ SF_GETTER(sf_get_frame_time_relative)
 	if (!f)
 		return 0;
 	if (!c || !c->have_first)
-		return one_i(out, max, 0);
-	return one_i(out, max, ts_ns(f->ts_sec, f->ts_nsec) - ts_ns(c->first_sec, c->first_nsec));
+		return sf_fval_one_i(out, max, 0);
+	return sf_fval_one_i(out, max,
+	                     ts_ns(f->ts_sec, f->ts_nsec) - ts_ns(c->first_sec, c->first_nsec));
 }
 
 /* Wireshark: time since the previous captured frame; 0 for the first. */
@@ -84,18 +69,19 @@ SF_GETTER(sf_get_frame_time_delta)
 	if (!f)
 		return 0;
 	if (!c || !c->have_prev)
-		return one_i(out, max, 0);
-	return one_i(out, max, ts_ns(f->ts_sec, f->ts_nsec) - ts_ns(c->prev_sec, c->prev_nsec));
+		return sf_fval_one_i(out, max, 0);
+	return sf_fval_one_i(out, max,
+	                     ts_ns(f->ts_sec, f->ts_nsec) - ts_ns(c->prev_sec, c->prev_nsec));
 }
 
 SF_GETTER(sf_get_frame_len)
 {
-	return v->pkt->frame ? one_u(out, max, v->pkt->frame->wirelen) : 0;
+	return v->pkt->frame ? sf_fval_one_u(out, max, v->pkt->frame->wirelen) : 0;
 }
 
 SF_GETTER(sf_get_frame_cap_len)
 {
-	return v->pkt->frame ? one_u(out, max, v->pkt->frame->caplen) : 0;
+	return v->pkt->frame ? sf_fval_one_u(out, max, v->pkt->frame->caplen) : 0;
 }
 
 /* --- Ethernet, VLAN ---------------------------------------------------------------------- */
@@ -138,14 +124,15 @@ SF_GETTER(sf_get_eth_type)
 	if (!p->has_eth)
 		return 0;
 	if (p->n_vlan)
-		return one_u(out, max, p->vlan_tpid[0]);
+		return sf_fval_one_u(out, max, p->vlan_tpid[0]);
 	if (p->l2_len == 14 && p->ethertype)
-		return one_u(out, max, p->ethertype); /* Ethernet II: the type decode followed */
+		return sf_fval_one_u(out, max,
+		                     p->ethertype); /* Ethernet II: the type decode followed */
 	/* A header after the field (LLC/SNAP, PPPoE) or a length: the field itself says which. */
 	if (!f || !f->data || f->caplen < 14)
 		return 0;
 	uint16_t field = (uint16_t)(f->data[12] << 8 | f->data[13]);
-	return field > 1500 ? one_u(out, max, field) : 0;
+	return field > 1500 ? sf_fval_one_u(out, max, field) : 0;
 }
 
 SF_GETTER(sf_get_vlan)
@@ -274,7 +261,7 @@ SF_GETTER(sf_get_ip_uint)
 		u = p->ip_checksum;
 		break;
 	}
-	return one_u(out, max, u);
+	return sf_fval_one_u(out, max, u);
 }
 
 SF_GETTER(sf_get_ipv6)
@@ -311,7 +298,7 @@ SF_GETTER(sf_get_ipv6_uint)
 		u = p->ip_ttl;
 		break;
 	}
-	return one_u(out, max, u);
+	return sf_fval_one_u(out, max, u);
 }
 
 /* --- TCP --------------------------------------------------------------------------------- */
@@ -326,11 +313,11 @@ static unsigned port_pair(const struct sf_packet *p, uint32_t arg, struct sf_fva
                           unsigned max)
 {
 	if (arg == SF_A_SRC)
-		return one_u(out, max, p->sport);
+		return sf_fval_one_u(out, max, p->sport);
 	if (arg == SF_A_DST)
-		return one_u(out, max, p->dport);
-	unsigned n = one_u(out, max, p->sport);
-	return n + one_u(out + n, max - n, p->dport);
+		return sf_fval_one_u(out, max, p->dport);
+	unsigned n = sf_fval_one_u(out, max, p->sport);
+	return n + sf_fval_one_u(out + n, max - n, p->dport);
 }
 
 SF_GETTER(sf_get_tcp_port)
@@ -370,14 +357,14 @@ SF_GETTER(sf_get_tcp_uint)
 		u = p->tcp_len;
 		break;
 	}
-	return one_u(out, max, u);
+	return sf_fval_one_u(out, max, u);
 }
 
 /* arg is the flag mask (SF_TCP_*): a boolean, 1 when any bit of the mask is set. */
 SF_GETTER(sf_get_tcp_flag)
 {
 	const struct sf_packet *p = v->pkt;
-	return p->has_tcp ? one_u(out, max, (p->flags & arg) != 0) : 0;
+	return p->has_tcp ? sf_fval_one_u(out, max, (p->flags & arg) != 0) : 0;
 }
 
 /* Wireshark's tcp.flags.str: 12 letters "RRRACEUAPRSF" from bit 11 down to bit 0, a middle dot
@@ -411,16 +398,18 @@ SF_GETTER(sf_get_tcp_opt_uint)
 		return 0;
 	switch (arg) {
 	case SF_OPT_MSS:
-		return p->has_mss ? one_u(out, max, p->mss) : 0;
+		return p->has_mss ? sf_fval_one_u(out, max, p->mss) : 0;
 	case SF_OPT_WSCALE_SHIFT:
-		return p->has_wscale ? one_u(out, max, p->wscale) : 0;
+		return p->has_wscale ? sf_fval_one_u(out, max, p->wscale) : 0;
 	case SF_OPT_WSCALE_MULT:
 		/* Wireshark caps the shift at 14 (RFC 7323 section 2.3) for the multiplier. */
-		return p->has_wscale ? one_u(out, max, 1u << (p->wscale > 14 ? 14 : p->wscale)) : 0;
+		return p->has_wscale
+		           ? sf_fval_one_u(out, max, 1u << (p->wscale > 14 ? 14 : p->wscale))
+		           : 0;
 	case SF_OPT_TSVAL:
-		return p->has_ts ? one_u(out, max, p->ts_val) : 0;
+		return p->has_ts ? sf_fval_one_u(out, max, p->ts_val) : 0;
 	default:
-		return p->has_ts ? one_u(out, max, p->ts_ecr) : 0;
+		return p->has_ts ? sf_fval_one_u(out, max, p->ts_ecr) : 0;
 	}
 }
 
@@ -466,7 +455,7 @@ SF_GETTER(sf_get_icmp_uint)
 	const struct sf_packet *p = v->pkt;
 	if (!p->has_icmp || p->ip_version != (arg >> 8))
 		return 0;
-	return one_u(out, max, (arg & 0xff) == SF_ICMP_TYPE ? p->icmp_type : p->icmp_code);
+	return sf_fval_one_u(out, max, (arg & 0xff) == SF_ICMP_TYPE ? p->icmp_type : p->icmp_code);
 }
 
 /* --- synfin's own ------------------------------------------------------------------------- */

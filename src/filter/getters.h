@@ -7,7 +7,36 @@
 #ifndef SYNFIN_FILTER_GETTERS_H
 #define SYNFIN_FILTER_GETTERS_H
 
+#include <string.h>
+
 #include "synfin/fields.h"
+
+/* A getter's single value: stored in out[0] when there is room (max > 0); returns how many
+ * values were yielded (0 or 1). A NULL string yields none. */
+static inline unsigned sf_fval_one_u(struct sf_fval *out, unsigned max, uint64_t u)
+{
+	if (max == 0)
+		return 0;
+	out[0].v.u = u;
+	return 1;
+}
+
+static inline unsigned sf_fval_one_i(struct sf_fval *out, unsigned max, int64_t i)
+{
+	if (max == 0)
+		return 0;
+	out[0].v.i = i;
+	return 1;
+}
+
+static inline unsigned sf_fval_one_str(struct sf_fval *out, unsigned max, const char *s)
+{
+	if (max == 0 || !s)
+		return 0;
+	out[0].v.str.p = s;
+	out[0].v.str.len = (uint32_t)strlen(s);
+	return 1;
+}
 
 #define SF_GETTER(name)                                                                            \
 	unsigned name(const struct sf_pkt_view *v, const struct sf_eval_ctx *c, uint32_t arg,      \

@@ -51,20 +51,6 @@ static int replay_close(void *cookie)
 	return rc;
 }
 
-static uint32_t get32(const uint8_t *p, bool swap)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return swap ? __builtin_bswap32(v) : v;
-}
-
-static uint16_t get16(const uint8_t *p, bool swap)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return swap ? __builtin_bswap16(v) : v;
-}
-
 /* Checks the file header; fills linktype and snaplen. Returns -1 with "<file>: reason". */
 static int check_header(struct sf_source *s, const uint8_t *h, size_t hlen, char *err,
                         size_t errlen)
@@ -79,14 +65,14 @@ static int check_header(struct sf_source *s, const uint8_t *h, size_t hlen, char
 	/* Host-order read of the magic gives the value with its high byte 0xa1 when the file
 	 * was written in our byte order. */
 	bool swap = (magic >> 24) != 0xa1 && (magic & 0xff) == 0xa1;
-	unsigned major = get16(h + 4, swap), minor = get16(h + 6, swap);
+	unsigned major = sf_rd16(h + 4, swap), minor = sf_rd16(h + 6, swap);
 	/* Version 2.4 since 1998; libpcap also reads 2.0–2.3 files (with old quirks). */
 	if (major != 2 || minor > 4) {
 		snprintf(err, errlen, "%s: unsupported pcap version %u.%u", s->name, major, minor);
 		return -1;
 	}
-	s->snaplen = get32(h + 16, swap);
-	uint32_t lt = get32(h + 20, swap);
+	s->snaplen = sf_rd32(h + 16, swap);
+	uint32_t lt = sf_rd32(h + 20, swap);
 	/* Bits 16-25 are reserved and must be 0 (pcap file format, draft-ietf-opsawg-pcap);
 	 * Wireshark refuses such files, libpcap 1.10 reads a nonsense link type. */
 	if (lt & 0x03ff0000u) {

@@ -38,27 +38,6 @@ enum {
 /* Result of reading one block. */
 enum blk { BLK_ERROR = -1, BLK_END = 0, BLK_FRAME = 1, BLK_OTHER = 2 };
 
-static uint32_t rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return swap ? __builtin_bswap32(v) : v;
-}
-
-static uint16_t rd16(const uint8_t *p, bool swap)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return swap ? __builtin_bswap16(v) : v;
-}
-
-static uint64_t rd64(const uint8_t *p, bool swap)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return swap ? __builtin_bswap64(v) : v;
-}
-
 /* Timestamp in interface units → seconds + nanoseconds. The default 10^-6 and the common
  * 10^-9 take the fast path; other resolutions (10^-n, 2^-n) are computed in 128 bits. */
 static void ts_convert(const struct sf_pcapng_iface *ifc, uint64_t ts, struct sf_frame *f)
@@ -113,14 +92,14 @@ static enum blk read_shb(struct sf_pcapng *ng, char *why, size_t wl)
 		         (unsigned)__builtin_bswap32(bom));
 		return BLK_ERROR;
 	}
-	unsigned major = rd16(p + 12, swap), minor = rd16(p + 14, swap);
+	unsigned major = sf_rd16(p + 12, swap), minor = sf_rd16(p + 14, swap);
 	/* Version 1.0 is the format; libpcap and Wireshark also accept 1.2 written by old
 	 * tools. A different major version is a different format. */
 	if (major != 1) {
 		snprintf(why, wl, "unsupported pcapng version %u.%u", major, minor);
 		return BLK_ERROR;
 	}
-	uint32_t len = rd32(p + 4, swap);
+	uint32_t len = sf_rd32(p + 4, swap);
 	if (len < 28) {
 		snprintf(why, wl, "section header block length %u is too small", (unsigned)len);
 		return BLK_ERROR;
@@ -143,11 +122,12 @@ static enum blk read_idb(struct sf_source *s, const uint8_t *p, uint32_t len, ch
 		snprintf(why, wl, "more than %u interfaces in one section", SF_PCAPNG_MAX_IFACES);
 		return BLK_ERROR;
 	}
-	struct sf_pcapng_iface ifc = {
-	    .linktype = rd16(p + 8, ng->swap), .snaplen = rd32(p + 12, ng->swap), .ts_exp = 6};
+	struct sf_pcapng_iface ifc = {.linktype = sf_rd16(p + 8, ng->swap),
+	                              .snaplen = sf_rd32(p + 12, ng->swap),
+	                              .ts_exp = 6};
 	uint32_t off = 16, end = len - 4;
 	while (end - off >= 4) {
-		uint16_t code = rd16(p + off, ng->swap), olen = rd16(p + off + 2, ng->swap);
+		uint16_t code = sf_rd16(p + off, ng->swap), olen = sf_rd16(p + off + 2, ng->swap);
 		off += 4;
 		if (code == OPT_ENDOFOPT)
 			break;
@@ -160,7 +140,7 @@ static enum blk read_idb(struct sf_source *s, const uint8_t *p, uint32_t len, ch
 			ifc.ts_pow2 = (p[off] & 0x80) != 0;
 			ifc.ts_exp = p[off] & 0x7f;
 		} else if (code == OPT_IF_TSOFFSET && olen >= 8) {
-			ifc.ts_offset = (int64_t)rd64(p + off, ng->swap);
+			ifc.ts_offset = (int64_t)sf_rd64(p + off, ng->swap);
 		}
 		uint32_t padded = ((uint32_t)olen + 3u) & ~3u;
 		off = padded > end - off ? end : off + padded;
@@ -221,18 +201,18 @@ static enum blk read_epb(struct sf_source *s, const uint8_t *p, uint32_t type, u
 		snprintf(why, wl, "packet block length %u is too small", (unsigned)len);
 		return BLK_ERROR;
 	}
-	uint32_t id = type == BT_EPB ? rd32(p + 8, ng->swap) : rd16(p + 8, ng->swap);
+	uint32_t id = type == BT_EPB ? sf_rd32(p + 8, ng->swap) : sf_rd16(p + 8, ng->swap);
 	if (id >= ng->n_ifs)
 		return no_iface(ng, id, why, wl);
 	const struct sf_pcapng_iface *ifc = &ng->ifs[id];
-	uint32_t caplen = rd32(p + 20, ng->swap);
+	uint32_t caplen = sf_rd32(p + 20, ng->swap);
 	if (check_caplen(caplen, len - 32, why, wl) != BLK_FRAME)
 		return BLK_ERROR;
-	uint64_t ts = (uint64_t)rd32(p + 12, ng->swap) << 32 | rd32(p + 16, ng->swap);
+	uint64_t ts = (uint64_t)sf_rd32(p + 12, ng->swap) << 32 | sf_rd32(p + 16, ng->swap);
 	ts_convert(ifc, ts, f);
 	f->data = p + 28;
 	f->caplen = cut_to_snaplen(ifc, caplen);
-	f->wirelen = rd32(p + 24, ng->swap);
+	f->wirelen = sf_rd32(p + 24, ng->swap);
 	f->linktype = ifc->linktype;
 	f->ifindex = id;
 	return BLK_FRAME;
@@ -251,7 +231,7 @@ static enum blk read_spb(struct sf_source *s, const uint8_t *p, uint32_t len, st
 	if (ng->n_ifs == 0)
 		return no_iface(ng, 0, why, wl);
 	const struct sf_pcapng_iface *ifc = &ng->ifs[0];
-	uint32_t wirelen = rd32(p + 8, ng->swap), caplen = wirelen;
+	uint32_t wirelen = sf_rd32(p + 8, ng->swap), caplen = wirelen;
 	if (ifc->snaplen && caplen > ifc->snaplen)
 		caplen = ifc->snaplen;
 	if (caplen > len - 16)
@@ -292,12 +272,12 @@ static enum blk read_block(struct sf_source *s, struct sf_frame *f, bool stop_at
 		return BLK_END;
 	if (have < 8)
 		return cut_short(&ng->rd, have, 8, "block header", why, wl);
-	uint32_t type = rd32(p, ng->swap);
+	uint32_t type = sf_rd32(p, ng->swap);
 	if (type == BT_SHB && read_shb(ng, why, wl) == BLK_ERROR)
 		return BLK_ERROR;
 	if (stop_at_packet && (type == BT_EPB || type == BT_SPB || type == BT_PB))
 		return BLK_END;
-	uint32_t len = rd32(p + 4, ng->swap);
+	uint32_t len = sf_rd32(p + 4, ng->swap);
 	if (len < 12 || len % 4 != 0 || len > SF_PCAPNG_MAX_BLOCK) {
 		snprintf(why, wl, "block length %u is %s", (unsigned)len,
 		         len < 12       ? "too small"
@@ -308,7 +288,7 @@ static enum blk read_block(struct sf_source *s, struct sf_frame *f, bool stop_at
 	have = sf_rdbuf_ensure(&ng->rd, len, &p);
 	if (have < len)
 		return cut_short(&ng->rd, have, len, "block", why, wl);
-	uint32_t trail = rd32(p + len - 4, ng->swap);
+	uint32_t trail = sf_rd32(p + len - 4, ng->swap);
 	if (trail != len) {
 		snprintf(why, wl, "block trailing length %u differs from its leading length %u",
 		         (unsigned)trail, (unsigned)len);

@@ -8,6 +8,9 @@
 
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "io/rdbuf.h"
 #include "synfin/source.h"
@@ -63,6 +66,29 @@ struct sf_source {
 	struct sf_bpf_cache bpf;    /* capture filter of a file source */
 	volatile sig_atomic_t stop; /* set by sf_source_break */
 };
+
+/* Integers of a capture file's headers, in the file's byte order: swap when it differs from
+ * the host's (told by the magic number). p must hold the value's bytes: callers check lengths. */
+static inline uint16_t sf_rd16(const uint8_t *p, bool swap)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return swap ? __builtin_bswap16(v) : v;
+}
+
+static inline uint32_t sf_rd32(const uint8_t *p, bool swap)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static inline uint64_t sf_rd64(const uint8_t *p, bool swap)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return swap ? __builtin_bswap64(v) : v;
+}
 
 /* err = "<name>: frame <N>: <reason>", f->file_frame = N; returns SF_SRC_ERROR. */
 enum sf_source_status sf_src_fail(struct sf_source *s, struct sf_frame *f, char *err, size_t errlen,

@@ -154,6 +154,21 @@ bool sf_conn_row_filtered_out(const struct sf_conn *c);
  * the packet belongs to no connection. */
 bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v);
 
+/* ---- plumbing shared by the connection views as sinks (conn_view_base.c) ---- */
+struct sf_outbuf;
+struct sf_conn_view;
+
+/* Sets up the output (ob on out, a buffer of cap bytes) and an empty extras table *t: 0, or
+ * -1 when out of memory with nothing left allocated. */
+int sf_conn_view_base_init(struct sf_outbuf *ob, size_t cap, struct sf_conn_extras **t, FILE *out);
+/* Frees what sf_conn_view_base_init set up (the stream itself is the caller's). */
+void sf_conn_view_base_free(struct sf_outbuf *ob, struct sf_conn_extras *t);
+/* The row of a finished connection (conn_final), with its extras (taken from t, which frees
+ * their slot) and analysis figures; false, *r untouched, when the display filter left the
+ * connection out (sf_conn_row_filtered_out). */
+bool sf_conn_view_final_row(struct sf_conn_row *r, struct sf_conn_extras *t,
+                            const struct sf_conn_view *cv);
+
 /* Nanoseconds from (s0, n0) to (s1, n1). */
 int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1);
 /* Duration of the connection in nanoseconds (last packet − first packet). */

@@ -30,13 +30,7 @@ struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o
                                         size_t errlen)
 {
 	struct sf_conns_view *v = calloc(1, sizeof(*v));
-	if (!v) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	v->extras = sf_conn_extras_new();
-	if (!v->extras || ob_init(&v->ob, out, 1 << 16) < 0) {
-		sf_conn_extras_free(v->extras);
+	if (!v || sf_conn_view_base_init(&v->ob, 1 << 16, &v->extras, out) < 0) {
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -91,12 +85,8 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_conns_view *v = self;
 	struct sf_conn_row r;
-	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, cv->conn, cv->slot, &e);
-	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
+	if (!sf_conn_view_final_row(&r, v->extras, cv))
 		return;
-	sf_conn_row_fill(&r, cv->conn, &e);
-	sf_conn_row_fill_ana(&r, cv->ana);
 	if (v->opts.order == SF_CONNS_ORDER_STREAM)
 		keep_row(v, &r);
 	else
@@ -157,7 +147,6 @@ void sf_conns_view_free(struct sf_conns_view *v)
 	if (!v)
 		return;
 	free(v->rows);
-	sf_conn_extras_free(v->extras);
-	ob_free(&v->ob);
+	sf_conn_view_base_free(&v->ob, v->extras);
 	free(v);
 }

@@ -152,24 +152,14 @@ static uint64_t bytes_after_fin(const struct sf_xconn *x, int side)
 	return n;
 }
 
-static void active_close(struct sf_outbuf *ob, const struct sf_xconn *x, const char *who)
+/* "The client closed first (active close): path." — how says which close it was. */
+static void close_clause(struct sf_outbuf *ob, const struct sf_xconn *x, const char *who,
+                         const char *how)
 {
 	ob_puts(ob, "The ");
 	ob_puts(ob, who);
-	ob_puts(ob, " closed first (active close)");
+	ob_puts(ob, how);
 	/* no transition kept (past the cap): no path to show */
-	if (put_close_path(NULL, x, side_of(who))) {
-		ob_puts(ob, ": ");
-		put_close_path(ob, x, side_of(who));
-	}
-	ob_puts(ob, ".\n");
-}
-
-static void passive_close(struct sf_outbuf *ob, const struct sf_xconn *x, const char *who)
-{
-	ob_puts(ob, "The ");
-	ob_puts(ob, who);
-	ob_puts(ob, " closed second (passive close)");
 	if (put_close_path(NULL, x, side_of(who))) {
 		ob_puts(ob, ": ");
 		put_close_path(ob, x, side_of(who));
@@ -184,7 +174,7 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 
 	if (is(k, SF_ROW_CLOSE_FOUR_WAY) || is(k, SF_ROW_CLOSE_THREE_WAY) ||
 	    is(k, SF_ROW_CLOSE_HALF)) {
-		active_close(ob, x, who);
+		close_clause(ob, x, who, " closed first (active close)");
 		if (is(k, SF_ROW_CLOSE_HALF)) {
 			ob_puts(ob, "It was a half-close: the ");
 			ob_puts(ob, other(who));
@@ -201,7 +191,7 @@ static void close_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			ob_puts(ob, other(who));
 			ob_puts(ob, "'s FIN came separately, so this was a four-way close.\n");
 		}
-		passive_close(ob, x, other(who));
+		close_clause(ob, x, other(who), " closed second (passive close)");
 	} else if (is(k, SF_ROW_CLOSE_SIMULTANEOUS)) {
 		ob_puts(ob, "Both sides sent a FIN before receiving the other's (simultaneous "
 		            "close): each went FIN-WAIT-1 → CLOSING → TIME-WAIT.\n");

@@ -170,14 +170,9 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 	struct sf_xconn *x = s ? &s->x : &empty;
 	if (!s)
 		memset(&empty, 0, sizeof(empty)); /* every packet filtered out: summary only */
-	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, c, cv->slot, &e);
 	/* -Y given and none of its packets matched: nothing to say */
-	if (!sf_conn_row_filtered_out(c)) {
-		sf_conn_row_fill(&x->row, c, &e);
-		sf_conn_row_fill_ana(&x->row, cv->ana);
+	if (sf_conn_view_final_row(&x->row, v->extras, cv))
 		explain_one(v, x);
-	}
 	sf_xconn_free(x);
 	if (s)
 		remove_slot(v, s);
@@ -206,11 +201,7 @@ struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_o
                                             size_t errlen)
 {
 	struct sf_explain_view *v = calloc(1, sizeof(*v));
-	if (v)
-		v->extras = sf_conn_extras_new();
-	if (!v || !v->extras || ob_init(&v->ob, out, 1 << 16) < 0) {
-		if (v)
-			sf_conn_extras_free(v->extras);
+	if (!v || sf_conn_view_base_init(&v->ob, 1 << 16, &v->extras, out) < 0) {
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -244,7 +235,6 @@ void sf_explain_view_free(struct sf_explain_view *v)
 		if (v->slots[i].used)
 			sf_xconn_free(&v->slots[i].x);
 	free(v->slots);
-	sf_conn_extras_free(v->extras);
-	ob_free(&v->ob);
+	sf_conn_view_base_free(&v->ob, v->extras);
 	free(v);
 }

@@ -49,42 +49,42 @@ void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
 	}
 }
 
-void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
+/* Writes the decimal digits of v into tmp, least significant first; returns how many. */
+static unsigned dec_digits(char tmp[24], uint64_t v)
 {
-	char tmp[24];
 	unsigned n = 0;
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	return n;
+}
+
+/* Writes the n digits of tmp (least significant first) after enough pad characters to fill
+ * width columns (at most 32). */
+static void put_padded(struct sf_outbuf *ob, const char *tmp, unsigned n, char pad, unsigned width)
+{
 	if (width > 32)
 		width = 32;
 	ob_room(ob, OB_MAX_PUT);
 	char *p = ob->buf + ob->len;
 	for (unsigned i = n; i < width; i++)
-		*p++ = ' ';
+		*p++ = pad;
 	while (n)
 		*p++ = tmp[--n];
 	ob->len = (size_t)(p - ob->buf);
 }
 
+void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
+{
+	char tmp[24];
+	put_padded(ob, tmp, dec_digits(tmp, v), ' ', width);
+}
+
 void ob_put_u64z(struct sf_outbuf *ob, uint64_t v, unsigned width)
 {
 	char tmp[24];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (width > 32)
-		width = 32;
-	ob_room(ob, OB_MAX_PUT);
-	char *p = ob->buf + ob->len;
-	for (unsigned i = n; i < width; i++)
-		*p++ = '0';
-	while (n)
-		*p++ = tmp[--n];
-	ob->len = (size_t)(p - ob->buf);
+	put_padded(ob, tmp, dec_digits(tmp, v), '0', width);
 }
 
 void ob_put_i64(struct sf_outbuf *ob, int64_t v)
@@ -107,15 +107,7 @@ void ob_put_hex(struct sf_outbuf *ob, uint64_t v, unsigned digits)
 		tmp[n++] = hexdig[v & 0xf];
 		v >>= 4;
 	} while (v);
-	if (digits > 16)
-		digits = 16;
-	ob_room(ob, OB_MAX_PUT);
-	char *p = ob->buf + ob->len;
-	for (unsigned i = n; i < digits; i++)
-		*p++ = '0';
-	while (n)
-		*p++ = tmp[--n];
-	ob->len = (size_t)(p - ob->buf);
+	put_padded(ob, tmp, n, '0', digits > 16 ? 16 : digits);
 }
 
 void ob_put_0x(struct sf_outbuf *ob, uint64_t v, unsigned digits)

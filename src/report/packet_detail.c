@@ -55,17 +55,15 @@ void pr_put_bits(struct sf_outbuf *ob, uint32_t value, unsigned nbits, uint32_t 
 	}
 }
 
-/* label + decimal, no newline */
-static void put_u(struct sf_outbuf *ob, const char *label, uint64_t v)
+void pr_put_u(struct sf_outbuf *ob, const char *label, uint64_t v)
 {
 	ob_puts(ob, label);
 	ob_put_u64(ob, v);
 }
 
-/* label + decimal + unit, then a newline */
-static void put_line_u(struct sf_outbuf *ob, const char *label, uint64_t v, const char *unit)
+void pr_put_line_u(struct sf_outbuf *ob, const char *label, uint64_t v, const char *unit)
 {
-	put_u(ob, label, v);
+	pr_put_u(ob, label, v);
 	if (unit)
 		ob_puts(ob, unit);
 	ob_putc(ob, '\n');
@@ -128,7 +126,7 @@ static void detail_frame(struct sf_outbuf *ob, const struct sf_frame *f, int64_t
 	ob_puts(ob, "\n" I1 "Time since first frame: ");
 	ob_put_nsec(ob, rel_ns, 9);
 	ob_puts(ob, " seconds\n");
-	put_line_u(ob, I1 "Frame Number: ", f->number, NULL);
+	pr_put_line_u(ob, I1 "Frame Number: ", f->number, NULL);
 	if (f->file_index || f->file_frame != f->number) {
 		ob_puts(ob, I1 "Input: file ");
 		ob_put_u64(ob, (uint64_t)f->file_index + 1);
@@ -137,9 +135,9 @@ static void detail_frame(struct sf_outbuf *ob, const struct sf_frame *f, int64_t
 		ob_putc(ob, '\n');
 	}
 	if (f->ifindex)
-		put_line_u(ob, I1 "Interface id: ", f->ifindex, NULL);
-	put_line_u(ob, I1 "Frame Length: ", f->wirelen, f->wirelen == 1 ? " byte" : " bytes");
-	put_line_u(ob, I1 "Capture Length: ", f->caplen, f->caplen == 1 ? " byte" : " bytes");
+		pr_put_line_u(ob, I1 "Interface id: ", f->ifindex, NULL);
+	pr_put_line_u(ob, I1 "Frame Length: ", f->wirelen, f->wirelen == 1 ? " byte" : " bytes");
+	pr_put_line_u(ob, I1 "Capture Length: ", f->caplen, f->caplen == 1 ? " byte" : " bytes");
 }
 
 /* "Type: IPv4 (0x0800)" */
@@ -159,7 +157,7 @@ static void put_final_type(struct sf_outbuf *ob, const struct sf_packet *p)
 {
 	uint16_t len;
 	if (pr_eth_length_field(p, &len))
-		put_line_u(ob, I1 "Length: ", len, " (IEEE 802.3, LLC follows)");
+		pr_put_line_u(ob, I1 "Length: ", len, " (IEEE 802.3, LLC follows)");
 	else
 		put_type(ob, I1, "Type: ", p->ethertype);
 }
@@ -171,20 +169,20 @@ static void detail_vlans(struct sf_outbuf *ob, const struct sf_packet *p)
 		unsigned pcp = tci >> 13, dei = (tci >> 12) & 1, vid = tci & 0xfff;
 		ob_puts(ob,
 		        p->vlan_tpid[i] == 0x8100 ? "802.1Q Virtual LAN" : "802.1ad Service VLAN");
-		put_u(ob, ", PRI: ", pcp);
-		put_u(ob, ", DEI: ", dei);
-		put_line_u(ob, ", ID: ", vid, NULL);
+		pr_put_u(ob, ", PRI: ", pcp);
+		pr_put_u(ob, ", DEI: ", dei);
+		pr_put_line_u(ob, ", ID: ", vid, NULL);
 		ob_puts(ob, I1 "TPID: ");
 		ob_put_0x(ob, p->vlan_tpid[i], 4);
 		ob_puts(ob, "\n" I1);
 		pr_put_bits(ob, tci, 16, 0xe000);
-		put_line_u(ob, " = Priority: ", pcp, NULL);
+		pr_put_line_u(ob, " = Priority: ", pcp, NULL);
 		ob_puts(ob, I1);
 		pr_put_bits(ob, tci, 16, 0x1000);
-		put_line_u(ob, " = DEI: ", dei, NULL);
+		pr_put_line_u(ob, " = DEI: ", dei, NULL);
 		ob_puts(ob, I1);
 		pr_put_bits(ob, tci, 16, 0x0fff);
-		put_line_u(ob, " = ID: ", vid, NULL);
+		pr_put_line_u(ob, " = ID: ", vid, NULL);
 		if (i + 1 < p->n_vlan)
 			put_type(ob, I1, "Type: ", p->vlan_tpid[i + 1]);
 		else
@@ -218,17 +216,17 @@ static void detail_sll(struct sf_outbuf *ob, const struct sf_packet *p, bool v2)
 	const char *pt = rn_sll_pkttype(p->sll_pkttype);
 	ob_puts(ob, I1 "Packet type: ");
 	ob_puts(ob, pt ? pt : "Unknown");
-	put_line_u(ob, " (", p->sll_pkttype, ")");
+	pr_put_line_u(ob, " (", p->sll_pkttype, ")");
 	uint8_t halen8 = 0;
 	uint16_t hatype = 0, halen = 0;
 	uint32_t base = v2 ? 12 : 6;
 	if (rd16(p, v2 ? 8 : 2, &hatype))
-		put_line_u(ob, I1 "Link-layer address type: ", hatype, NULL);
+		pr_put_line_u(ob, I1 "Link-layer address type: ", hatype, NULL);
 	bool have_len = v2 ? pr_byte(p, 11, &halen8) : rd16(p, 4, &halen);
 	if (v2)
 		halen = halen8;
 	if (have_len) {
-		put_line_u(ob, I1 "Link-layer address length: ", halen, NULL);
+		pr_put_line_u(ob, I1 "Link-layer address length: ", halen, NULL);
 		if (halen == 6 && base + 6 <= p->frame->caplen) {
 			ob_puts(ob, I1 "Source: ");
 			ob_put_mac(ob, p->frame->data + base);
@@ -260,7 +258,7 @@ static void detail_link(struct sf_outbuf *ob, const struct sf_packet *p)
 		        p->frame->linktype == DLT_NULL ? "Null/Loopback\n" : "OpenBSD loopback\n");
 		ob_puts(ob, I1 "Family: ");
 		ob_puts(ob, fam ? fam : "Unknown");
-		put_line_u(ob, " (", p->loop_family, ")");
+		pr_put_line_u(ob, " (", p->loop_family, ")");
 		break;
 	}
 	default:
@@ -291,7 +289,7 @@ static void put_proto_line(struct sf_outbuf *ob, const char *label, uint8_t prot
 		name = sf_ipproto_name(proto);
 	ob_puts(ob, label);
 	ob_puts(ob, name ? name : "Unknown");
-	put_line_u(ob, " (", proto, ")");
+	pr_put_line_u(ob, " (", proto, ")");
 }
 
 static void put_checksum(struct sf_outbuf *ob, uint16_t sum, int8_t ok)
@@ -315,15 +313,15 @@ static void detail_ipv4_options(struct sf_outbuf *ob, const struct sf_packet *p)
 	uint32_t off = p->l3_off + 20u, end = p->l3_off + (uint32_t)p->l3_hdr_len;
 	if (end <= off)
 		return;
-	put_line_u(ob, I1 "Options: (", end - off, " bytes)");
+	pr_put_line_u(ob, I1 "Options: (", end - off, " bytes)");
 	while (off < end) {
 		uint8_t kind, len = 1;
 		if (!pr_byte(p, off, &kind))
 			break;
 		if (kind > 1 && (!pr_byte(p, off + 1, &len) || len < 2))
 			break; /* decode raised decode.ipv4.bad_option */
-		put_u(ob, I2 "IP Option - type ", kind);
-		put_line_u(ob, ", length ", len, NULL);
+		pr_put_u(ob, I2 "IP Option - type ", kind);
+		pr_put_line_u(ob, ", length ", len, NULL);
 		if (kind == 0)
 			break;
 		off += len;
@@ -339,16 +337,16 @@ static void detail_ipv4(struct sf_outbuf *ob, const struct sf_packet *p)
 	ob_put_addr(ob, &p->dst, false);
 	ob_puts(ob, "\n" I1 "0100 .... = Version: 4\n" I1 ".... ");
 	pr_put_bits(ob, ihl, 4, 0xf);
-	put_u(ob, " = Header Length: ", p->l3_hdr_len);
-	put_line_u(ob, " bytes (", ihl, ")");
+	pr_put_u(ob, " = Header Length: ", p->l3_hdr_len);
+	pr_put_line_u(ob, " bytes (", ihl, ")");
 	ob_puts(ob, I1 "Differentiated Services Field: ");
 	put_ds_field(ob, p->ip_tos);
-	put_line_u(ob, I1 "Total Length: ", p->ip_len, NULL);
+	pr_put_line_u(ob, I1 "Total Length: ", p->ip_len, NULL);
 	if (p->ip_len_used != p->ip_len)
-		put_line_u(ob, I1 "[Length used: ", p->ip_len_used, "]");
+		pr_put_line_u(ob, I1 "[Length used: ", p->ip_len_used, "]");
 	ob_puts(ob, I1 "Identification: ");
 	ob_put_0x(ob, p->ip_id, 4);
-	put_line_u(ob, " (", p->ip_id, ")");
+	pr_put_line_u(ob, " (", p->ip_id, ")");
 	uint32_t fl = (uint32_t)p->ip_flags << 5;
 	ob_puts(ob, I1);
 	pr_put_bits(ob, fl, 8, 0xe0);
@@ -360,8 +358,8 @@ static void detail_ipv4(struct sf_outbuf *ob, const struct sf_packet *p)
 	put_flag_bit(ob, I2, fl, 8, 0x80, "Reserved bit");
 	put_flag_bit(ob, I2, fl, 8, 0x40, "Don't fragment");
 	put_flag_bit(ob, I2, fl, 8, 0x20, "More fragments");
-	put_line_u(ob, I1 "Fragment Offset: ", p->ip_frag_off, NULL);
-	put_line_u(ob, I1 "Time to Live: ", p->ip_ttl, NULL);
+	pr_put_line_u(ob, I1 "Fragment Offset: ", p->ip_frag_off, NULL);
+	pr_put_line_u(ob, I1 "Time to Live: ", p->ip_ttl, NULL);
 	put_proto_line(ob, I1 "Protocol: ", p->ip_proto);
 	ob_puts(ob, I1 "Header Checksum: ");
 	put_checksum(ob, p->ip_checksum, p->ip_checksum_ok);
@@ -382,13 +380,13 @@ static void detail_ip6_ext(struct sf_outbuf *ob, const struct sf_packet *p, unsi
 	const char *name = rn_ip6_ext(type);
 	ob_puts(ob, I1 "IPv6 ");
 	ob_puts(ob, name ? name : "extension header");
-	put_line_u(ob, " (", type, ")");
+	pr_put_line_u(ob, " (", type, ")");
 	if (pr_byte(p, off, &nxt))
 		put_proto_line(ob, I2 "Next Header: ", nxt);
 	if (type == 44) {
 		uint16_t fo = 0;
 		if (rd16(p, off + 2, &fo)) {
-			put_line_u(ob, I2 "Offset: ", (uint64_t)(fo >> 3) * 8, " bytes");
+			pr_put_line_u(ob, I2 "Offset: ", (uint64_t)(fo >> 3) * 8, " bytes");
 			ob_puts(ob, I2 "More Fragments: ");
 			ob_puts(ob, fo & 1 ? "Yes\n" : "No\n");
 		}
@@ -397,8 +395,8 @@ static void detail_ip6_ext(struct sf_outbuf *ob, const struct sf_packet *p, unsi
 		ob_putc(ob, '\n');
 	} else if (pr_byte(p, off + 1, &hlen)) {
 		unsigned bytes = type == 51 ? (hlen + 2u) * 4 : (hlen + 1u) * 8;
-		put_u(ob, I2 "Length: ", hlen);
-		put_line_u(ob, " (", bytes, " bytes)");
+		pr_put_u(ob, I2 "Length: ", hlen);
+		pr_put_line_u(ob, " (", bytes, " bytes)");
 	}
 }
 
@@ -413,9 +411,9 @@ static void detail_ipv6(struct sf_outbuf *ob, const struct sf_packet *p)
 	ob_puts(ob, I1 "Flow Label: ");
 	ob_put_0x(ob, p->ip6_flow, 5);
 	ob_putc(ob, '\n');
-	put_line_u(ob, I1 "Payload Length: ", p->ip_len >= 40 ? p->ip_len - 40 : 0, NULL);
+	pr_put_line_u(ob, I1 "Payload Length: ", p->ip_len >= 40 ? p->ip_len - 40 : 0, NULL);
 	put_proto_line(ob, I1 "Next Header: ", p->ip6_nxt);
-	put_line_u(ob, I1 "Hop Limit: ", p->ip_ttl, NULL);
+	pr_put_line_u(ob, I1 "Hop Limit: ", p->ip_ttl, NULL);
 	ob_puts(ob, I1 "Source Address: ");
 	ob_put_addr(ob, &p->src, false);
 	ob_puts(ob, "\n" I1 "Destination Address: ");

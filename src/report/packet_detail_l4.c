@@ -8,20 +8,6 @@
 #define I1 "    "
 #define I2 "        "
 
-static void put_u(struct sf_outbuf *ob, const char *label, uint64_t v)
-{
-	ob_puts(ob, label);
-	ob_put_u64(ob, v);
-}
-
-static void put_line_u(struct sf_outbuf *ob, const char *label, uint64_t v, const char *unit)
-{
-	put_u(ob, label, v);
-	if (unit)
-		ob_puts(ob, unit);
-	ob_putc(ob, '\n');
-}
-
 /* Wireshark's flag lines, AE (bit 8) down to FIN (bit 0), under the 3 reserved bits. */
 static const char *const flag_long_names[9] = {"Fin",
                                                "Syn",
@@ -58,7 +44,7 @@ static void put_opt_title(struct sf_outbuf *ob, const struct sf_tcp_opt *op)
 	if (name)
 		ob_puts(ob, name);
 	else
-		put_u(ob, "Unknown kind ", op->kind);
+		pr_put_u(ob, "Unknown kind ", op->kind);
 }
 
 /* One option. Values come from the fields decode filled; when the option was malformed (the
@@ -70,23 +56,23 @@ static void detail_tcp_option(struct sf_outbuf *ob, const struct sf_packet *p,
 	switch (op->kind) {
 	case SF_TCPOPT_MSS:
 		if (p->has_mss && first_of_kind) {
-			put_line_u(ob, ": ", p->mss, " bytes");
+			pr_put_line_u(ob, ": ", p->mss, " bytes");
 			return;
 		}
 		break;
 	case SF_TCPOPT_WSCALE:
 		if (p->has_wscale && first_of_kind) {
-			put_u(ob, ": ", p->wscale);
-			put_line_u(ob, " (multiply by ", 1u << (p->wscale > 14 ? 14 : p->wscale),
-			           ")");
+			pr_put_u(ob, ": ", p->wscale);
+			pr_put_line_u(ob, " (multiply by ", 1u << (p->wscale > 14 ? 14 : p->wscale),
+			              ")");
 			return;
 		}
 		break;
 	case SF_TCPOPT_SACK:
 		if (first_of_kind && p->n_sack) {
 			for (unsigned b = 0; b < p->n_sack && b < SF_MAX_SACK; b++) {
-				put_u(ob, b ? ", " : ": ", p->sack[b].left);
-				put_u(ob, "-", p->sack[b].right);
+				pr_put_u(ob, b ? ", " : ": ", p->sack[b].left);
+				pr_put_u(ob, "-", p->sack[b].right);
 			}
 			ob_putc(ob, '\n');
 			return;
@@ -94,8 +80,8 @@ static void detail_tcp_option(struct sf_outbuf *ob, const struct sf_packet *p,
 		break;
 	case SF_TCPOPT_TIMESTAMP:
 		if (p->has_ts && first_of_kind) {
-			put_u(ob, ": TSval ", p->ts_val);
-			put_line_u(ob, ", TSecr ", p->ts_ecr, NULL);
+			pr_put_u(ob, ": TSval ", p->ts_val);
+			pr_put_line_u(ob, ", TSecr ", p->ts_ecr, NULL);
 			return;
 		}
 		break;
@@ -103,7 +89,7 @@ static void detail_tcp_option(struct sf_outbuf *ob, const struct sf_packet *p,
 	case SF_TCPOPT_EXP2:
 		if (p->has_tfo && first_of_kind) {
 			if (p->tfo_cookie_len)
-				put_line_u(ob, ": cookie (", p->tfo_cookie_len, " bytes)");
+				pr_put_line_u(ob, ": cookie (", p->tfo_cookie_len, " bytes)");
 			else
 				ob_puts(ob, ": cookie request\n");
 			return;
@@ -114,7 +100,7 @@ static void detail_tcp_option(struct sf_outbuf *ob, const struct sf_packet *p,
 			const char *st = rn_mptcp_subtype(p->mptcp_subtype);
 			ob_puts(ob, ": ");
 			ob_puts(ob, st ? st : "unknown subtype");
-			put_line_u(ob, " (subtype ", p->mptcp_subtype, ")");
+			pr_put_line_u(ob, " (subtype ", p->mptcp_subtype, ")");
 			return;
 		}
 		break;
@@ -127,10 +113,10 @@ static void detail_tcp_option(struct sf_outbuf *ob, const struct sf_packet *p,
 		break;
 	}
 	if (rn_tcpopt(op->kind)) {
-		put_u(ob, " (kind ", op->kind);
-		put_line_u(ob, ", length ", op->len, ")");
+		pr_put_u(ob, " (kind ", op->kind);
+		pr_put_line_u(ob, ", length ", op->len, ")");
 	} else {
-		put_line_u(ob, ", length ", op->len, NULL);
+		pr_put_line_u(ob, ", length ", op->len, NULL);
 	}
 }
 
@@ -139,7 +125,7 @@ static void detail_tcp_options(struct sf_outbuf *ob, const struct sf_packet *p)
 	if (p->tcp_hdr_len <= 20)
 		return;
 	uint64_t seen[4] = {0};
-	put_line_u(ob, I1 "Options: (", p->tcp_hdr_len - 20u, " bytes)");
+	pr_put_line_u(ob, I1 "Options: (", p->tcp_hdr_len - 20u, " bytes)");
 	for (unsigned i = 0; i < p->n_opts && i < SF_MAX_TCP_OPTS; i++) {
 		uint8_t k = p->opts[i].kind;
 		bool first = !(seen[k >> 6] & (1ull << (k & 63)));
@@ -154,20 +140,20 @@ static void detail_tcp_numbers(struct sf_outbuf *ob, const struct sf_packet *p,
 {
 	const struct sf_pkt_track *t = v->trk;
 	if (v->conn)
-		put_line_u(ob, I1 "[Stream index: ", v->conn->stream, "]");
-	put_line_u(ob, I1 "[TCP Segment Len: ", p->tcp_len, "]");
+		pr_put_line_u(ob, I1 "[Stream index: ", v->conn->stream, "]");
+	pr_put_line_u(ob, I1 "[TCP Segment Len: ", p->tcp_len, "]");
 	if (rel)
-		put_line_u(ob, I1 "Sequence Number: ", t->rel_seq,
-		           "    (relative sequence number)");
-	put_line_u(ob, I1 "Sequence Number (raw): ", p->seq, NULL);
+		pr_put_line_u(ob, I1 "Sequence Number: ", t->rel_seq,
+		              "    (relative sequence number)");
+	pr_put_line_u(ob, I1 "Sequence Number (raw): ", p->seq, NULL);
 	if (rel) {
-		put_line_u(ob, I1 "[Next Sequence Number: ", t->rel_nxtseq,
-		           "    (relative sequence number)]");
+		pr_put_line_u(ob, I1 "[Next Sequence Number: ", t->rel_nxtseq,
+		              "    (relative sequence number)]");
 		if (p->flags & SF_TCP_ACK)
-			put_line_u(ob, I1 "Acknowledgment Number: ", t->rel_ack,
-			           "    (relative ack number)");
+			pr_put_line_u(ob, I1 "Acknowledgment Number: ", t->rel_ack,
+			              "    (relative ack number)");
 	}
-	put_line_u(ob, I1 "Acknowledgment Number (raw): ", p->ack, NULL);
+	pr_put_line_u(ob, I1 "Acknowledgment Number (raw): ", p->ack, NULL);
 }
 
 /* synfin's own lines: the endpoint states after this packet and what it changed. */
@@ -200,33 +186,33 @@ static void detail_tcp(struct sf_outbuf *ob, const struct sf_pkt_view *v, const 
 {
 	const struct sf_packet *p = v->pkt;
 	bool rel = v->trk && !o->absolute;
-	put_u(ob, "Transmission Control Protocol, Src Port: ", p->sport);
-	put_u(ob, ", Dst Port: ", p->dport);
-	put_u(ob, ", Seq: ", rel ? v->trk->rel_seq : p->seq);
+	pr_put_u(ob, "Transmission Control Protocol, Src Port: ", p->sport);
+	pr_put_u(ob, ", Dst Port: ", p->dport);
+	pr_put_u(ob, ", Seq: ", rel ? v->trk->rel_seq : p->seq);
 	if (p->flags & SF_TCP_ACK)
-		put_u(ob, ", Ack: ", rel ? v->trk->rel_ack : p->ack);
-	put_line_u(ob, ", Len: ", p->tcp_len, NULL);
-	put_line_u(ob, I1 "Source Port: ", p->sport, NULL);
-	put_line_u(ob, I1 "Destination Port: ", p->dport, NULL);
+		pr_put_u(ob, ", Ack: ", rel ? v->trk->rel_ack : p->ack);
+	pr_put_line_u(ob, ", Len: ", p->tcp_len, NULL);
+	pr_put_line_u(ob, I1 "Source Port: ", p->sport, NULL);
+	pr_put_line_u(ob, I1 "Destination Port: ", p->dport, NULL);
 	detail_tcp_numbers(ob, p, v, rel);
 	ob_puts(ob, I1);
 	pr_put_bits(ob, (uint32_t)(p->tcp_hdr_len / 4) << 4, 8, 0xf0);
-	put_u(ob, " = Header Length: ", p->tcp_hdr_len);
-	put_line_u(ob, " bytes (", p->tcp_hdr_len / 4u, ")");
+	pr_put_u(ob, " = Header Length: ", p->tcp_hdr_len);
+	pr_put_line_u(ob, " bytes (", p->tcp_hdr_len / 4u, ")");
 	detail_tcp_flags(ob, p->flags);
-	put_line_u(ob, I1 "Window: ", p->window, NULL);
+	pr_put_line_u(ob, I1 "Window: ", p->window, NULL);
 	ob_puts(ob, I1 "Checksum: ");
 	ob_put_0x(ob, p->tcp_checksum, 4);
 	ob_puts(ob, p->tcp_checksum_ok < 0 ? " [unverified]\n"
 	            : p->tcp_checksum_ok   ? " [correct]\n"
 	                                   : " [incorrect]\n");
-	put_line_u(ob, I1 "Urgent Pointer: ", p->urg_ptr, NULL);
+	pr_put_line_u(ob, I1 "Urgent Pointer: ", p->urg_ptr, NULL);
 	detail_tcp_options(ob, p);
 	if (p->tcp_len) {
-		put_u(ob, I1 "TCP payload (", p->tcp_len);
+		pr_put_u(ob, I1 "TCP payload (", p->tcp_len);
 		ob_puts(ob, " bytes");
 		if (p->payload_caplen < p->tcp_len)
-			put_u(ob, ", captured ", p->payload_caplen);
+			pr_put_u(ob, ", captured ", p->payload_caplen);
 		ob_puts(ob, ")\n");
 	}
 	detail_tcp_states(ob, v);
@@ -235,11 +221,11 @@ static void detail_tcp(struct sf_outbuf *ob, const struct sf_pkt_view *v, const 
 static void detail_udp(struct sf_outbuf *ob, const struct sf_packet *p)
 {
 	uint32_t l4 = p->ip_len_used > p->l3_hdr_len ? p->ip_len_used - p->l3_hdr_len : 0;
-	put_u(ob, "User Datagram Protocol, Src Port: ", p->sport);
-	put_line_u(ob, ", Dst Port: ", p->dport, NULL);
-	put_line_u(ob, I1 "Source Port: ", p->sport, NULL);
-	put_line_u(ob, I1 "Destination Port: ", p->dport, NULL);
-	put_line_u(ob, I1 "[Length from IP: ", l4, "]");
+	pr_put_u(ob, "User Datagram Protocol, Src Port: ", p->sport);
+	pr_put_line_u(ob, ", Dst Port: ", p->dport, NULL);
+	pr_put_line_u(ob, I1 "Source Port: ", p->sport, NULL);
+	pr_put_line_u(ob, I1 "Destination Port: ", p->dport, NULL);
+	pr_put_line_u(ob, I1 "[Length from IP: ", l4, "]");
 }
 
 static void detail_icmp(struct sf_outbuf *ob, const struct sf_packet *p)
@@ -249,13 +235,13 @@ static void detail_icmp(struct sf_outbuf *ob, const struct sf_packet *p)
 	    v6 ? rn_icmp6(p->icmp_type, p->icmp_code) : rn_icmp4(p->icmp_type, p->icmp_code);
 	ob_puts(ob, v6 ? "Internet Control Message Protocol v6\n"
 	               : "Internet Control Message Protocol\n");
-	put_u(ob, I1 "Type: ", p->icmp_type);
+	pr_put_u(ob, I1 "Type: ", p->icmp_type);
 	if (name) {
 		ob_puts(ob, " (");
 		ob_puts(ob, name);
 		ob_putc(ob, ')');
 	}
-	put_line_u(ob, "\n" I1 "Code: ", p->icmp_code, NULL);
+	pr_put_line_u(ob, "\n" I1 "Code: ", p->icmp_code, NULL);
 }
 
 void pr_detail_transport(struct sf_outbuf *ob, const struct sf_pkt_view *v, const struct pr_opts *o)
@@ -274,7 +260,7 @@ void pr_detail_events(struct sf_outbuf *ob, const struct sf_packet *p, const str
 	(void)o;
 	if (!p->n_events)
 		return;
-	put_line_u(ob, "Events: ", p->n_events + (unsigned)p->n_events_lost, NULL);
+	pr_put_line_u(ob, "Events: ", p->n_events + (unsigned)p->n_events_lost, NULL);
 	for (unsigned i = 0; i < p->n_events && i < SF_MAX_PKT_EVENTS; i++) {
 		enum sf_event ev = (enum sf_event)p->events[i];
 		ob_puts(ob, I1);
@@ -284,5 +270,5 @@ void pr_detail_events(struct sf_outbuf *ob, const struct sf_packet *p, const str
 		ob_putc(ob, '\n');
 	}
 	if (p->n_events_lost)
-		put_line_u(ob, I1 "(", p->n_events_lost, " more not kept)");
+		pr_put_line_u(ob, I1 "(", p->n_events_lost, " more not kept)");
 }

@@ -29,6 +29,10 @@ void pr_detail(struct sf_outbuf *ob, const struct sf_pkt_view *v, int64_t rel_ns
 void pr_detail_transport(struct sf_outbuf *ob, const struct sf_pkt_view *v,
                          const struct pr_opts *o);
 void pr_detail_events(struct sf_outbuf *ob, const struct sf_packet *p, const struct pr_opts *o);
+/* Lines of the detail tree: label + decimal, no newline; label + decimal + unit (may be NULL),
+ * then a newline (packet_detail.c). */
+void pr_put_u(struct sf_outbuf *ob, const char *label, uint64_t v);
+void pr_put_line_u(struct sf_outbuf *ob, const char *label, uint64_t v, const char *unit);
 /* Hex + ASCII dump (-x), split where each layer starts. */
 void pr_hex(struct sf_outbuf *ob, const struct sf_packet *p);
 

@@ -114,12 +114,8 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_stats_view *v = self;
 	struct sf_conn_row r;
-	struct sf_conn_extra e;
-	sf_conn_extras_take(v->extras, cv->conn, cv->slot, &e);
-	if (sf_conn_row_filtered_out(cv->conn)) /* -Y given and none of its packets matched */
+	if (!sf_conn_view_final_row(&r, v->extras, cv))
 		return;
-	sf_conn_row_fill(&r, cv->conn, &e);
-	sf_conn_row_fill_ana(&r, cv->ana);
 	count_ana(&v->ana, &r);
 	v->conns++;
 	count(&v->open, r.open_kind);
@@ -334,11 +330,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen)
 {
 	struct sf_stats_view *v = calloc(1, sizeof(*v));
-	if (v)
-		v->extras = sf_conn_extras_new();
-	if (!v || !v->extras || ob_init(&v->ob, out, 1 << 14) < 0) {
-		if (v)
-			sf_conn_extras_free(v->extras);
+	if (!v || sf_conn_view_base_init(&v->ob, 1 << 14, &v->extras, out) < 0) {
 		free(v);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -361,7 +353,6 @@ void sf_stats_view_free(struct sf_stats_view *v)
 {
 	if (!v)
 		return;
-	sf_conn_extras_free(v->extras);
-	ob_free(&v->ob);
+	sf_conn_view_base_free(&v->ob, v->extras);
 	free(v);
 }

@@ -51,6 +51,11 @@ void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
 
 void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
 {
+	/* most counters in a row are single digits (zero, mostly) */
+	if (v < 10 && width <= 1) {
+		ob_putc(ob, (char)('0' + v));
+		return;
+	}
 	char tmp[24];
 	unsigned n = 0;
 	do {

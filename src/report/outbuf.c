@@ -49,6 +49,30 @@ void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
 	}
 }
 
+/* "00".."99": two digits per division, as most formatters do */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of v, written backwards ending at end; returns the first. */
+static char *dec_backwards(char *end, uint64_t v)
+{
+	char *q = end;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, &dig2[2 * r], 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, &dig2[2 * v], 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return q;
+}
+
 void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
 {
 	/* most counters in a row are single digits (zero, mostly) */
@@ -57,20 +81,16 @@ void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
 		return;
 	}
 	char tmp[24];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	char *q = dec_backwards(tmp + sizeof(tmp), v);
+	unsigned n = (unsigned)(tmp + sizeof(tmp) - q);
 	if (width > 32)
 		width = 32;
 	ob_room(ob, OB_MAX_PUT);
 	char *p = ob->buf + ob->len;
 	for (unsigned i = n; i < width; i++)
 		*p++ = ' ';
-	while (n)
-		*p++ = tmp[--n];
-	ob->len = (size_t)(p - ob->buf);
+	memcpy(p, q, n);
+	ob->len = (size_t)(p + n - ob->buf);
 }
 
 void ob_put_u64z(struct sf_outbuf *ob, uint64_t v, unsigned width)

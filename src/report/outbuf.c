@@ -163,16 +163,20 @@ void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
 	ob_put_u64(ob, u / 1000000000u);
 	if (!decimals)
 		return;
-	uint64_t frac = u % 1000000000u;
-	for (unsigned i = decimals; i < 9; i++)
-		frac /= 10;
+	static const uint32_t pow10[10] = {1,      10,      100,      1000,      10000,
+	                                   100000, 1000000, 10000000, 100000000, 1000000000};
+	uint32_t frac = (uint32_t)(u % 1000000000u) / pow10[9 - decimals];
 	ob_putc(ob, '.');
 	ob_room(ob, OB_MAX_PUT);
 	char *p = ob->buf + ob->len + decimals;
-	for (unsigned i = 0; i < decimals; i++) {
-		*--p = (char)('0' + frac % 10);
-		frac /= 10;
+	unsigned i = decimals;
+	for (; i >= 2; i -= 2) {
+		p -= 2;
+		memcpy(p, &dig2[2 * (frac % 100)], 2);
+		frac /= 100;
 	}
+	if (i)
+		*--p = (char)('0' + frac % 10);
 	ob->len += decimals;
 }
 

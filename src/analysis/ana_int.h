@@ -91,10 +91,15 @@ int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint
 /* Oldest segment, or NULL. */
 const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
 
+/* The figures of one slot on whole cache lines: four, all fetched with the state. */
+struct ana_fig {
+	struct sf_conn_analysis f;
+} __attribute__((aligned(64)));
+
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
-	struct ana_conn **chunk;        /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
-	struct sf_conn_analysis **figs; /* the figures of the same slots */
+	struct ana_conn **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct ana_fig **figs;   /* the figures of the same slots */
 	uint32_t n_chunks;
 	struct ana_segpool segpool;
 	struct sf_ana_stats st;

@@ -51,7 +51,7 @@ static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
 /* The figures of a slot whose state exists. */
 static struct sf_conn_analysis *slot_fig(const struct sf_analyser *a, uint32_t slot)
 {
-	return &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)];
+	return &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)].f;
 }
 
 void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
@@ -80,23 +80,23 @@ static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
 			return NULL;
 		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_conn *));
 		a->chunk = nc;
-		struct sf_conn_analysis **nf =
-		    realloc(a->figs, n * sizeof(struct sf_conn_analysis *));
+		struct ana_fig **nf = realloc(a->figs, n * sizeof(struct ana_fig *));
 		if (!nf)
 			return NULL;
-		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct sf_conn_analysis *));
+		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_fig *));
 		a->figs = nf;
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
 		struct ana_conn *hot = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_conn));
-		struct sf_conn_analysis *fig = calloc(ANA_CHUNK, sizeof(*fig));
+		struct ana_fig *fig = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_fig));
 		if (!hot || !fig) {
 			free(hot);
 			free(fig);
 			return NULL;
 		}
 		memset(hot, 0, ANA_CHUNK * sizeof(struct ana_conn));
+		memset(fig, 0, ANA_CHUNK * sizeof(struct ana_fig));
 		a->chunk[k] = hot;
 		a->figs[k] = fig;
 	}

@@ -17,15 +17,15 @@ struct ana_seg {
 	int64_t ts;           /* capture time, ns */
 };
 
-#define ANA_RING_INLINE 4 /* segments kept inline: most connections never need more */
+#define ANA_RING_INLINE 2 /* segments kept inline: most connections never need more */
 
 /* Unacknowledged segments of one direction, oldest first. Capacity is a power of two taken
  * from the size-class free lists of struct ana_segpool; `unordered` counts entries whose
  * nextseq is not above every older entry's (retransmissions), which forces a full scan. */
 struct ana_ring {
-	struct ana_seg *buf; /* inl while cap <= ANA_RING_INLINE, else a pool buffer */
-	uint32_t cap, head, n;
-	uint32_t unordered;
+	struct ana_seg *buf;   /* inl while cap <= ANA_RING_INLINE, else a pool buffer */
+	uint16_t cap, head, n; /* at most 16 << (ANA_RING_CLASSES - 1) = 32768 segments */
+	uint16_t unordered;
 	struct ana_seg inl[ANA_RING_INLINE]; /* the first segments live beside the state */
 };
 
@@ -63,21 +63,21 @@ struct ana_side {
 	struct ana_ring segs;
 };
 
-/* Per-connection state read on every packet: seven cache lines, aligned to them and fetched
+/* Per-connection state read on every packet: five cache lines, aligned to them and fetched
  * together at the start of a packet, so a packet costs about one memory round trip here
- * besides the tracker's. */
+ * besides the tracker's. The figures are in a parallel array of the same slots (struct
+ * sf_analyser.figs), found by slot rather than through a pointer here. */
 struct ana_conn {
 	uint8_t in_use;
 	uint64_t first_frame;
-	int64_t ts_mru_syn;           /* most recent SYN without ACK, 0 = none */
-	int64_t first_rtt;            /* Wireshark's ts_first_rtt, 0 = none */
-	struct sf_conn_analysis *fig; /* the figures, in a parallel cold array */
+	int64_t ts_mru_syn; /* most recent SYN without ACK, 0 = none */
+	int64_t first_rtt;  /* Wireshark's ts_first_rtt, 0 = none */
 	struct ana_side side[2];
 } __attribute__((aligned(64)));
 
 /* seq.c: Wireshark's tcp_analyze_sequence_number for one packet. */
-void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
-                  int64_t now, struct sf_pkt_analysis *out);
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
+                  const struct sf_packet *p, int from, int64_t now, struct sf_pkt_analysis *out);
 /* segs.c */
 int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
                   uint32_t max);
@@ -91,10 +91,15 @@ int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint
 /* Oldest segment, or NULL. */
 const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
 
+/* The figures of one slot on whole cache lines: four, all fetched with the state. */
+struct ana_fig {
+	struct sf_conn_analysis f;
+} __attribute__((aligned(64)));
+
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
-	struct ana_conn **chunk;        /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
-	struct sf_conn_analysis **figs; /* the figures of the same slots */
+	struct ana_conn **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct ana_fig **figs;   /* the figures of the same slots */
 	uint32_t n_chunks;
 	struct ana_segpool segpool;
 	struct sf_ana_stats st;

@@ -48,6 +48,12 @@ static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
 
+/* The figures of a slot whose state exists. */
+static struct sf_conn_analysis *slot_fig(const struct sf_analyser *a, uint32_t slot)
+{
+	return &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)].f;
+}
+
 void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 {
 	const struct ana_conn *ac = slot_get(a, slot);
@@ -56,8 +62,7 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 	for (size_t off = 0; off < sizeof(*ac); off += 64)
 		__builtin_prefetch((const char *)ac + off, 1);
 	/* the figures: RTT samples are added on most ACKs */
-	const struct sf_conn_analysis *fig =
-	    &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)];
+	const struct sf_conn_analysis *fig = slot_fig(a, slot);
 	for (size_t off = 0; off < sizeof(*fig); off += 64)
 		__builtin_prefetch((const char *)fig + off, 1);
 }
@@ -75,25 +80,23 @@ static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
 			return NULL;
 		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_conn *));
 		a->chunk = nc;
-		struct sf_conn_analysis **nf =
-		    realloc(a->figs, n * sizeof(struct sf_conn_analysis *));
+		struct ana_fig **nf = realloc(a->figs, n * sizeof(struct ana_fig *));
 		if (!nf)
 			return NULL;
-		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct sf_conn_analysis *));
+		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_fig *));
 		a->figs = nf;
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
 		struct ana_conn *hot = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_conn));
-		struct sf_conn_analysis *fig = calloc(ANA_CHUNK, sizeof(*fig));
+		struct ana_fig *fig = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_fig));
 		if (!hot || !fig) {
 			free(hot);
 			free(fig);
 			return NULL;
 		}
 		memset(hot, 0, ANA_CHUNK * sizeof(struct ana_conn));
-		for (uint32_t i = 0; i < ANA_CHUNK; i++)
-			hot[i].fig = &fig[i];
+		memset(fig, 0, ANA_CHUNK * sizeof(struct ana_fig));
 		a->chunk[k] = hot;
 		a->figs[k] = fig;
 	}
@@ -110,20 +113,19 @@ static void conn_release(struct sf_analyser *a, struct ana_conn *ac)
 	a->st.live--;
 }
 
-static void conn_init(struct sf_analyser *a, struct ana_conn *ac, const struct sf_conn *c)
+static void conn_init(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
+                      const struct sf_conn *c)
 {
 	conn_release(a, ac);
-	struct sf_conn_analysis *fig = ac->fig;
 	memset(ac, 0, sizeof(*ac));
 	memset(fig, 0, sizeof(*fig));
-	ac->fig = fig;
 	ac->in_use = 1;
 	ac->first_frame = c->first_frame;
 	for (int i = 0; i < 2; i++) {
 		ac->side[i].win_scale = SF_WSCALE_UNKNOWN;
 		ac->side[i].valid_bif = 1;
 	}
-	ac->fig->initial_rtt_ns = -1;
+	fig->initial_rtt_ns = -1;
 	a->st.live++;
 }
 
@@ -151,19 +153,19 @@ static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct
 	d->window_updates += (fl & SF_ANA_WINDOW_UPDATE) != 0;
 }
 
-static void count(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
-                  const struct sf_pkt_analysis *out)
+static void count(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
+                  const struct sf_packet *p, int from, const struct sf_pkt_analysis *out)
 {
 	struct ana_side *s = &ac->side[from];
 	if (out->flags) /* most packets carry none */
-		count_flags(a, p, &ac->fig->dir[from], out->flags);
+		count_flags(a, p, &fig->dir[from], out->flags);
 	if (out->has_bytes_in_flight && out->bytes_in_flight > s->max_bif) {
 		s->max_bif = out->bytes_in_flight;
-		ac->fig->dir[from].max_bytes_in_flight = s->max_bif;
+		fig->dir[from].max_bytes_in_flight = s->max_bif;
 	}
 	if (!(p->flags & SF_TCP_RST) && out->window > s->max_window) {
 		s->max_window = out->window;
-		ac->fig->dir[from].max_window = s->max_window;
+		fig->dir[from].max_window = s->max_window;
 	}
 }
 
@@ -192,11 +194,13 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	 * and Wireshark does not analyse the segment */
 	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
 		return;
-	struct ana_conn *ac = slot_make(a, sf_conn_slot(c));
+	uint32_t slot = sf_conn_slot(c);
+	struct ana_conn *ac = slot_make(a, slot);
 	if (!ac)
 		return;
+	struct sf_conn_analysis *fig = slot_fig(a, slot);
 	if (trk->new_conn || !ac->in_use)
-		conn_init(a, ac, c);
+		conn_init(a, ac, fig, c);
 	int from = trk->from_client ? 0 : 1;
 	int64_t now = pkt->frame->ts_sec * SEC + pkt->frame->ts_nsec;
 	a->st.packets++;
@@ -205,18 +209,18 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 		out->flags |= SF_ANA_REUSED_PORTS;
 	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
 		ac->ts_mru_syn = now;
-	ana_sequence(a, ac, pkt, from, now, out);
+	ana_sequence(a, ac, fig, pkt, from, now, out);
 	/* packet-tcp.c: the first pure ACK after a SYN ends the handshake: initial RTT */
 	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->ts_mru_syn &&
 	    !ac->first_rtt) {
 		ac->first_rtt = now - ac->ts_mru_syn;
-		ac->fig->initial_rtt_ns = ac->first_rtt;
+		fig->initial_rtt_ns = ac->first_rtt;
 	}
 	if (ac->first_rtt)
 		out->initial_rtt_ns = ac->first_rtt;
 	out->rel_nxtseq = trk->rel_nxtseq;
-	out->conn = ac->fig;
-	count(a, ac, pkt, from, out);
+	out->conn = fig;
+	count(a, ac, fig, pkt, from, out);
 	if (!out->flags)
 		return;
 	/* Zeek's history letter t (retransmitted payload), log-scaled by the tracker; the
@@ -233,8 +237,9 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
                                                 const struct sf_conn *c)
 {
-	struct ana_conn *ac = slot_get(a, sf_conn_slot(c));
-	return ac && ac->in_use ? ac->fig : NULL;
+	uint32_t slot = sf_conn_slot(c);
+	struct ana_conn *ac = slot_get(a, slot);
+	return ac && ac->in_use ? slot_fig(a, slot) : NULL;
 }
 
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)

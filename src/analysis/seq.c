@@ -286,8 +286,9 @@ static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
 /* The peer's segments this ACK covers leave its list; the one ending exactly at the ACK gives
  * tcp.analysis.acks_frame and ack_rtt (Wireshark does this for every segment, ACK bit or
  * not, with the raw acknowledgement field). */
-static void acknowledge(struct ana_conn *ac, struct ana_side *rv, const struct sf_packet *p,
-                        int from, int64_t now, struct sf_pkt_analysis *out)
+static void acknowledge(struct ana_conn *ac, struct sf_conn_analysis *fig, struct ana_side *rv,
+                        const struct sf_packet *p, int from, int64_t now,
+                        struct sf_pkt_analysis *out)
 {
 	struct ana_seg hit;
 	if (!ana_ring_ack(&rv->segs, p->ack, &hit))
@@ -298,7 +299,7 @@ static void acknowledge(struct ana_conn *ac, struct ana_side *rv, const struct s
 		out->karn_skipped = true;
 		return;
 	}
-	rtt_sample(&ac->fig->dir[1 - from], now - hit.ts);
+	rtt_sample(&fig->dir[1 - from], now - hit.ts);
 }
 
 /* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method. */
@@ -317,8 +318,8 @@ static void bytes_in_flight(struct ana_side *fw, const struct sf_packet *p,
 	}
 }
 
-void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_packet *p, int from,
-                  int64_t now, struct sf_pkt_analysis *out)
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
+                  const struct sf_packet *p, int from, int64_t now, struct sf_pkt_analysis *out)
 {
 	struct ana_side *fw = &ac->side[from], *rv = &ac->side[1 - from];
 	uint64_t frame = p->frame->number;
@@ -353,7 +354,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, const struct sf_pa
 		fw->syn_seen = 1;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == (SF_TCP_SYN | SF_TCP_ACK))
 		fw->synack_seen = 1;
-	acknowledge(ac, rv, p, from, now, out);
+	acknowledge(ac, fig, rv, p, from, now, out);
 	bytes_in_flight(fw, p, out);
 	calc_window(fw, p, out);
 	out->flags = fl;

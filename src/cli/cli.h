@@ -43,6 +43,7 @@ struct cli_common {
 	bool check_checksums;       /* --check-checksums */
 	bool absolute;              /* --absolute: raw sequence numbers */
 	bool track;                 /* set by the command after cli_parse: connection tracking */
+	bool no_analysis;           /* set by the command: track without sequence analysis */
 	char **files;               /* inputs in order; "-" is standard input */
 	int n_files;
 	/* -Y selects connections rather than packets (see sf_pipeline_cfg.filter_conns): set by

@@ -5,17 +5,25 @@
 #include "cli/cli.h"
 #include "synfin/report.h"
 
-enum { OPT_ORDER = 300, OPT_WIDE };
+enum { OPT_ORDER = 300, OPT_WIDE, OPT_NO_ANALYSIS };
+
+/* The command's options: the view's, and whether sequence analysis runs. */
+struct conns_state {
+	struct sf_conns_opts o;
+	bool no_analysis;
+};
 
 static const struct option conns_long[] = {
     {"order", required_argument, NULL, OPT_ORDER},
     {"wide", no_argument, NULL, OPT_WIDE},
+    {"no-analysis", no_argument, NULL, OPT_NO_ANALYSIS},
     {NULL, 0, NULL, 0},
 };
 
 static int conns_opt(void *state, int opt, const char *arg)
 {
-	struct sf_conns_opts *o = state;
+	struct conns_state *st = state;
+	struct sf_conns_opts *o = &st->o;
 	switch (opt) {
 	case 'T':
 		if (!strcmp(arg, "table") || !strcmp(arg, "text"))
@@ -44,6 +52,9 @@ static int conns_opt(void *state, int opt, const char *arg)
 	case OPT_WIDE:
 		o->wide = true;
 		return 0;
+	case OPT_NO_ANALYSIS:
+		st->no_analysis = true;
+		return 0;
 	default:
 		return -1;
 	}
@@ -51,7 +62,7 @@ static int conns_opt(void *state, int opt, const char *arg)
 
 int cmd_conns(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct sf_conns_opts o = {.format = SF_CONNS_TABLE, .order = SF_CONNS_ORDER_END};
+	struct conns_state st = {.o = {.format = SF_CONNS_TABLE, .order = SF_CONNS_ORDER_END}};
 	struct cli_cmd_opts own = {
 	    .short_opts = "T:",
 	    .long_opts = conns_long,
@@ -65,18 +76,23 @@ int cmd_conns(const struct cli_command *cmd, int argc, char **argv)
 	        "                       bytes, fast retransmissions, dup ACKs, out-of-order, lost\n"
 	        "                       segments, zero windows, RTT range, max in flight and "
 	        "window);\n"
-	        "                       json and csv always carry them\n",
+	        "                       json and csv always carry them\n"
+	        "  --no-analysis        track connections without sequence analysis (faster);\n"
+	        "                       the analysis figures are then null (json), empty (csv)\n"
+	        "                       or '-' (table); a -Y filter reading tcp.analysis.* or\n"
+	        "                       tcp.window_size turns analysis back on\n",
 	    .handle = conns_opt,
-	    .state = &o,
+	    .state = &st,
 	};
 	struct cli_common common;
 	int rc = cli_parse(cmd, &own, argc, argv, &common);
 	if (rc >= 0)
 		return rc;
 	common.track = true;
+	common.no_analysis = st.no_analysis;
 
 	char err[256];
-	struct sf_conns_view *v = sf_conns_view_new(stdout, &o, err, sizeof(err));
+	struct sf_conns_view *v = sf_conns_view_new(stdout, &st.o, err, sizeof(err));
 	if (!v) {
 		cli_error("%s", err);
 		return CLI_EXIT_INPUT;

@@ -295,7 +295,7 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	char err[SF_ERRBUF];
 	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums},
 	                              .track = common->track,
-	                              .analyse = common->track};
+	                              .analyse = common->track && !common->no_analysis};
 	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
 	if (!p) {
 		cli_error("%s", err);

@@ -49,42 +49,67 @@ void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
 	}
 }
 
-/* Writes the decimal digits of v into tmp, least significant first; returns how many. */
-static unsigned dec_digits(char tmp[24], uint64_t v)
+/* "00".."99": two digits per division, as most formatters do */
+static const char dig2[201] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of v, written backwards ending at end; returns the first. */
+static char *dec_backwards(char *end, uint64_t v)
 {
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return n;
+	char *q = end;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, &dig2[2 * r], 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, &dig2[2 * v], 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return q;
 }
 
-/* Writes the n digits of tmp (least significant first) after enough pad characters to fill
- * width columns (at most 32). */
-static void put_padded(struct sf_outbuf *ob, const char *tmp, unsigned n, char pad, unsigned width)
+void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
 {
+	/* most counters in a row are single digits (zero, mostly) */
+	if (v < 10 && width <= 1) {
+		ob_putc(ob, (char)('0' + v));
+		return;
+	}
+	char tmp[24];
+	char *q = dec_backwards(tmp + sizeof(tmp), v);
+	unsigned n = (unsigned)(tmp + sizeof(tmp) - q);
 	if (width > 32)
 		width = 32;
 	ob_room(ob, OB_MAX_PUT);
 	char *p = ob->buf + ob->len;
 	for (unsigned i = n; i < width; i++)
-		*p++ = pad;
-	while (n)
-		*p++ = tmp[--n];
-	ob->len = (size_t)(p - ob->buf);
-}
-
-void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
-{
-	char tmp[24];
-	put_padded(ob, tmp, dec_digits(tmp, v), ' ', width);
+		*p++ = ' ';
+	memcpy(p, q, n);
+	ob->len = (size_t)(p + n - ob->buf);
 }
 
 void ob_put_u64z(struct sf_outbuf *ob, uint64_t v, unsigned width)
 {
 	char tmp[24];
-	put_padded(ob, tmp, dec_digits(tmp, v), '0', width);
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (width > 32)
+		width = 32;
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (unsigned i = n; i < width; i++)
+		*p++ = '0';
+	while (n)
+		*p++ = tmp[--n];
+	ob->len = (size_t)(p - ob->buf);
 }
 
 void ob_put_i64(struct sf_outbuf *ob, int64_t v)
@@ -107,7 +132,15 @@ void ob_put_hex(struct sf_outbuf *ob, uint64_t v, unsigned digits)
 		tmp[n++] = hexdig[v & 0xf];
 		v >>= 4;
 	} while (v);
-	put_padded(ob, tmp, n, '0', digits > 16 ? 16 : digits);
+	if (digits > 16)
+		digits = 16;
+	ob_room(ob, OB_MAX_PUT);
+	char *p = ob->buf + ob->len;
+	for (unsigned i = n; i < digits; i++)
+		*p++ = '0';
+	while (n)
+		*p++ = tmp[--n];
+	ob->len = (size_t)(p - ob->buf);
 }
 
 void ob_put_0x(struct sf_outbuf *ob, uint64_t v, unsigned digits)
@@ -130,16 +163,20 @@ void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
 	ob_put_u64(ob, u / 1000000000u);
 	if (!decimals)
 		return;
-	uint64_t frac = u % 1000000000u;
-	for (unsigned i = decimals; i < 9; i++)
-		frac /= 10;
+	static const uint32_t pow10[10] = {1,      10,      100,      1000,      10000,
+	                                   100000, 1000000, 10000000, 100000000, 1000000000};
+	uint32_t frac = (uint32_t)(u % 1000000000u) / pow10[9 - decimals];
 	ob_putc(ob, '.');
 	ob_room(ob, OB_MAX_PUT);
 	char *p = ob->buf + ob->len + decimals;
-	for (unsigned i = 0; i < decimals; i++) {
-		*--p = (char)('0' + frac % 10);
-		frac /= 10;
+	unsigned i = decimals;
+	for (; i >= 2; i -= 2) {
+		p -= 2;
+		memcpy(p, &dig2[2 * (frac % 100)], 2);
+		frac /= 100;
 	}
+	if (i)
+		*--p = (char)('0' + frac % 10);
 	ob->len += decimals;
 }
 

@@ -68,7 +68,8 @@ static int split_tsv(char *line, char **col, int max)
 static int excuses_load(struct excuses *x, const char *dir, enum excuse_src src)
 {
 	char path[4096], line[2048];
-	snprintf(path, sizeof(path), "%s/%s", dir, excuse_file[src]);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, excuse_file[src]) >= (int)sizeof(path))
+		return -1;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;

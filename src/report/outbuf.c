@@ -62,11 +62,11 @@ static char *dec_backwards(char *end, uint64_t v)
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
 		q -= 2;
-		memcpy(q, &dig2[2 * r], 2);
+		memcpy(q, &dig2[(size_t)2 * r], 2);
 	}
 	if (v >= 10) {
 		q -= 2;
-		memcpy(q, &dig2[2 * v], 2);
+		memcpy(q, &dig2[(size_t)2 * v], 2);
 	} else {
 		*--q = (char)('0' + v);
 	}
@@ -172,7 +172,7 @@ void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
 	unsigned i = decimals;
 	for (; i >= 2; i -= 2) {
 		p -= 2;
-		memcpy(p, &dig2[2 * (frac % 100)], 2);
+		memcpy(p, &dig2[(size_t)2 * (frac % 100)], 2);
 		frac /= 100;
 	}
 	if (i)

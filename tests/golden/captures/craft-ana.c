@@ -15,6 +15,8 @@
 
 #include "synfin/writer.h"
 
+#include "craft.h"
+
 #define T0 1700000000 /* 2023-11-14 22:13:20 UTC */
 
 enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
@@ -24,34 +26,6 @@ struct craft {
 	uint64_t n;
 	int failed;
 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)(p[n - 1] << 8);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
 
 /* One segment at t_ms after T0. Client 10.0.0.1:cport, server 10.0.0.2:80. wscale >= 0 adds a
  * window-scale option (with a NOP before it). */

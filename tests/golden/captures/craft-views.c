@@ -15,6 +15,8 @@
 
 #include "synfin/writer.h"
 
+#include "craft.h"
+
 #define T0 1700000000 /* 2023-11-14 22:13:20 UTC */
 
 enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
@@ -32,34 +34,6 @@ struct craft {
 	int64_t usec; /* time of the next frame, µs after T0 */
 	uint64_t n;
 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)(p[n - 1] << 8);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
 
 /* One segment from a to b; advances a's sequence number by what the segment occupies. With
  * opts, the SYN options MSS 1460, SACK-permitted, timestamps, window scale 7. */

@@ -21,14 +21,13 @@ Exit: 0 pass, 1 fail, 77 skip (no corpus or no tshark).
 """
 import argparse
 import concurrent.futures
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle import SKIP, capture_list, tshark_version  # noqa: E402
+from oracle import SKIP, capture_list, is_direct_tcp, tshark_rows, tshark_version  # noqa: E402
 
 FLAG_FIELDS = [
     "retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
@@ -61,39 +60,12 @@ def tshark_cmd(path):
     return cmd + ["-Y", "tcp"]
 
 
-def tshark_text(path, cache_dir, version):
-    st = os.stat(path)
-    key = hashlib.sha1(repr((os.path.abspath(path), st.st_size, st.st_mtime_ns, version,
-                             tshark_cmd("X"))).encode()).hexdigest()
-    cached = os.path.join(cache_dir, "ana-" + key + ".tsv")
-    if os.path.exists(cached):
-        with open(cached, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    res = subprocess.run(tshark_cmd(path), capture_output=True, text=True, errors="replace",
-                         env=dict(os.environ, LC_ALL="C"))
-    os.makedirs(cache_dir, exist_ok=True)
-    tmp = cached + ".tmp%d" % os.getpid()
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(res.stdout)
-    os.replace(tmp, cached)
-    return res.stdout
-
-
-def direct_tcp(protocols):
-    toks = protocols.split(":")
-    for i, t in enumerate(toks):
-        if t in ("ip", "ipv6"):
-            rest = [x for x in toks[i + 1:] if not x.startswith("ipv6.")]
-            return bool(rest) and rest[0] == "tcp"
-    return False
-
-
 def parse_tshark(text):
     rows = {}
     nf = len(FLAG_FIELDS)
     for line in text.splitlines():
         cols = line.split("\t")
-        if len(cols) < 2 or not cols[0].isdigit() or not direct_tcp(cols[1]):
+        if len(cols) < 2 or not cols[0].isdigit() or not is_direct_tcp(cols[1]):
             continue
         cols = (cols + [""] * (2 + nf + len(VALUE_FIELDS)))[:2 + nf + len(VALUE_FIELDS)]
         flags = frozenset(FLAG_FIELDS[i] for i in range(nf) if cols[2 + i] != "")
@@ -132,7 +104,7 @@ def same_value(name, mine, theirs):
 
 def compare_file(args, rel, version):
     path = os.path.join(args.captures, rel)
-    t_rows = parse_tshark(tshark_text(path, args.cache, version))
+    t_rows = parse_tshark(tshark_rows(path, args.cache, version, tshark_cmd))
     s_rows, crashed, err = synfin_rows(args.dump, path)
     res = {"rel": rel, "n": 0, "ws_agree": 0, "diffs": [], "ws_diffs": [], "crashed": crashed,
            "err": err, "values": {n: [0, 0] for n in VALUE_NAMES}}

@@ -71,12 +71,15 @@ enum sf_side { SF_SIDE_NONE = 0, SF_SIDE_CLIENT, SF_SIDE_SERVER };
 
 /* Why a record was finalised (unterminated connections say which). */
 enum sf_end_reason {
-	SF_END_CLOSED = 0, /* both sides closed or reset and the linger time passed */
-	SF_END_TIME_WAIT,  /* TIME-WAIT (2×MSL of capture time) ran out */
-	SF_END_IDLE,       /* idle timeout of its state */
-	SF_END_EVICTED,    /* the table was full and this was the oldest idle connection */
-	SF_END_REUSED,     /* a new incarnation took over the 4-tuple */
-	SF_END_CAPTURE_END /* the capture ended (flush) */
+	SF_END_CLOSED = 0,  /* both sides closed or reset and the linger time passed */
+	SF_END_TIME_WAIT,   /* TIME-WAIT (2×MSL of capture time) ran out */
+	SF_END_IDLE,        /* idle timeout of its state */
+	SF_END_EVICTED,     /* the table was full and this was the oldest idle connection */
+	SF_END_REUSED,      /* a new incarnation took over the 4-tuple */
+	SF_END_CAPTURE_END, /* the capture ended (flush) */
+	SF_END_SETTLED      /* closed, quiet for the closed linger and a side still in TIME-WAIT:
+	                       the record is written, TIME-WAIT runs on in a compact record until
+	                       2×MSL (a late packet resumes the stream in a new record) */
 };
 
 /* Wireshark's tcp.completeness bits (packet-tcp.c, Wireshark ≥ 3.6). */
@@ -161,6 +164,9 @@ struct sf_conn {
 	                               connection nor its final record matched it; views skip
 	                               such records. Always 0 without a filter. Written by the
 	                               pipeline's filter step, the only field not the tracker's */
+	uint8_t resumed : 1;        /* late packets of a connection whose row was written when it
+	                               settled in TIME-WAIT (SF_END_SETTLED): same stream, states
+	                               carried over, open kind midstream */
 	uint8_t zeek_state;         /* enum sf_zeek_state, set when the record ends */
 	uint16_t n_events;          /* tracking events raised on this connection */
 	uint8_t init_state[2];      /* enum sf_tcp_state of client, server before the first packet:
@@ -217,17 +223,23 @@ void sf_track_cfg_default(struct sf_track_cfg *cfg);
 
 /* Counters of the tracker. */
 struct sf_track_stats {
-	uint64_t live;         /* records in use now */
-	uint64_t peak;         /* highest live */
-	uint64_t created;      /* records created */
-	uint64_t closed;       /* finished normally (closed, TIME-WAIT over) */
-	uint64_t expired;      /* ended by an idle timeout */
-	uint64_t evicted;      /* ended because the table was full */
-	uint64_t reused;       /* ended by port reuse */
-	uint64_t flushed;      /* still live at the end of the capture */
-	uint64_t events;       /* tracking events raised */
-	size_t bytes_per_conn; /* record (links included) + its share of the index, measured */
-	size_t bytes_reserved; /* pool + table bytes currently allocated */
+	uint64_t live;       /* records in use now */
+	uint64_t peak;       /* highest live */
+	uint64_t created;    /* records created */
+	uint64_t closed;     /* finished normally (closed, TIME-WAIT over) */
+	uint64_t expired;    /* ended by an idle timeout */
+	uint64_t evicted;    /* ended because the table was full */
+	uint64_t reused;     /* ended by port reuse */
+	uint64_t flushed;    /* still live at the end of the capture */
+	uint64_t events;     /* tracking events raised */
+	uint64_t settled;    /* of closed: written while a side was in TIME-WAIT (SF_END_SETTLED) */
+	uint64_t resumed;    /* records that resumed a settled connection on a late packet */
+	uint64_t tombs_live; /* settled connections still in TIME-WAIT (compact records) */
+	uint64_t tombs_peak; /* highest tombs_live */
+	uint64_t tombs_dropped; /* compact records dropped before 2×MSL: more than max_conns */
+	size_t bytes_per_tomb;  /* a compact TIME-WAIT record, its index share included */
+	size_t bytes_per_conn;  /* record (links included) + its share of the index, measured */
+	size_t bytes_reserved;  /* pool + table bytes currently allocated */
 };
 
 /* Called when a record is created and when it ends (the record is freed after end returns). */

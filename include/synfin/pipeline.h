@@ -88,6 +88,10 @@ struct sf_run_stats {
 		uint64_t evicted;        /* ended because the table was full (--max-conns) */
 		uint64_t reused;         /* ended because a new SYN took the 4-tuple over */
 		uint64_t flushed;        /* still open when the input ended */
+		uint64_t settled;        /* of closed: written while in TIME-WAIT, kept compact */
+		uint64_t resumed;        /* settled connections a late packet brought back */
+		uint64_t tombs_peak;     /* most settled connections in TIME-WAIT at once */
+		uint64_t tombs_dropped;  /* compact TIME-WAIT records dropped early (--max-conns) */
 		uint64_t bytes_per_conn; /* memory per tracked connection */
 	} conns;
 };

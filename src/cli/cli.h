@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "synfin/conn.h"
 #include "synfin/pipeline.h"
 
 /* Keep in step with project(VERSION) in CMakeLists.txt. */
@@ -49,7 +50,14 @@ struct cli_common {
 	/* -Y selects connections rather than packets (see sf_pipeline_cfg.filter_conns): set by
 	 * cli_parse for conns, explain and stats; a command may change it before cli_run. */
 	bool filter_conns;
+	struct sf_track_cfg track_cfg; /* --max-conns, --msl, --timeout over the defaults */
 };
+
+/* Long-option codes of the tracking options (track_opts.c); commands' own codes stay below. */
+enum { CLI_OPT_MAX_CONNS = 400, CLI_OPT_MSL, CLI_OPT_TIMEOUT };
+/* Applies one tracking option to cfg: 0, -1 after printing why the value is wrong, or 1 when
+ * opt is not a tracking option. */
+int cli_track_opt(struct sf_track_cfg *cfg, int opt, const char *arg);
 
 /* A subcommand's own options, merged with the common ones for getopt_long. */
 struct cli_cmd_opts {

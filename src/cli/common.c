@@ -28,6 +28,9 @@ static const struct option common_long[] = {
     {"absolute", no_argument, NULL, OPT_ABSOLUTE},
     {"summary", optional_argument, NULL, OPT_SUMMARY},
     {"filter-dump", no_argument, NULL, OPT_FILTER_DUMP},
+    {"max-conns", required_argument, NULL, CLI_OPT_MAX_CONNS},
+    {"msl", required_argument, NULL, CLI_OPT_MSL},
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -46,6 +49,15 @@ static const char common_help[] =
     "                       connections (tracked, peak live, closed, expired, evicted, still\n"
     "                       open), events by name, notices per file. WHEN: auto (the default:\n"
     "                       when stderr is a terminal), always (--summary alone), never\n"
+    "  --max-conns N        connections tracked at once (default 1000000); beyond it the\n"
+    "                       oldest idle one is ended (counted as evicted)\n"
+    "  --msl SECONDS        maximum segment lifetime (default 30): TIME-WAIT lasts 2×MSL of\n"
+    "                       capture time, 60 s by default as Linux's fixed TIME-WAIT\n"
+    "  --timeout CLASS=SECONDS  idle timeout of a state class, in capture time; classes\n"
+    "                       and defaults: syn-sent=120 syn-received=60 established=432000\n"
+    "                       closing=120 closed=10 (the linger of a closed connection: its\n"
+    "                       row is written then, TIME-WAIT goes on in a compact record)\n"
+    "                       midstream=3600. Repeat for several classes\n"
     "  -h, --help           this help\n"
     "  FILE can be a pcap or pcapng file, or - for standard input; frame numbers continue\n"
     "  across files. Times are printed in UTC.\n"
@@ -159,7 +171,7 @@ static int handle_common(int c, const char *arg, struct cli_common *common)
 	case OPT_FILTER_DUMP:
 		return 2; /* handled by cli_parse */
 	default:
-		return 1; /* not a common option */
+		return cli_track_opt(&common->track_cfg, c, arg); /* 1: not a common option */
 	}
 }
 
@@ -214,6 +226,7 @@ int cli_parse(const struct cli_command *cmd, const struct cli_cmd_opts *own, int
 	snprintf(shorts, sizeof(shorts), ":%s%s", COMMON_SHORT,
 	         own && own->short_opts ? own->short_opts : "");
 	memset(common, 0, sizeof(*common));
+	sf_track_cfg_default(&common->track_cfg);
 	common->filter_conns = selects_conns(cmd->name);
 	bool filter_dump = false;
 
@@ -295,6 +308,7 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	char err[SF_ERRBUF];
 	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums},
 	                              .track = common->track,
+	                              .track_cfg = &common->track_cfg,
 	                              .analyse = common->track && !common->no_analysis};
 	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
 	if (!p) {

@@ -158,6 +158,10 @@ static void track_finish(struct sf_pipeline *p)
 	p->stats.conns.evicted = ts.evicted;
 	p->stats.conns.reused = ts.reused;
 	p->stats.conns.flushed = ts.flushed;
+	p->stats.conns.settled = ts.settled;
+	p->stats.conns.resumed = ts.resumed;
+	p->stats.conns.tombs_peak = ts.tombs_peak;
+	p->stats.conns.tombs_dropped = ts.tombs_dropped;
 	p->stats.conns.bytes_per_conn = ts.bytes_per_conn;
 }
 

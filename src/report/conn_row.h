@@ -86,7 +86,8 @@ struct sf_conn_row {
 	const char *closer;     /* who sent the first FIN: "client", "server", "both"
 	                         * (simultaneous close) or "" (nobody closed) */
 	const char *end_reason; /* why the record ended: "closed", "time-wait-over",
-	                         * "idle-timeout", "evicted", "port-reused", "capture-end" */
+	                         * "settled-in-time-wait", "idle-timeout", "evicted",
+	                         * "port-reused", "capture-end" */
 	const char *rst_by;     /* "client", "server" or "" */
 	const char *rst_state;  /* state of the resetting side when it sent the RST, or "" */
 	int64_t rtt_synack_ns;  /* SYN → SYN-ACK at the capture point, -1 unknown */
@@ -98,6 +99,7 @@ struct sf_conn_row {
 	uint32_t syn_retries; /* extra SYNs sent by the client */
 	uint16_t client_port, server_port;
 	bool roles_guessed;    /* no SYN seen: client is a guess (ephemeral port) */
+	bool resumed;          /* late packets after the stream's row settled in TIME-WAIT */
 	bool idle_expired;     /* unterminated because idle past its timeout (not capture end) */
 	uint8_t completeness;  /* Wireshark tcp.completeness bitmask */
 	bool ecn;              /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */

@@ -118,6 +118,15 @@ static void open_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 		ob_puts(ob,
 		        "The capture starts with the server's SYN-ACK: the client's SYN was not "
 		        "captured.\n");
+	} else if (is(k, SF_ROW_OPEN_MIDSTREAM) && x->row.resumed) {
+		ob_puts(ob, "Late packets of a connection already summed up above: its summary "
+		            "was written when it settled in TIME-WAIT, and these came before "
+		            "TIME-WAIT (2×MSL) ran out, so they keep its tcp.stream and start from "
+		            "the states it had: client ");
+		ob_puts(ob, x->row.side[SF_ROW_CLIENT].init_state);
+		ob_puts(ob, ", server ");
+		ob_puts(ob, x->row.side[SF_ROW_SERVER].init_state);
+		ob_puts(ob, ".\n");
 	} else if (is(k, SF_ROW_OPEN_MIDSTREAM)) {
 		ob_puts(ob,
 		        "The capture starts in the middle of this connection (no SYN seen): both "
@@ -251,8 +260,15 @@ static void end_sentence(struct sf_outbuf *ob, const struct sf_xconn *x)
 			continue;
 		ob_puts(ob, "The ");
 		ob_puts(ob, s == SF_ROW_CLIENT ? "client" : "server");
-		ob_puts(ob, " was still in TIME-WAIT when the capture ended (TIME-WAIT lasts "
-		            "2×MSL).\n");
+		if (is(x->row.end_reason, "time-wait-over"))
+			ob_puts(ob, " stayed in TIME-WAIT for its 2×MSL, then closed.\n");
+		else if (is(x->row.end_reason, "settled-in-time-wait"))
+			ob_puts(ob, " was in TIME-WAIT when this summary was written, after the "
+			            "connection had stayed quiet for the closed linger (TIME-WAIT "
+			            "lasts 2×MSL).\n");
+		else
+			ob_puts(ob, " was still in TIME-WAIT when the capture ended (TIME-WAIT "
+			            "lasts 2×MSL).\n");
 	}
 }
 

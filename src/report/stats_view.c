@@ -298,6 +298,11 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	 * idle is one whose close kinds say "unterminated" for a reason other than its end */
 	line_u64(ob, "most live at once", st->conns.peak);
 	line_u64(ob, "ended by their close", st->conns.closed);
+	/* a row is written once its close settled; TIME-WAIT goes on in a compact record */
+	line_u64(ob, "  written while in TIME-WAIT", st->conns.settled);
+	line_u64(ob, "  resumed by a late packet", st->conns.resumed);
+	line_u64(ob, "most in TIME-WAIT after written", st->conns.tombs_peak);
+	line_u64(ob, "TIME-WAIT records dropped early", st->conns.tombs_dropped);
 	line_u64(ob, "ended by an idle timeout", st->conns.expired);
 	line_u64(ob, "evicted (table full)", st->conns.evicted);
 	line_u64(ob, "ended by port reuse", st->conns.reused);

@@ -75,6 +75,8 @@ const char *sf_end_reason_name(enum sf_end_reason r)
 		return "port-reused";
 	case SF_END_CAPTURE_END:
 		return "capture-end";
+	case SF_END_SETTLED:
+		return "settled-in-time-wait";
 	}
 	return "?";
 }

@@ -85,7 +85,7 @@ void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r)
 
 /* A multiply-xorshift over the key's five 64-bit words (the padding is zeroed by key_set): a
  * handful of cycles where byte-wise FNV-1a took ~40 dependent multiplies per packet. */
-static uint32_t key_hash(const struct trk_key *k)
+uint32_t trk_key_hash(const struct trk_key *k)
 {
 	_Static_assert(sizeof(struct trk_key) == 40, "the hash reads the key as five words");
 	uint64_t w[5];
@@ -131,9 +131,8 @@ static bool rec_has_key(const struct trk_rec *r, const struct trk_key *k)
 	       memcmp(c->addr[1 - lo].a, k->a[1], 16) == 0;
 }
 
-uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k)
+uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k, uint32_t h)
 {
-	uint32_t h = key_hash(k);
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slot[i];
 		if (!s)
@@ -154,7 +153,7 @@ static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 {
 	struct trk_key k;
 	trk_key_of_rec(&k, trk_rec_at(t, idx));
-	return key_hash(&k);
+	return trk_key_hash(&k);
 }
 
 static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)

@@ -46,8 +46,10 @@ void trk_table_free(struct trk_table *t);
 struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx);
 void trk_key_of(struct trk_key *k, const struct sf_packet *p);
 void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r);
-/* Record index for key, or TRK_NIL. */
-uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k);
+/* The key's hash, as the index uses it. */
+uint32_t trk_key_hash(const struct trk_key *k);
+/* Record index for key k (whose hash is h), or TRK_NIL. */
+uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k, uint32_t h);
 /* A zeroed record, indexed under its key (the caller fills the addresses first); TRK_NIL when
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);

@@ -3,6 +3,7 @@
  *
  *   sf_tracker_process ─► expire (timing wheel, capture time)
  *                      ─► lookup / port reuse / create (evicting the oldest idle at the cap)
+ *                         (a miss looks among the compact TIME-WAIT records of tomb.h)
  *                      ─► relative seq/ack (packet-tcp.c base_seq rules) ─► completeness
  *                      ─► trk_fsm_step (fsm.c) ─► trk_zeek_packet (zeek.c) ─► counters, timeout
  */
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "table.h"
+#include "tomb.h"
 
 #define SEC INT64_C(1000000000)
 
@@ -18,6 +19,7 @@ struct sf_tracker {
 	struct sf_track_cfg cfg;
 	struct sf_track_hooks hooks;
 	struct trk_table tab;
+	struct trk_tombs tombs; /* written connections still in TIME-WAIT (tomb.h) */
 	struct sf_track_stats st;
 	uint64_t next_stream;
 	int64_t epoch_s; /* capture second that wheel second 0 stands for */
@@ -34,6 +36,7 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
 		snprintf(err, errlen, "out of memory for the connection table");
 		return NULL;
 	}
+	trk_tombs_init(&t->tombs);
 	if (cfg)
 		t->cfg = *cfg;
 	else
@@ -68,8 +71,11 @@ static int64_t timeout_of(const struct sf_tracker *t, const struct trk_rec *r)
 	bool done0 = s[0] == SF_TCP_CLOSED || s[0] == SF_TCP_TIME_WAIT || s[0] == SF_TCP_LISTEN;
 	bool done1 = s[1] == SF_TCP_CLOSED || s[1] == SF_TCP_TIME_WAIT || s[1] == SF_TCP_LISTEN;
 	if (s[0] == SF_TCP_TIME_WAIT || s[1] == SF_TCP_TIME_WAIT) {
+		/* the record settles after the closed linger; TIME-WAIT goes on in a tombstone */
 		if (done0 && done1)
-			return 2 * t->cfg.msl_ns;
+			return t->cfg.timeout_ns[SF_TO_CLOSED] < 2 * t->cfg.msl_ns
+			           ? t->cfg.timeout_ns[SF_TO_CLOSED]
+			           : 2 * t->cfg.msl_ns;
 	}
 	if (r->reset || (done0 && done1 && (r->side[0].fin_sent || r->side[1].fin_sent)))
 		return t->cfg.timeout_ns[SF_TO_CLOSED];
@@ -121,6 +127,10 @@ static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 	r->c.end_reason = (uint8_t)why;
 	trk_lifecycle_finish(r);
 	switch (why) {
+	case SF_END_SETTLED: /* ended by its close; TIME-WAIT goes on in a tombstone */
+		t->st.settled++;
+		t->st.closed++;
+		break;
 	case SF_END_CLOSED:
 	case SF_END_TIME_WAIT:
 		t->st.closed++;
@@ -156,6 +166,20 @@ static enum sf_end_reason expiry_reason(const struct trk_rec *r)
 	return SF_END_IDLE;
 }
 
+/* A TIME-WAIT record quiet for the closed linger: its row is written now and TIME-WAIT runs on
+ * in a tombstone until 2×MSL after its last packet (tomb.h). */
+static void settle(struct sf_tracker *t, uint32_t idx)
+{
+	struct trk_rec *r = trk_rec_at(&t->tab, idx);
+	struct trk_key k;
+	trk_key_of_rec(&k, r);
+	uint32_t dl = wheel_second(t, r->c.last_ns + 2 * t->cfg.msl_ns + SEC - 1);
+	if (trk_tombs_add(&t->tombs, r, trk_key_hash(&k), dl) == 0 &&
+	    t->tombs.live > t->st.tombs_peak)
+		t->st.tombs_peak = t->tombs.live;
+	end_conn(t, idx, SF_END_SETTLED);
+}
+
 void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 {
 	if (!t->have_epoch)
@@ -174,8 +198,12 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 			uint32_t next = r->wheel_next;
 			if (r->deadline_s <= now_s && r->c.last_ns <= now_ns) {
 				uint32_t due = deadline_of(t, r);
-				if (due <= now_s)
-					end_conn(t, idx, expiry_reason(r));
+				enum sf_end_reason why = expiry_reason(r);
+				if (due <= now_s && why == SF_END_TIME_WAIT &&
+				    r->c.last_ns + 2 * t->cfg.msl_ns > now_ns)
+					settle(t, idx);
+				else if (due <= now_s)
+					end_conn(t, idx, why);
 				else
 					trk_wheel_set(&t->tab, idx,
 					              due); /* active since it was queued */
@@ -184,6 +212,7 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 		}
 	}
 	t->tab.wheel_pos = now_s;
+	t->st.tombs_dropped += trk_tombs_expire(&t->tombs, now_s, t->cfg.max_conns);
 }
 
 struct flush_ent {
@@ -238,7 +267,45 @@ static bool sender_is_client(const struct sf_packet *p, bool *guessed)
 	return !src_srv;
 }
 
-static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *from_client)
+/* The record of a connection that comes back from its tombstone b: the same tcp.stream,
+ * roles, sequence facts and states, picked up as a continuation (open kind midstream, a
+ * history of its own). */
+static void resume(struct trk_rec *r, const struct trk_tomb *b)
+{
+	struct sf_conn *c = &r->c;
+	c->stream = b->stream;
+	c->resumed = 1;
+	c->roles_guessed = b->roles_guessed;
+	c->open_kind = SF_OPEN_MIDSTREAM;
+	memcpy(c->state, b->state, sizeof(c->state));
+	memcpy(c->init_state, b->state, sizeof(c->init_state));
+	c->opts[0].wscale = (int8_t)(b->ws1 - 1);
+	c->opts[1].wscale = (int8_t)(b->ws1_srv - 1);
+	c->time_wait_seen = b->state[0] == SF_TCP_TIME_WAIT || b->state[1] == SF_TCP_TIME_WAIT;
+	for (int i = 0; i < 2; i++) { /* Zeek's history letters start again: no counts */
+		const struct trk_tomb_side *bs = &b->side[i];
+		struct trk_side *s = &r->side[i];
+		s->base = bs->base;
+		s->fin_end = bs->fin_end;
+		s->rcv_nxt = bs->rcv_nxt;
+		s->rcv_wnd = bs->rcv_wnd;
+		s->base_set = bs->base_set;
+		s->fin_sent = bs->fin_sent;
+		s->ack_sent = bs->ack_sent;
+		s->syn_sent = bs->syn_sent;
+		s->fin_acked = bs->fin_acked;
+		s->wnd_scaled = bs->wnd_scaled;
+		s->zeek = s->zeek_prev = bs->zeek;
+		c->isn[i] = bs->base; /* the ISN, unless a SYN-ACK restarted the numbering */
+	}
+	r->fin_first = b->fin_first;
+	r->synack_seen = r->side[1].syn_sent;
+	r->hs_acked = 1;
+}
+
+/* Creates the record of packet p's connection; b: the tombstone it comes back from, or NULL. */
+static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *from_client,
+                       const struct trk_tomb *b)
 {
 	if (t->tab.live >= t->cfg.max_conns && t->tab.lru_head != TRK_NIL)
 		end_conn(t, t->tab.lru_head, SF_END_EVICTED);
@@ -248,15 +315,14 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
 	r->slot = idx;
 	bool guessed;
-	bool sc = sender_is_client(p, &guessed);
+	bool sc = b ? *from_client : sender_is_client(p, &guessed);
 	int c = sc ? 0 : 1;
 	r->c.addr[c] = p->src;
 	r->c.addr[1 - c] = p->dst;
 	r->c.port[c] = p->sport;
 	r->c.port[1 - c] = p->dport;
 	r->c.vlan = p->n_vlan ? (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff) : 0;
-	r->c.roles_guessed = guessed;
-	r->c.stream = t->next_stream++;
+	r->c.stream = b ? b->stream : t->next_stream++;
 	r->c.first_frame = r->c.last_frame = p->frame->number;
 	r->c.start_ns = r->c.last_ns = pkt_ns(p);
 	r->c.rtt_syn_synack_ns = r->c.rtt_synack_ack_ns = -1;
@@ -276,6 +342,10 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	}
 	r->c.init_state[0] = r->c.state[0]; /* the server's LISTEN is a presumption (fsm.c) */
 	r->c.init_state[1] = r->c.state[1];
+	if (b)
+		resume(r, b);
+	else
+		r->c.roles_guessed = guessed;
 	if (trk_table_insert(&t->tab, idx) < 0) {
 		trk_table_remove(&t->tab, idx);
 		return TRK_NIL;
@@ -296,10 +366,33 @@ static bool same_addr(const struct sf_addr *a, const struct sf_addr *b)
 
 /* packet-tcp.c: a SYN without ACK whose sequence number differs from the base_seq of its
  * direction starts a new conversation (tcp.analysis.reused_ports). */
-static bool is_port_reuse(const struct trk_rec *r, const struct sf_packet *p, int from)
+static bool is_port_reuse(bool base_set, uint32_t base, const struct sf_packet *p)
 {
-	return (p->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN && r->side[from].base_set &&
-	       p->seq != r->side[from].base;
+	return (p->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN && base_set && p->seq != base;
+}
+
+/* A packet of a connection whose row was written in TIME-WAIT (tomb.h): a SYN with a new ISN
+ * takes the 4-tuple over (*reuse); anything else brings the connection back under its stream.
+ * Returns the new record, or TRK_NIL for the caller to create one. */
+static uint32_t from_tomb(struct sf_tracker *t, uint32_t ti, const struct sf_packet *p,
+                          bool *from_client, bool *reuse)
+{
+	const struct trk_tomb *b = trk_tomb_at(&t->tombs, ti);
+	bool src_lo = p->sport == b->key.port[0] && memcmp(p->src.a, b->key.a[0], 16) == 0;
+	*from_client = src_lo == b->client_lo;
+	const struct trk_tomb_side *bs = &b->side[*from_client ? 0 : 1];
+	if (is_port_reuse(bs->base_set, bs->base, p)) {
+		trk_tombs_kill(&t->tombs, ti);
+		*reuse = true;
+		return TRK_NIL;
+	}
+	struct trk_tomb copy = *b; /* create() may end records, never touch tombstones: a copy
+	                              keeps this independent of that */
+	trk_tombs_kill(&t->tombs, ti);
+	uint32_t idx = create(t, p, from_client, &copy);
+	if (idx != TRK_NIL)
+		t->st.resumed++;
+	return idx;
 }
 
 /* Wireshark's relative numbers (tcp_analyze_sequence_number): a side's base is its ISN when
@@ -500,7 +593,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 
 	struct trk_key k;
 	trk_key_of(&k, pkt);
-	uint32_t idx = trk_table_find(&t->tab, &k);
+	uint32_t h = trk_key_hash(&k);
+	uint32_t idx = trk_table_find(&t->tab, &k, h);
 	if (idx != TRK_NIL && t->hooks.found)
 		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
@@ -508,14 +602,21 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	if (idx != TRK_NIL) {
 		struct trk_rec *r = trk_rec_at(&t->tab, idx);
 		from_client = same_addr(&pkt->src, &r->c.addr[0]) && pkt->sport == r->c.port[0];
-		if (is_port_reuse(r, pkt, from_client ? 0 : 1)) {
+		const struct trk_side *fs = &r->side[from_client ? 0 : 1];
+		if (is_port_reuse(fs->base_set, fs->base, pkt)) {
 			end_conn(t, idx, SF_END_REUSED);
 			idx = TRK_NIL;
 			reuse = true;
 		}
 	}
+	if (idx == TRK_NIL && !reuse) {
+		uint32_t ti = trk_tombs_find(&t->tombs, &k, h);
+		if (ti != TRK_NIL)
+			idx = from_tomb(t, ti, pkt, &from_client, &reuse);
+		trk->new_conn = idx != TRK_NIL;
+	}
 	if (idx == TRK_NIL) {
-		idx = create(t, pkt, &from_client);
+		idx = create(t, pkt, &from_client, NULL);
 		if (idx == TRK_NIL)
 			return NULL;
 		trk->new_conn = true;
@@ -562,7 +663,10 @@ void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)
 	st->live = t->tab.live;
 	/* a record, plus two index slots (the index stays at most half full) */
 	st->bytes_per_conn = sizeof(struct trk_rec) + 2 * sizeof(uint32_t);
-	st->bytes_reserved = t->tab.bytes;
+	st->bytes_reserved = t->tab.bytes + t->tombs.bytes;
+	st->tombs_live = t->tombs.live;
+	/* a tombstone, plus two slots of its index */
+	st->bytes_per_tomb = sizeof(struct trk_tomb) + 2 * sizeof(uint32_t);
 }
 
 void sf_tracker_free(struct sf_tracker *t)
@@ -570,5 +674,6 @@ void sf_tracker_free(struct sf_tracker *t)
 	if (!t)
 		return;
 	trk_table_free(&t->tab);
+	trk_tombs_free(&t->tombs);
 	free(t);
 }

@@ -147,25 +147,138 @@ static void test_flood_cap_expiry(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
-/* TIME-WAIT lasts 2×MSL of capture time, then the record ends on its own. */
+#define T0_NS  (INT64_C(1000000) * 1000000000)
+#define SEC_NS INT64_C(1000000000)
+
+static const struct hseg tw_close[] = {
+    {HSEG_A, S, 100, 0, 0, 0, 0},        {HSEG_B, S | A, 500, 101, 0, 10, 0},
+    {HSEG_A, A, 101, 501, 0, 20, 0},     {HSEG_A, F | A, 101, 501, 0, 30, 0},
+    {HSEG_B, F | A, 501, 102, 0, 40, 0}, {HSEG_A, A, 102, 502, 0, 50, 0},
+};
+
+/* A closed connection with a side in TIME-WAIT is written once it stayed quiet for the closed
+ * linger (10 s); TIME-WAIT then goes on in a compact record until 2×MSL (60 s) after the last
+ * packet, and nothing else is written when that ends. */
+static void test_time_wait_settles(void **state)
+{
+	(void)state;
+	struct sf_track_stats st;
+	hseg_run_init(&run, NULL);
+	hseg_feed(&run, tw_close, 6);
+	sf_tracker_expire(run.t, T0_NS + 9 * SEC_NS);
+	assert_int_equal(run.n_closed, 0);
+	sf_tracker_expire(run.t, T0_NS + 11 * SEC_NS);
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].end_reason, SF_END_SETTLED);
+	assert_true(run.closed[0].time_wait_end); /* still in TIME-WAIT when written */
+	assert_int_equal(run.closed[0].state[0], SF_TCP_TIME_WAIT);
+	assert_int_equal(run.closed[0].close_kind, SF_CLOSE_THREE_WAY);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.live, 0);
+	assert_int_equal(st.tombs_live, 1);
+	assert_int_equal(st.settled, 1);
+	assert_int_equal(st.closed, 1);
+	assert_true(st.bytes_per_tomb <= 104);
+	printf("# bytes per settled TIME-WAIT connection: %zu\n", st.bytes_per_tomb);
+	sf_tracker_expire(run.t, T0_NS + 59 * SEC_NS);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.tombs_live, 1);
+	sf_tracker_expire(run.t, T0_NS + 62 * SEC_NS);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.tombs_live, 0);
+	assert_int_equal(st.tombs_dropped, 0);
+	hseg_run_end(&run);
+	assert_int_equal(run.n_closed, 1); /* the compact record wrote nothing more */
+}
+
+/* With the closed linger at least 2×MSL the full record lives through TIME-WAIT and ends
+ * when it runs out (the behaviour before compact records). */
 static void test_time_wait_ends(void **state)
 {
 	(void)state;
-	hseg_run_init(&run, NULL);
-	const struct hseg s[] = {
-	    {HSEG_A, S, 100, 0, 0, 0, 0},        {HSEG_B, S | A, 500, 101, 0, 10, 0},
-	    {HSEG_A, A, 101, 501, 0, 20, 0},     {HSEG_A, F | A, 101, 501, 0, 30, 0},
-	    {HSEG_B, F | A, 501, 102, 0, 40, 0}, {HSEG_A, A, 102, 502, 0, 50, 0},
-	};
-	hseg_feed(&run, s, 6);
-	sf_tracker_expire(run.t, INT64_C(1000000) * 1000000000 + INT64_C(59) * 1000000000);
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.timeout_ns[SF_TO_CLOSED] = 2 * cfg.msl_ns;
+	hseg_run_init(&run, &cfg);
+	hseg_feed(&run, tw_close, 6);
+	sf_tracker_expire(run.t, T0_NS + 59 * SEC_NS);
 	assert_int_equal(run.n_closed, 0);
-	sf_tracker_expire(run.t, INT64_C(1000000) * 1000000000 + INT64_C(62) * 1000000000);
+	sf_tracker_expire(run.t, T0_NS + 62 * SEC_NS);
 	assert_int_equal(run.n_closed, 1);
 	assert_int_equal(run.closed[0].end_reason, SF_END_TIME_WAIT);
 	assert_false(run.closed[0].time_wait_end);
 	assert_int_equal(run.closed[0].close_kind, SF_CLOSE_THREE_WAY);
 	hseg_run_end(&run);
+}
+
+/* A late packet of a settled connection (the server's FIN again, 20 s later: the last ACK was
+ * lost) keeps the connection's tcp.stream and relative numbers, as tshark numbers it, in a
+ * record that resumes from TIME-WAIT; a SYN with a new ISN takes the 4-tuple over instead. */
+static void test_time_wait_late_packet(void **state)
+{
+	(void)state;
+	struct sf_track_stats st;
+	hseg_run_init(&run, NULL);
+	hseg_feed(&run, tw_close, 6);
+	/* another connection in between, so that a new stream would get a different number */
+	hseg_set_endpoints(40001, 80, 1, 2);
+	const struct hseg other[] = {{HSEG_A, S, 7, 0, 0, 100, 0}};
+	hseg_feed(&run, other, 1);
+	hseg_set_endpoints(40000, 80, 1, 2);
+	const struct hseg fin_again[] = {{HSEG_B, F | A, 501, 102, 0, 20000000, 0}};
+	const struct sf_conn *c = hseg_feed(&run, fin_again, 1);
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].end_reason, SF_END_SETTLED);
+	assert_non_null(c);
+	assert_int_equal(c->stream, 0);
+	assert_true(run.trk[0].new_conn);
+	assert_false(run.trk[0].from_client);
+	assert_int_equal(run.trk[0].rel_seq, 1); /* 501 - ISN 500 */
+	assert_int_equal(run.trk[0].rel_ack, 2);
+	assert_int_equal(c->state[0], SF_TCP_TIME_WAIT);
+	assert_int_equal(c->open_kind, SF_OPEN_MIDSTREAM);
+	assert_false(c->roles_guessed);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.resumed, 1);
+	assert_int_equal(st.tombs_live, 0);
+	/* settles again; then a new SYN reuses the ports: a new stream, flagged */
+	sf_tracker_expire(run.t, T0_NS + 31 * SEC_NS);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.tombs_live, 1);
+	const struct hseg syn[] = {{HSEG_A, S, 9000, 0, 0, 40000000, 0}};
+	c = hseg_feed(&run, syn, 1);
+	assert_int_equal(c->stream, 2);
+	assert_true(run.trk[0].port_reuse);
+	assert_true(c->port_reused);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.tombs_live, 0);
+	hseg_run_end(&run);
+}
+
+/* Compact records count against --max-conns too: beyond it the oldest is dropped early. */
+static void test_time_wait_cap(void **state)
+{
+	(void)state;
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.max_conns = 3;
+	hseg_run_init(&run, &cfg);
+	for (unsigned i = 0; i < 5; i++) {
+		hseg_set_endpoints((uint16_t)(20000 + i), 80, 1, 2);
+		struct hseg seq[6];
+		memcpy(seq, tw_close, sizeof(seq));
+		for (unsigned j = 0; j < 6; j++)
+			seq[j].t_us += (int64_t)i * 11000000;
+		hseg_feed(&run, seq, 6);
+	}
+	sf_tracker_expire(run.t, T0_NS + 70 * SEC_NS);
+	struct sf_track_stats st;
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.settled, 5);
+	assert_true(st.tombs_live <= 3);
+	assert_true(st.tombs_dropped >= 1);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
 /* Many connections: the index grows and deletions keep every record findable. */
@@ -200,7 +313,10 @@ int main(void)
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_stream_numbering_and_reuse),
 	    cmocka_unit_test(test_flood_cap_expiry),
+	    cmocka_unit_test(test_time_wait_settles),
 	    cmocka_unit_test(test_time_wait_ends),
+	    cmocka_unit_test(test_time_wait_late_packet),
+	    cmocka_unit_test(test_time_wait_cap),
 	    cmocka_unit_test(test_index_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

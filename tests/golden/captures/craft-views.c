@@ -171,6 +171,27 @@ static void v_four_way(struct craft *c)
 	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 200);
 }
 
+/* A four-way close, then quiet: after the closed linger (10 s) the row is written while the
+ * client is in TIME-WAIT. 20 s after the close the server sends its FIN again (the client's
+ * last ACK was lost) and the client acknowledges it: a late pair that keeps tcp.stream 0. 15 s
+ * later the client opens again from the same port with a new ISN, still within TIME-WAIT
+ * (2×MSL = 60 s): a new stream taking the 4-tuple over. */
+static void v_time_wait_late(struct craft *c)
+{
+	struct ep cl = client(40012), sv = server(80);
+	open3(c, &cl, &sv);
+	seg(c, &cl, &sv, FIN | ACK, sv.seq, 0, false, 1000);
+	seg(c, &sv, &cl, ACK, cl.seq, 0, false, 200);
+	seg(c, &sv, &cl, FIN | ACK, cl.seq, 0, false, 500);
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 200);
+	sv.seq--; /* the FIN again, same sequence number */
+	seg(c, &sv, &cl, FIN | ACK, cl.seq, 0, false, 20000000);
+	seg(c, &cl, &sv, ACK, sv.seq, 0, false, 150);
+	cl.seq += 64000; /* a new ISN, beyond the old connection's */
+	c->usec += 15000000;
+	open3(c, &cl, &sv);
+}
+
 /* The server acknowledges the client's FIN and sends its own in one segment. */
 static void v_merged_close(struct craft *c)
 {
@@ -312,6 +333,7 @@ int main(int argc, char **argv)
 	    {"views-rst-abort.pcap", v_rst_abort},
 	    {"views-midstream.pcap", v_midstream},
 	    {"views-loss.pcap", v_loss},
+	    {"views-time-wait-late.pcap", v_time_wait_late},
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

@@ -591,10 +591,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		t->now_ns = now;
 	sf_tracker_expire(t, t->now_ns);
 
-	struct trk_key k;
-	trk_key_of(&k, pkt);
-	uint32_t h = trk_key_hash(&k);
-	uint32_t idx = trk_table_find(&t->tab, &k, h);
+	uint32_t h = trk_pkt_hash(pkt);
+	uint32_t idx = trk_table_find(&t->tab, pkt, h);
 	if (idx != TRK_NIL && t->hooks.found)
 		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
@@ -609,7 +607,9 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 			reuse = true;
 		}
 	}
-	if (idx == TRK_NIL && !reuse) {
+	if (idx == TRK_NIL && !reuse && t->tombs.live) {
+		struct trk_key k;
+		trk_key_of(&k, pkt);
 		uint32_t ti = trk_tombs_find(&t->tombs, &k, h);
 		if (ti != TRK_NIL)
 			idx = from_tomb(t, ti, pkt, &from_client, &reuse);
@@ -650,6 +650,21 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		trk_lru_touch(&t->tab, idx);
 	schedule(t, idx, trk->new_conn);
 	return &r->c;
+}
+
+uint32_t sf_tracker_hash(const struct sf_packet *pkt)
+{
+	return pkt->has_tcp ? trk_pkt_hash(pkt) : 0;
+}
+
+void sf_tracker_prefetch_index(const struct sf_tracker *t, uint32_t hash)
+{
+	trk_table_prefetch_index(&t->tab, hash);
+}
+
+uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash)
+{
+	return trk_table_prefetch_rec(&t->tab, hash);
 }
 
 uint32_t sf_conn_slot(const struct sf_conn *c)

@@ -393,8 +393,13 @@ static void ahead_warm(struct sf_pipeline *p, const struct ahead *a)
 	if (!p->tracker || !a->pkt.has_tcp)
 		return;
 	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, a->hash);
-	if (slot != UINT32_MAX && p->analyser)
+	if (slot == UINT32_MAX)
+		return;
+	if (p->analyser)
 		sf_analyser_prefetch(p->analyser, slot);
+	for (unsigned i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i].prefetch)
+			p->sinks[i].prefetch(p->sinks[i].self, slot);
 }
 
 /* Reads src to its end through the read-ahead entries. Returns the source's last status. */

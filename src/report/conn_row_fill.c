@@ -69,6 +69,12 @@ static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 	return 0;
 }
 
+void sf_conn_extras_prefetch(const struct sf_conn_extras *t, uint32_t slot)
+{
+	if (slot < t->n_slots)
+		__builtin_prefetch(&t->slots[slot], 1);
+}
+
 int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
 {
 	if (!v->conn || !v->trk || !v->pkt)

@@ -348,6 +348,16 @@ static void index_delete(struct trk_table *t, uint32_t idx)
 	}
 }
 
+void trk_table_clear(struct trk_table *t)
+{
+	memset(t->slot, 0, ((size_t)t->mask + 1) * sizeof(uint32_t));
+	t->used_hwm = 0;
+	t->free_head = t->lru_head = t->lru_tail = TRK_NIL;
+	t->live = 0;
+	for (unsigned i = 0; i < TRK_WHEEL_SLOTS; i++)
+		t->wheel[i] = TRK_NIL;
+}
+
 void trk_table_remove(struct trk_table *t, uint32_t idx)
 {
 	struct trk_rec *r = trk_rec_at(t, idx);

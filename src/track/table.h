@@ -60,6 +60,8 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);
 int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* Frees every record at once (the pool's memory is kept for reuse). */
+void trk_table_clear(struct trk_table *t);
 /* Unindexes, unlinks and frees a record. */
 void trk_table_remove(struct trk_table *t, uint32_t idx);
 void trk_lru_touch(struct trk_table *t, uint32_t idx);

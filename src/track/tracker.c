@@ -121,7 +121,8 @@ static void schedule(struct sf_tracker *t, uint32_t idx, bool fresh)
 		trk_wheel_set(&t->tab, idx, dl);
 }
 
-static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+/* Ends a record: its summary, the counters and the closed hook; the caller frees it. */
+static void finish_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 {
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
 	r->c.end_reason = (uint8_t)why;
@@ -150,6 +151,11 @@ static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 	}
 	if (t->hooks.closed)
 		t->hooks.closed(t->hooks.self, &r->c);
+}
+
+static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+{
+	finish_conn(t, idx, why);
 	trk_table_remove(&t->tab, idx);
 }
 
@@ -240,10 +246,18 @@ void sf_tracker_flush(struct sf_tracker *t)
 			i = r->lru_next;
 		}
 		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
+		/* every record goes: empty the table at once rather than unindex each */
 		for (size_t j = 0; j < k; j++)
-			end_conn(t, order[j].idx, SF_END_CAPTURE_END);
+			finish_conn(t, order[j].idx, SF_END_CAPTURE_END);
+		if (k == n)
+			trk_table_clear(&t->tab);
+		else
+			for (size_t j = 0; j < k; j++)
+				trk_table_remove(&t->tab, order[j].idx);
 	}
 	free(order);
+	/* the compact TIME-WAIT records have nothing left to say */
+	trk_tombs_free(&t->tombs);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
 }

@@ -109,6 +109,10 @@ struct sf_sink {
 	void (*conn_final)(void *self, const struct sf_conn_view *v);
 	void (*notice)(void *self, const struct sf_notice *n);
 	void (*end)(void *self, const struct sf_run_stats *st);
+	/* Optional hint: a packet of the connection at record slot `slot` (struct sf_pkt_view)
+	 * comes in a moment, so a sink that keeps per-slot state may start fetching it. Changes
+	 * nothing: the packet may belong to another connection by then, or never come. */
+	void (*prefetch)(void *self, uint32_t slot);
 };
 
 struct sf_pipeline_cfg {

@@ -69,6 +69,10 @@ int sf_source_set_bpf(struct sf_source *s, const char *expr, char *err, size_t e
 enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, char *err,
                                      size_t errlen);
 
+/* True when the source reads a regular file (standard input included when it is one): all of
+ * its frames are there, so a reader may ask for several before using the first. */
+bool sf_source_is_regular_file(const struct sf_source *s);
+
 /* Asks a source to stop at the next opportunity (async-signal-safe): the next call, or the
  * blocked one of a live source, returns SF_SRC_END. */
 void sf_source_break(struct sf_source *s);

@@ -138,6 +138,8 @@ int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
 bool sf_conn_extras_take(struct sf_conn_extras *t, const struct sf_conn *c, uint32_t slot,
                          struct sf_conn_extra *out);
 void sf_conn_extras_free(struct sf_conn_extras *t);
+/* Prefetch hint for the extras at slot (struct sf_sink.prefetch). */
+void sf_conn_extras_prefetch(const struct sf_conn_extras *t, uint32_t slot);
 
 /* Copies what the views print about a finished connection into *r. e may be NULL: IP bytes are
  * then 0, and after a FIN the RST sender is unknown (""). */

@@ -69,6 +69,12 @@ static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 	return 0;
 }
 
+void sf_conn_extras_prefetch(const struct sf_conn_extras *t, uint32_t slot)
+{
+	if (slot < t->n_slots)
+		__builtin_prefetch(&t->slots[slot], 1);
+}
+
 int sf_conn_extras_packet(struct sf_conn_extras *t, const struct sf_pkt_view *v)
 {
 	if (!v->conn || !v->trk || !v->pkt)
@@ -251,8 +257,10 @@ void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const stru
 	fill_closer(r, c, e);
 	r->idle_expired = c->end_reason == SF_END_IDLE;
 	r->end_reason = sf_end_reason_name((enum sf_end_reason)c->end_reason);
-	snprintf(r->conn_state, sizeof(r->conn_state), "%s",
-	         sf_zeek_state_name((enum sf_zeek_state)c->zeek_state));
+	const char *zs = sf_zeek_state_name((enum sf_zeek_state)c->zeek_state);
+	size_t zn = strlen(zs) < sizeof(r->conn_state) ? strlen(zs) : sizeof(r->conn_state) - 1;
+	memcpy(r->conn_state, zs, zn);
+	r->conn_state[zn] = '\0';
 	_Static_assert(sizeof(r->history) > sizeof(c->history), "row history holds the record's");
 	memcpy(r->history, c->history, sizeof(c->history));
 	r->history[sizeof(c->history)] = '\0';

@@ -81,6 +81,12 @@ static void on_packet(void *self, const struct sf_pkt_view *pv)
 		v->oom = true;
 }
 
+static void on_prefetch(void *self, uint32_t slot)
+{
+	const struct sf_conns_view *v = self;
+	sf_conn_extras_prefetch(v->extras, slot);
+}
+
 static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_conns_view *v = self;
@@ -128,7 +134,11 @@ static void on_end(void *self, const struct sf_run_stats *st)
 
 struct sf_sink sf_conns_view_sink(struct sf_conns_view *v)
 {
-	struct sf_sink s = {.self = v, .packet = on_packet, .conn_final = on_final, .end = on_end};
+	struct sf_sink s = {.self = v,
+	                    .packet = on_packet,
+	                    .conn_final = on_final,
+	                    .end = on_end,
+	                    .prefetch = on_prefetch};
 	return s;
 }
 

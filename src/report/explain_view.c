@@ -158,6 +158,12 @@ static void explain_one(struct sf_explain_view *v, struct sf_xconn *x)
 		ob_flush(ob);
 }
 
+static void on_prefetch(void *self, uint32_t slot)
+{
+	const struct sf_explain_view *v = self;
+	sf_conn_extras_prefetch(v->extras, slot);
+}
+
 static void on_final(void *self, const struct sf_conn_view *cv)
 {
 	struct sf_explain_view *v = self;
@@ -213,7 +219,11 @@ struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_o
 
 struct sf_sink sf_explain_view_sink(struct sf_explain_view *v)
 {
-	struct sf_sink s = {.self = v, .packet = on_packet, .conn_final = on_final, .end = on_end};
+	struct sf_sink s = {.self = v,
+	                    .packet = on_packet,
+	                    .conn_final = on_final,
+	                    .end = on_end,
+	                    .prefetch = on_prefetch};
 	return s;
 }
 

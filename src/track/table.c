@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "util/hugemem.h"
 
 static uint32_t chunk_base(unsigned k)
 {
@@ -83,21 +84,39 @@ void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r)
 	        r->c.port[1]);
 }
 
-/* A multiply-xorshift over the key's five 64-bit words (the padding is zeroed by key_set): a
- * handful of cycles where byte-wise FNV-1a took ~40 dependent multiplies per packet. */
-uint32_t trk_key_hash(const struct trk_key *k)
+/* One endpoint (address, port) as 64 bits of hash: two multiply-xorshift rounds. */
+static uint64_t ep_mix(const uint8_t *a, uint16_t port)
 {
-	_Static_assert(sizeof(struct trk_key) == 40, "the hash reads the key as five words");
-	uint64_t w[5];
-	memcpy(w, k, sizeof(w));
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (int i = 0; i < 5; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
+	uint64_t w0, w1;
+	memcpy(&w0, a, 8);
+	memcpy(&w1, a + 8, 8);
+	uint64_t h = (w0 ^ 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+	h ^= (h >> 32) ^ w1;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= (h >> 29) ^ port;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* The hash of a connection: its two endpoints' hashes added, so that either direction gives
+ * it without first ordering the endpoints into the canonical key (a packet is looked up
+ * straight from its header fields), then mixed with family and VLAN. */
+static uint32_t conn_hash(uint8_t family, uint16_t vlan, const uint8_t *a1, uint16_t p1,
+                          const uint8_t *a2, uint16_t p2)
+{
+	uint64_t h = ep_mix(a1, p1) + ep_mix(a2, p2) + ((uint64_t)family << 16 | vlan);
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h >> 32);
+}
+
+uint32_t trk_key_hash(const struct trk_key *k)
+{
+	return conn_hash(k->family, k->vlan, k->a[0], k->port[0], k->a[1], k->port[1]);
+}
+
+uint32_t trk_pkt_hash(const struct sf_packet *p)
+{
+	return conn_hash(p->src.family, vlan_of(p), p->src.a, p->sport, p->dst.a, p->dport);
 }
 
 /* Index slots hold the record index + 1 in the low TRK_IDX_BITS and the top bits of the key's
@@ -118,20 +137,21 @@ static bool tag_eq(uint32_t s, uint32_t h)
 	return ((s ^ h) >> TRK_IDX_BITS) == 0;
 }
 
-/* The record holds key k: same family and VLAN, and its client and server endpoints are k's
- * two endpoints in either order (k is canonical, the record is by role). */
-static bool rec_has_key(const struct trk_rec *r, const struct trk_key *k)
+/* The record is packet p's connection: same family and VLAN, and p's two endpoints are the
+ * record's client and server in either order. */
+static bool rec_has_pkt(const struct trk_rec *r, const struct sf_packet *p)
 {
 	const struct sf_conn *c = &r->c;
-	if (c->addr[0].family != k->family || c->vlan != k->vlan)
+	if (c->addr[0].family != p->src.family || c->vlan != vlan_of(p))
 		return false;
-	int lo = c->port[0] == k->port[0] && memcmp(c->addr[0].a, k->a[0], 16) == 0 ? 0 : 1;
-	return c->port[lo] == k->port[0] && c->port[1 - lo] == k->port[1] &&
-	       memcmp(c->addr[lo].a, k->a[0], 16) == 0 &&
-	       memcmp(c->addr[1 - lo].a, k->a[1], 16) == 0;
+	if (c->port[0] == p->sport && c->port[1] == p->dport &&
+	    memcmp(c->addr[0].a, p->src.a, 16) == 0 && memcmp(c->addr[1].a, p->dst.a, 16) == 0)
+		return true;
+	return c->port[0] == p->dport && c->port[1] == p->sport &&
+	       memcmp(c->addr[0].a, p->dst.a, 16) == 0 && memcmp(c->addr[1].a, p->src.a, 16) == 0;
 }
 
-uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k, uint32_t h)
+uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h)
 {
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slot[i];
@@ -140,20 +160,36 @@ uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k, uint
 		if (!tag_eq(s, h))
 			continue;
 		const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
-		/* Ask for all of the record's cache lines at once: the key check waits for one,
-		 * the tracker reads the others next, and they arrive in parallel, not in turn. */
+		/* Ask for all of the record's cache lines at once: the check waits for one, the
+		 * tracker reads the others next, and they arrive in parallel, not in turn. */
 		for (size_t off = 0; off < sizeof(*r); off += 64)
 			__builtin_prefetch((const char *)r + off);
-		if (rec_has_key(r, k))
+		if (rec_has_pkt(r, p))
 			return slot_idx(s);
 	}
 }
 
+void trk_table_prefetch_index(const struct trk_table *t, uint32_t h)
+{
+	__builtin_prefetch(&t->slot[h & t->mask]);
+}
+
+uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h)
+{
+	uint32_t s = t->slot[h & t->mask];
+	if (!s || !tag_eq(s, h))
+		return TRK_NIL;
+	const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
+	for (size_t off = 0; off < sizeof(*r); off += 64)
+		__builtin_prefetch((const char *)r + off, 1);
+	return slot_idx(s);
+}
+
 static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 {
-	struct trk_key k;
-	trk_key_of_rec(&k, trk_rec_at(t, idx));
-	return trk_key_hash(&k);
+	const struct sf_conn *c = &trk_rec_at(t, idx)->c;
+	return conn_hash(c->addr[0].family, c->vlan, c->addr[0].a, c->port[0], c->addr[1].a,
+	                 c->port[1]);
 }
 
 static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
@@ -170,6 +206,7 @@ static int grow_index(struct trk_table *t)
 	uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
 	if (!ns)
 		return -1;
+	sf_advise_huge(ns, ((size_t)nmask + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		if (!t->slot[i])
 			continue;
@@ -198,6 +235,7 @@ uint32_t trk_table_alloc(struct trk_table *t)
 			struct trk_rec *c = malloc(n * sizeof(*c));
 			if (!c)
 				return TRK_NIL;
+			sf_advise_huge(c, n * sizeof(*c));
 			t->chunk[t->n_chunks++] = c;
 			t->capacity += (uint32_t)n;
 			t->bytes += n * sizeof(*c);
@@ -308,6 +346,16 @@ static void index_delete(struct trk_table *t, uint32_t idx)
 		t->slot[i] = t->slot[j];
 		i = j;
 	}
+}
+
+void trk_table_clear(struct trk_table *t)
+{
+	memset(t->slot, 0, ((size_t)t->mask + 1) * sizeof(uint32_t));
+	t->used_hwm = 0;
+	t->free_head = t->lru_head = t->lru_tail = TRK_NIL;
+	t->live = 0;
+	for (unsigned i = 0; i < TRK_WHEEL_SLOTS; i++)
+		t->wheel[i] = TRK_NIL;
 }
 
 void trk_table_remove(struct trk_table *t, uint32_t idx)

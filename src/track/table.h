@@ -43,17 +43,25 @@ struct trk_table {
 
 int trk_table_init(struct trk_table *t);
 void trk_table_free(struct trk_table *t);
+/* Prefetch hints (no effect on results): the index line of hash h; then the record its first
+ * probe points to when the tag matches, whose index is returned (TRK_NIL otherwise). */
+void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
+uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
 struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx);
 void trk_key_of(struct trk_key *k, const struct sf_packet *p);
 void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r);
-/* The key's hash, as the index uses it. */
+/* A connection's hash, as the index uses it: from its key, or from any of its packets (the
+ * same value). */
 uint32_t trk_key_hash(const struct trk_key *k);
-/* Record index for key k (whose hash is h), or TRK_NIL. */
-uint32_t trk_table_find(const struct trk_table *t, const struct trk_key *k, uint32_t h);
+uint32_t trk_pkt_hash(const struct sf_packet *p);
+/* Record index of packet p's connection (whose hash is h), or TRK_NIL. */
+uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h);
 /* A zeroed record, indexed under its key (the caller fills the addresses first); TRK_NIL when
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);
 int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* Frees every record at once (the pool's memory is kept for reuse). */
+void trk_table_clear(struct trk_table *t);
 /* Unindexes, unlinks and frees a record. */
 void trk_table_remove(struct trk_table *t, uint32_t idx);
 void trk_lru_touch(struct trk_table *t, uint32_t idx);

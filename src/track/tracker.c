@@ -121,7 +121,8 @@ static void schedule(struct sf_tracker *t, uint32_t idx, bool fresh)
 		trk_wheel_set(&t->tab, idx, dl);
 }
 
-static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+/* Ends a record: its summary, the counters and the closed hook; the caller frees it. */
+static void finish_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 {
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
 	r->c.end_reason = (uint8_t)why;
@@ -150,6 +151,11 @@ static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 	}
 	if (t->hooks.closed)
 		t->hooks.closed(t->hooks.self, &r->c);
+}
+
+static void end_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+{
+	finish_conn(t, idx, why);
 	trk_table_remove(&t->tab, idx);
 }
 
@@ -240,10 +246,18 @@ void sf_tracker_flush(struct sf_tracker *t)
 			i = r->lru_next;
 		}
 		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
+		/* every record goes: empty the table at once rather than unindex each */
 		for (size_t j = 0; j < k; j++)
-			end_conn(t, order[j].idx, SF_END_CAPTURE_END);
+			finish_conn(t, order[j].idx, SF_END_CAPTURE_END);
+		if (k == n)
+			trk_table_clear(&t->tab);
+		else
+			for (size_t j = 0; j < k; j++)
+				trk_table_remove(&t->tab, order[j].idx);
 	}
 	free(order);
+	/* the compact TIME-WAIT records have nothing left to say */
+	trk_tombs_free(&t->tombs);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
 }
@@ -591,10 +605,8 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		t->now_ns = now;
 	sf_tracker_expire(t, t->now_ns);
 
-	struct trk_key k;
-	trk_key_of(&k, pkt);
-	uint32_t h = trk_key_hash(&k);
-	uint32_t idx = trk_table_find(&t->tab, &k, h);
+	uint32_t h = trk_pkt_hash(pkt);
+	uint32_t idx = trk_table_find(&t->tab, pkt, h);
 	if (idx != TRK_NIL && t->hooks.found)
 		t->hooks.found(t->hooks.self, idx);
 	bool from_client = false;
@@ -609,7 +621,9 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 			reuse = true;
 		}
 	}
-	if (idx == TRK_NIL && !reuse) {
+	if (idx == TRK_NIL && !reuse && t->tombs.live) {
+		struct trk_key k;
+		trk_key_of(&k, pkt);
 		uint32_t ti = trk_tombs_find(&t->tombs, &k, h);
 		if (ti != TRK_NIL)
 			idx = from_tomb(t, ti, pkt, &from_client, &reuse);
@@ -650,6 +664,21 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		trk_lru_touch(&t->tab, idx);
 	schedule(t, idx, trk->new_conn);
 	return &r->c;
+}
+
+uint32_t sf_tracker_hash(const struct sf_packet *pkt)
+{
+	return pkt->has_tcp ? trk_pkt_hash(pkt) : 0;
+}
+
+void sf_tracker_prefetch_index(const struct sf_tracker *t, uint32_t hash)
+{
+	trk_table_prefetch_index(&t->tab, hash);
+}
+
+uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash)
+{
+	return trk_table_prefetch_rec(&t->tab, hash);
 }
 
 uint32_t sf_conn_slot(const struct sf_conn *c)

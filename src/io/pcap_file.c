@@ -19,9 +19,9 @@
  * Every rule of libpcap 1.10 sf-pcap.c is kept, so outputs do not change and error messages
  * stay those users (and our golden tests) know:
  *   - both byte orders; µs (0xa1b2c3d4) and ns (0xa1b23c4d) magics, timestamps delivered in
- *     ns with the fraction passed on unnormalised; Kuznetzov's 0xa1b2cd34 with its 24-byte
- *     record header (the extra ifindex/protocol/pkt_type are ignored, as libpcap does) and 14
- *     more bytes of snapshot on Ethernet;
+ *     ns with the fraction passed on unnormalised (seconds read unsigned: see read_record);
+ * Kuznetzov's 0xa1b2cd34 with its 24-byte record header (the extra ifindex/protocol/pkt_type are
+ * ignored, as libpcap does) and 14 more bytes of snapshot on Ethernet;
  *   - versions 2.0–2.2 wrote len before caplen: exchanged; 2.3 files were written both ways:
  *     exchanged when caplen > len;
  *   - the snapshot length is the header's, or the link type's maximum when 0 or above it;
@@ -277,9 +277,10 @@ static enum sf_source_status read_record(struct sf_source *s, struct sf_frame *f
 		size_t want = caplen > pf->snapshot && got < pf->snapshot ? pf->snapshot : caplen;
 		return short_read(s, f, err, errlen, "captured bytes", want, got);
 	}
-	/* The file header's seconds are a signed 32-bit field in libpcap (pcap_timeval), as
-	 * before 2038; the fraction is passed on unnormalised, scaled from µs to ns. */
-	f->ts_sec = (int32_t)sec;
+	/* Seconds are unsigned (draft-ietf-opsawg-pcap §5; Wireshark reads them so, and so does
+	 * libpcap 1.10 for other-endian files, while it sign-extends native ones: 2038-01-19
+	 * and later became 1901). The fraction is passed on unnormalised, as libpcap does. */
+	f->ts_sec = (int64_t)sec;
 	f->ts_nsec = pf->nsec ? frac : frac * 1000u;
 	f->data = p + pf->hdrsize;
 	f->caplen = caplen > pf->snapshot ? pf->snapshot : caplen;

@@ -1,27 +1,28 @@
-/* synfin — classic pcap files (pcap-savefile(5), draft-ietf-opsawg-pcap), our own record reader.
+/* synfin — classic pcap files (pcap-savefile(5), draft-ietf-opsawg-pcap): our record reader.
  *
  *   file   := file_header(24) record*
- *   record := ts_sec:u32 ts_frac:u32 caplen:u32 len:u32 [8 more bytes: Kuznetzov] data[caplen]
+ *   record := ts_sec:u32 ts_frac:u32 caplen:u32 len:u32 [8 bytes: Kuznetzov] data[caplen]
  *
- * libpcap read these files until synfin 0.x; its pcap_next_ex() over stdio cost one fread per
- * record header and one per body, plus the copy into its buffer — 10–15% of a whole `conns` run
- * on a large file. Here a regular file is mapped read-only and each frame points straight into
- * the mapping: no copy, no system call per record. Pages behind the read position are given
- * back (MADV_DONTNEED) every few MiB, so the resident size does not grow with the file. Pipes,
- * standard input and anything mmap(2) refuses are read through rdbuf.h (one read(2) per MiB),
- * which replays the header bytes source.c already took from the descriptor.
+ * libpcap's pcap_next_ex() over stdio costs one fread per record header and one per body, plus
+ * the copies from the page cache to stdio and from stdio to its buffer: 10–15% of a whole
+ * `synfin conns` run on a large file. Here a regular file is mapped read-only and each frame
+ * points straight into the mapping: no copy, no system call per record. Pages behind the read
+ * position are given back (MADV_DONTNEED) every 2 MiB, so the resident size does not grow with
+ * the file. Pipes, standard input and anything mmap(2) refuses are read through rdbuf.h (one
+ * read(2) per MiB); source.c has already taken the file header from the descriptor.
  *
- * A mapped file that another process truncates while we read it would raise SIGBUS on the
- * lost pages, as for any program that maps its input; growing is fine: at the end of the
- * mapping the file size is checked again and the mapping follows it, so a file still being
- * written by tcpdump reads as far as libpcap would have read it.
+ * A mapped file that another process truncates while we read it raises SIGBUS on the lost
+ * pages, as for any program that maps its input; a file that may shrink can be piped in
+ * (`cat f.pcap | synfin conns -`). Growing is fine: at the end of the mapping the file size
+ * is checked again and the mapping follows it, so a file still being written reads as far as
+ * libpcap would have read it.
  *
- * Every rule of libpcap 1.10 sf-pcap.c is kept, so outputs do not change and error messages
+ * The rules of libpcap 1.10 sf-pcap.c are kept, so outputs do not change and error messages
  * stay those users (and our golden tests) know:
  *   - both byte orders; µs (0xa1b2c3d4) and ns (0xa1b23c4d) magics, timestamps delivered in
- *     ns with the fraction passed on unnormalised (seconds read unsigned: see read_record);
- * Kuznetzov's 0xa1b2cd34 with its 24-byte record header (the extra ifindex/protocol/pkt_type are
- * ignored, as libpcap does) and 14 more bytes of snapshot on Ethernet;
+ *     ns, the fraction passed on unnormalised (seconds are read unsigned: see read_record);
+ *   - Kuznetzov's 0xa1b2cd34: 24-byte record headers (the extra ifindex, protocol and packet
+ *     type are ignored, as libpcap does) and 14 more bytes of snapshot on Ethernet;
  *   - versions 2.0–2.2 wrote len before caplen: exchanged; 2.3 files were written both ways:
  *     exchanged when caplen > len;
  *   - the snapshot length is the header's, or the link type's maximum when 0 or above it;
@@ -30,9 +31,9 @@
  *     skipped; caplen > len is accepted;
  *   - a short record header or body is "truncated dump file; tried to read …, only got …".
  * libpcap also byte-swaps pseudo-headers of other-endian files for USB, NFLOG, PFLOG and the
- * CAN ID of SocketCAN frames in Linux cooked headers. None of those are decoded by synfin
- * (the frames are counted as skipped link types; SLL frames carrying IP are untouched by the
- * swap), so no output depends on it and frames are delivered as written in the file.
+ * CAN ID of SocketCAN frames in Linux cooked headers. synfin decodes none of those (their
+ * frames are counted as skipped link types; the swap leaves SLL frames carrying IP alone), so
+ * no output depends on it, and frames are delivered as written in the file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@
 #define MAGIC_NS       0xa1b23c4du
 #define MAGIC_KUZ      0xa1b2cd34u
 #define RDBUF_START    (1u << 20)
-#define RELEASE_CHUNK  ((size_t)8 << 20) /* give pages back every 8 MiB read */
+#define RELEASE_CHUNK  ((size_t)2 << 20) /* give pages back every 2 MiB read */
 #define LINKTYPE_ETHER 1
 
 enum { PF_LEN_NORMAL, PF_LEN_EXCHANGED, PF_LEN_MAYBE_EXCHANGED };

@@ -499,6 +499,38 @@ static void test_stdin_file_at_offset(void **state)
 	capfile_free(&c);
 }
 
+/* A mapped file that grows while it is read (a capture still being written): records
+ * appended after open are read, as libpcap reading through stdio would read them. */
+static void test_mapped_file_grows(void **state)
+{
+	struct capfile c = {0};
+	hdr(&c, false, MAGIC_US, 2, 4, 65535, 1);
+	rec(&c, false, false, 1, 0, 60, 60, 60);
+	char *p = capfile_write(&c, capfile_dir, "grows.pcap");
+	char err[SF_ERRBUF];
+	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
+	assert_non_null(s);
+	struct sf_frame f;
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_FRAME);
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_END);
+	struct capfile more = {0};
+	rec(&more, false, false, 2, 0, 1000, 1000, 1000);
+	FILE *fp = fopen(p, "ab");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(more.data, 1, more.len, fp), more.len);
+	fclose(fp);
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_FRAME);
+	assert_int_equal(f.ts_sec, 2);
+	assert_int_equal(f.caplen, 1000);
+	assert_int_equal(f.file_frame, 2);
+	assert_memory_equal(f.data, pkt, 1000);
+	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_END);
+	sf_source_close(s);
+	free(p);
+	capfile_free(&more);
+	capfile_free(&c);
+}
+
 /* Many records through a pipe: the buffer refills across record boundaries. */
 static void test_pipe_many_records(void **state)
 {
@@ -583,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_record),
 	    cmocka_unit_test(test_truncated_cut_record),
 	    cmocka_unit_test(test_stdin_file_at_offset),
+	    cmocka_unit_test(test_mapped_file_grows),
 	    cmocka_unit_test(test_pipe_many_records),
 	    cmocka_unit_test(test_shared_captures_match_libpcap),
 	};

@@ -8,10 +8,13 @@
  * header, pcapng interface), never libpcap's in-memory DLT_* value; live DLTs are mapped back
  * (DLT_RAW 12 on Linux → LINKTYPE_RAW 101). The two only differ for a handful of values.
  *
- * Classic pcap is read by libpcap; pcapng by synfin's own block reader (libpcap 1.10 refuses
- * files whose interfaces differ in link type or snaplen). A record whose captured length
- * exceeds the snaplen is cut to the snaplen, as libpcap does (tcpdump shows it that way); one
- * above 256 KiB is a damaged file.
+ * Both file formats are read by synfin's own readers: classic pcap by a record reader that maps
+ * a regular file and keeps libpcap 1.10's rules and messages; pcapng by a block reader (libpcap
+ * 1.10 refuses files whose interfaces differ in link type or snaplen). Standard input and pipes
+ * stream through a buffer. A record whose captured length exceeds the snaplen is cut to the
+ * snaplen, as libpcap does (tcpdump shows it that way); one above 256 KiB (more for the few link
+ * types libpcap allows more: D-Bus, EBHSCR, USBPcap) is a damaged file. A regular file that
+ * another process truncates while it is being read raises SIGBUS (it is mapped).
  */
 #ifndef SYNFIN_SOURCE_H
 #define SYNFIN_SOURCE_H

@@ -32,3 +32,19 @@ int sf_dlt_to_linktype(int dlt)
 			return lt_map[i].linktype;
 	return dlt;
 }
+
+uint32_t sf_linktype_max_caplen(int linktype)
+{
+	/* libpcap 1.10 pcap-common.c max_snaplen_for_dlt(); these three values are the same as
+	 * LINKTYPE and as DLT. */
+	switch (linktype) {
+	case 231: /* D-Bus: a message may be 128 MiB (D-Bus specification, message protocol) */
+		return 128u * 1024 * 1024;
+	case 279: /* EBHSCR: 8 MiB */
+		return 8u * 1024 * 1024;
+	case 249: /* USBPcap: 1 MiB */
+		return 1024u * 1024;
+	default:
+		return SF_MAX_CAPLEN;
+	}
+}

@@ -4,7 +4,9 @@
  * the reader, so standard input and pipes work without seeking or temporary files:
  *   pcapng (0x0A0D0D0A) → our block reader (pcapng.c), because libpcap 1.10 refuses files whose
  *                         interfaces differ in link type or snaplen;
- *   pcap magics         → libpcap (pcap_file.c), fed through a FILE* that replays those bytes.
+ *   pcap magics         → our record reader (pcap_file.c): a regular file is mapped and frames
+ *                         point into the mapping; a pipe is read through a buffer (rdbuf.h).
+ * libpcap is used for live capture and to compile BPF capture filters, not to read files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +42,7 @@ static bool is_pcap_magic(const uint8_t m[4])
 	    {0xd4, 0xc3, 0xb2, 0xa1}, /* microseconds, little endian */
 	    {0xa1, 0xb2, 0x3c, 0x4d}, /* nanoseconds, big endian */
 	    {0x4d, 0x3c, 0xb2, 0xa1}, /* nanoseconds, little endian */
-	    {0xa1, 0xb2, 0xcd, 0x34}, /* Kuznetzov's modified pcap, read by libpcap */
+	    {0xa1, 0xb2, 0xcd, 0x34}, /* Kuznetzov's modified pcap, as libpcap reads it */
 	    {0x34, 0xcd, 0xb2, 0xa1},
 	};
 	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
@@ -190,6 +192,8 @@ void sf_source_close(struct sf_source *s)
 		return;
 	if (s->pcap)
 		pcap_close(s->pcap);
+	if (s->fmt == SF_FMT_PCAP)
+		sf_pcap_close(s);
 	if (s->fmt == SF_FMT_PCAPNG)
 		sf_pcapng_close(s);
 	sf_bpf_file_free(&s->bpf);

@@ -40,6 +40,24 @@ struct sf_pcapng {
 	int first_linktype; /* of the first interface seen in the file, -1 if none */
 };
 
+/* Classic pcap record reader (pcap_file.c). Regular files are mapped read-only and frames point
+ * into the mapping; pipes, standard input and anything mmap refuses go through rd. */
+struct sf_pcapfile {
+	int fd;              /* kept open while mapped: the mapping follows a growing file */
+	bool own_fd;         /* close fd at the end (not standard input) */
+	const uint8_t *map;  /* whole file, NULL when reading through rd */
+	size_t map_len;      /* bytes mapped */
+	size_t off;          /* offset of the next record in the mapping */
+	size_t released;     /* bytes before this were given back (MADV_DONTNEED) */
+	struct sf_rdbuf rd;  /* buffered reader when not mapped */
+	bool swap;           /* record headers in the other byte order */
+	bool nsec;           /* nanosecond magic: fractions are ns, else µs */
+	uint8_t len_order;   /* PF_LEN_*: caplen and len exchanged by writers before 2.3 */
+	uint32_t hdrsize;    /* record header: 16, or 24 in Kuznetzov's modified format */
+	uint32_t snapshot;   /* libpcap's snapshot length: longer records are cut to it */
+	uint32_t max_caplen; /* longer records mean a damaged file */
+};
+
 struct sf_bpf_prog {
 	int linktype; /* LINKTYPE_* it was compiled for */
 	bool ok;      /* compiled; when false, err holds libpcap's reason */
@@ -60,8 +78,9 @@ struct sf_source {
 	uint64_t frames;            /* frames read from the input so far (filtered ones included) */
 	int linktype;               /* LINKTYPE_* of the first interface, -1 unknown */
 	uint32_t snaplen;           /* classic pcap: the file header's snaplen */
-	pcap_t *pcap;               /* classic pcap and live */
+	pcap_t *pcap;               /* live only */
 	bool ts_nano;               /* live: libpcap delivers nanoseconds in tv_usec */
+	struct sf_pcapfile pf;      /* classic pcap */
 	struct sf_pcapng ng;        /* pcapng */
 	struct sf_bpf_cache bpf;    /* capture filter of a file source */
 	volatile sig_atomic_t stop; /* set by sf_source_break */
@@ -94,11 +113,13 @@ static inline uint64_t sf_rd64(const uint8_t *p, bool swap)
 enum sf_source_status sf_src_fail(struct sf_source *s, struct sf_frame *f, char *err, size_t errlen,
                                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Classic pcap through libpcap. hdr holds the first hlen (>= 4) bytes already read from fd. */
+/* Classic pcap through our record reader. hdr holds the first hlen (>= 4) bytes already read
+ * from fd; the reader takes fd over (and closes it when own_fd) whether open succeeds or not. */
 int sf_pcap_open(struct sf_source *s, int fd, bool own_fd, const uint8_t *hdr, size_t hlen,
                  char *err, size_t errlen);
 enum sf_source_status sf_pcap_next(struct sf_source *s, struct sf_frame *f, char *err,
                                    size_t errlen);
+void sf_pcap_close(struct sf_source *s);
 
 /* pcapng through our own block reader. */
 int sf_pcapng_open(struct sf_source *s, int fd, bool own_fd, const uint8_t *hdr, size_t hlen,
@@ -120,6 +141,10 @@ int sf_bpf_file_match(struct sf_source *s, const struct sf_frame *f, char *why, 
 void sf_bpf_file_free(struct sf_bpf_cache *c);
 /* libpcap's compile error without its generic prefix. */
 const char *sf_bpf_reason(const char *pcap_msg);
+
+/* Largest captured length libpcap accepts in a record of this link type (max_snaplen_for_dlt):
+ * SF_MAX_CAPLEN, more for D-Bus, EBHSCR and USBPcap. */
+uint32_t sf_linktype_max_caplen(int linktype);
 
 /* LINKTYPE_* (files) <-> DLT_* (libpcap's in-memory values); equal except for a few. */
 int sf_linktype_to_dlt(int linktype);

@@ -1,5 +1,5 @@
 /* synfin tests — standard input ("-"): the format is told from the first bytes of a pipe and
- * the rest streams, for pcap (libpcap reading through a replaying FILE*) and pcapng (our
+ * the rest streams, for pcap (our record reader's buffered path) and pcapng (our
  * reader). A writer process feeds the pipe in small pieces, so reads come back short. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -13,7 +13,8 @@
 
 #include "tomb.h"
 
-#define SEC INT64_C(1000000000)
+#define SEC         INT64_C(1000000000)
+#define FLUSH_AHEAD 4 /* records prefetched ahead of the one ended at capture end */
 
 struct sf_tracker {
 	struct sf_track_cfg cfg;
@@ -247,8 +248,19 @@ void sf_tracker_flush(struct sf_tracker *t)
 		}
 		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
 		/* every record goes: empty the table at once rather than unindex each */
-		for (size_t j = 0; j < k; j++)
+		for (size_t j = 0; j < k; j++) {
+			/* records end in time order, scattered in memory: fetch a few ahead, and
+			 * let the later layers fetch theirs (the found hook) */
+			if (j + FLUSH_AHEAD < k) {
+				const struct trk_rec *nx =
+				    trk_rec_at(&t->tab, order[j + FLUSH_AHEAD].idx);
+				for (size_t off = 0; off < sizeof(*nx); off += 64)
+					__builtin_prefetch((const char *)nx + off);
+				if (t->hooks.found)
+					t->hooks.found(t->hooks.self, order[j + FLUSH_AHEAD].idx);
+			}
 			finish_conn(t, order[j].idx, SF_END_CAPTURE_END);
+		}
 		if (k == n)
 			trk_table_clear(&t->tab);
 		else

@@ -113,6 +113,8 @@ table() { # title file packets synfin_label rows...
 		fi
 		walls+=("${res% *}")
 		rsss+=("${res#* }")
+		WALL["$title|$(basename "$file")|$label"]=${res% *}
+		RSS["$title|$(basename "$file")|$label"]=${res#* }
 		notes+=("")
 		[[ $label == "$ref" ]] && ref_wall=${res% *}
 	done
@@ -134,6 +136,8 @@ table() { # title file packets synfin_label rows...
 			}'
 	done
 }
+
+declare -A WALL RSS # "table|file|row label" → wall seconds, peak RSS KiB
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
 	"$(free -g | awk '/^Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -171,3 +175,26 @@ for c in "${captures[@]}"; do
 		"tcptrace -n -l|$tcptrace_why|tcptrace -n -l @FILE@" \
 		"argus -r -w /dev/null|$(tool_missing argus)|argus -r @FILE@ -w /dev/null"
 done
+
+# Issue targets for the connections table, from the figures above: ratios are the peer's wall
+# time over synfin conns' (higher is better for synfin), the floor's the other way round.
+ratio() { # numerator denominator
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.1f", a / b }'
+}
+echo
+echo "== targets (connections table)"
+for c in "${captures[@]}"; do
+	read -r name n <<<"$c"
+	k="connections|gen-$name.pcap"
+	s=${WALL["$k|synfin conns"]:-}
+	[[ -n $s ]] || continue
+	echo "gen-$name: tshark conv $(ratio "${WALL["$k|tshark -q -z conv,tcp"]:-}" "$s")x (target 40x)," \
+		"tcptrace $(ratio "${WALL["$k|tcptrace -n -l"]:-}" "$s")x (10x)," \
+		"argus $(ratio "${WALL["$k|argus -r -w /dev/null"]:-}" "$s")x (3x)," \
+		"floor $(ratio "$s" "${WALL["$k|libpcap pcap_next_ex loop (floor)"]:-}")x the read loop (~1.5x)"
+done
+r1=${RSS["connections|gen-1M.pcap|synfin conns"]:-}
+r10=${RSS["connections|gen-10M.pcap|synfin conns"]:-}
+if [[ -n $r1 && -n $r10 ]]; then
+	echo "synfin conns peak RSS 10M / 1M: $(ratio "$r10" "$r1")x (target within 2x)"
+fi

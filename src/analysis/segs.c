@@ -42,15 +42,19 @@ static void buf_put(struct ana_segpool *sp, struct ana_seg *b, uint32_t cap)
 	sp->free_list[cls] = b;
 }
 
+static struct ana_seg *segs_of(struct ana_ring *r)
+{
+	return r->cap <= ANA_RING_INLINE ? r->u.inl : r->u.buf;
+}
+
 static struct ana_seg *at(const struct ana_ring *r, uint32_t i)
 {
-	return &r->buf[(r->head + i) & (r->cap - 1)];
+	return &segs_of((struct ana_ring *)r)[(r->head + i) & (r->cap - 1)];
 }
 
 static int grow(struct ana_segpool *sp, struct ana_ring *r)
 {
 	if (r->cap == 0) {
-		r->buf = r->inl;
 		r->cap = ANA_RING_INLINE;
 		r->head = 0;
 		return 0;
@@ -65,9 +69,9 @@ static int grow(struct ana_segpool *sp, struct ana_ring *r)
 		return -1;
 	for (uint32_t i = 0; i < r->n; i++)
 		nb[i] = *at(r, i);
-	if (r->buf && r->buf != r->inl)
-		buf_put(sp, r->buf, r->cap);
-	r->buf = nb;
+	if (r->cap > ANA_RING_INLINE)
+		buf_put(sp, r->u.buf, r->cap);
+	r->u.buf = nb; /* the inline segments were copied first: the union is free now */
 	r->cap = ncap;
 	r->head = 0;
 	return 0;
@@ -88,9 +92,8 @@ int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_s
 
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r)
 {
-	if (r->buf && r->buf != r->inl)
-		buf_put(sp, r->buf, r->cap);
-	r->buf = NULL;
+	if (r->cap > ANA_RING_INLINE)
+		buf_put(sp, r->u.buf, r->cap);
 	r->cap = r->head = r->n = r->unordered = 0;
 }
 

@@ -73,6 +73,18 @@ static void calc_window(const struct ana_side *fw, const struct sf_packet *p,
 		out->window = p->window;
 }
 
+/* The segment fills the peer's advertised window to its right edge (a segment with payload
+ * and no SYN, FIN or RST). */
+static uint32_t window_full(const struct ana_side *rv, const struct sf_packet *p)
+{
+	if (rv->win_scale == SF_WSCALE_UNKNOWN)
+		return 0;
+	int sh = rv->win_scale == SF_WSCALE_NONE ? 0 : rv->win_scale;
+	return p->seq + p->tcp_len == rv->lastack + ((uint32_t)rv->window << sh)
+	           ? SF_ANA_WINDOW_FULL
+	           : 0;
+}
+
 /* Flags on the forward direction: zero window … duplicate ACK (Wireshark's "finished_fwd"). */
 static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct ana_side *rv,
                            const struct sf_packet *p, uint64_t first_frame, uint32_t *fl,
@@ -100,12 +112,8 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 		*fl |= SF_ANA_KEEP_ALIVE;
 	if (len == 0 && win && win != fw->window && same_ack)
 		*fl |= SF_ANA_WINDOW_UPDATE;
-	/* the segment fills the peer's advertised window to its right edge */
-	if (len > 0 && rv->win_scale != SF_WSCALE_UNKNOWN && !ctl) {
-		int sh = rv->win_scale == SF_WSCALE_NONE ? 0 : rv->win_scale;
-		if (seq + len == rv->lastack + ((uint32_t)rv->window << sh))
-			*fl |= SF_ANA_WINDOW_FULL;
-	}
+	if (len > 0 && !ctl)
+		*fl |= window_full(rv, p);
 	if (len == 0 && win && win == fw->window && same_ack && rv->last_keep_alive) {
 		*fl |= SF_ANA_KEEP_ALIVE_ACK;
 		return;
@@ -320,6 +328,30 @@ static void bytes_in_flight(struct ana_side *fw, const struct sf_packet *p,
 	}
 }
 
+/* Most segments are new data at nextseq or a cumulative ACK that moves, with both sides known
+ * and nothing unusual around: for them the rules before "ACKed unseen segment" and the
+ * retransmission rules cannot fire, and ana_sequence skips them. Each condition below rules
+ * out some rule of forward_checks, retrans_checks, set_base, window_scaling or
+ * probe_delivered; the window-full and ACKed-unseen checks still run. */
+static bool plain_segment(const struct ana_side *fw, const struct ana_side *rv,
+                          const struct sf_packet *p)
+{
+	uint32_t seq = p->seq, len = p->tcp_len;
+	/* no SYN, FIN or RST (control rules, keep-alive, C1), ACK set; both bases set; no probe
+	 * waiting for its ACK (C4) */
+	if ((p->flags & (NOT_CTL | SF_TCP_ACK)) != SF_TCP_ACK || !fw->base_set || !rv->base_set ||
+	    rv->zwp_set)
+		return false;
+	/* at nextseq, so neither beyond it (lost segment) nor before it (keep-alive,
+	 * retransmission, out-of-order); an open window (zero window) */
+	if (!fw->nextseq || seq != fw->nextseq || p->window == 0)
+		return false;
+	if (len == 0) /* an ACK that moves: no window update, duplicate or probe/keep-alive ACK */
+		return p->ack != fw->lastack;
+	/* not a zero-window probe, not wholly acknowledged already (spurious retransmission) */
+	return !(len == 1 && rv->window == 0) && !(rv->lastack && SEQ_LE(seq + len, rv->lastack));
+}
+
 void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
                   uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
                   struct sf_pkt_analysis *out)
@@ -329,28 +361,39 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 	uint16_t f = p->flags;
 	uint32_t fl = out->flags;
 
-	set_base(fw, rv, p);
-	window_scaling(fw, rv, p);
-	if (f & SF_TCP_ACK)
+	if (plain_segment(fw, rv, p)) {
 		rv->valid_bif = 1;
-	if (a->cfg.correct)
-		probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
+		if (p->tcp_len > 0)
+			fl |= window_full(rv, p);
+		if (p->ack != fw->lastack) {
+			fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
+			fw->dupacknum = 0;
+		}
+		ack_lost_check(rv, p, &fl);
+	} else {
+		set_base(fw, rv, p);
+		window_scaling(fw, rv, p);
+		if (f & SF_TCP_ACK)
+			rv->valid_bif = 1;
+		if (a->cfg.correct)
+			probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
 
-	forward_checks(a, fw, rv, p, first_frame, &fl, out);
-	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
-	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && fw->last_syn && fw->synack_seen &&
-	    fw->syn_seen && rv->syn_seen) {
-		fl &= ~SF_ANA_DUPLICATE_ACK;
-		out->dup_ack_num = 0;
-		out->dup_ack_frame = 0;
-		fw->dupacknum = 0;
+		forward_checks(a, fw, rv, p, first_frame, &fl, out);
+		/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
+		if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && fw->last_syn &&
+		    fw->synack_seen && fw->syn_seen && rv->syn_seen) {
+			fl &= ~SF_ANA_DUPLICATE_ACK;
+			out->dup_ack_num = 0;
+			out->dup_ack_frame = 0;
+			fw->dupacknum = 0;
+		}
+		if (p->ack != fw->lastack) {
+			fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
+			fw->dupacknum = 0;
+		}
+		ack_lost_check(rv, p, &fl);
+		retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
 	}
-	if (p->ack != fw->lastack) {
-		fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
-		fw->dupacknum = 0;
-	}
-	ack_lost_check(rv, p, &fl);
-	retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
 	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
 	fw->last_syn = (f & SF_TCP_SYN) != 0;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN)

@@ -102,18 +102,76 @@ _Static_assert(sizeof(struct ana_fig) == 256, "analysis figures: four cache line
 void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
                   uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
                   struct sf_pkt_analysis *out);
-/* segs.c */
-int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
-                  uint32_t max);
+/* segs.c: the ring's slow paths (growing into a pool buffer, scanning a ring that holds a
+ * retransmission) and its buffers. */
+int ana_ring_push_grow(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                       uint32_t max);
+int ana_ring_ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
+int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
 void ana_segpool_free(struct ana_segpool *sp);
+
+/* The ring's common cases, inline: every packet runs one or two of them. */
+static inline struct ana_seg *ana_ring_at(const struct ana_ring *r, uint32_t i)
+{
+	struct ana_seg *segs = r->cap <= ANA_RING_INLINE ? (struct ana_seg *)r->u.inl : r->u.buf;
+	return &segs[(r->head + i) & (r->cap - 1)];
+}
+
+/* Appends a segment; -1 when max are remembered already or no memory. */
+static inline int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                                uint32_t max)
+{
+	if (r->n >= r->cap || r->n >= max)
+		return ana_ring_push_grow(sp, r, s, max);
+	if (r->n > 0 && SEQ_LT(s->seq, ana_ring_at(r, r->n - 1)->nextseq))
+		r->unordered++;
+	*ana_ring_at(r, r->n) = *s;
+	r->n++;
+	return 0;
+}
+
 /* Removes what ack covers; returns the oldest segment ending exactly at ack (copied to *hit),
- * or 0 when none. */
-int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
-/* Lowest seq and highest nextseq relative to base over the ring; 0 when empty. */
-int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
+ * or 0 when none. In order, the covered segments are the oldest ones. */
+static inline int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
+{
+	if (r->n == 0)
+		return 0;
+	if (r->unordered)
+		return ana_ring_ack_scan(r, ack, hit);
+	int found = 0;
+	while (r->n > 0 && SEQ_LE(ana_ring_at(r, 0)->nextseq, ack)) {
+		if (ana_ring_at(r, 0)->nextseq == ack) {
+			*hit = *ana_ring_at(r, 0);
+			found = 1;
+		}
+		r->head = (uint16_t)((r->head + 1) & (r->cap - 1));
+		r->n--;
+	}
+	if (r->n > 0 && SEQ_GT(ack, ana_ring_at(r, 0)->seq))
+		ana_ring_at(r, 0)->seq = ack;
+	return found;
+}
+
+/* Lowest seq and highest nextseq relative to base over the ring; 0 when empty. In order, they
+ * are the two ends. */
+static inline int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first,
+                                uint32_t *last)
+{
+	if (r->n == 0)
+		return 0;
+	if (r->unordered)
+		return ana_ring_span_scan(r, base, first, last);
+	*first = ana_ring_at(r, 0)->seq - base;
+	*last = ana_ring_at(r, r->n - 1)->nextseq - base;
+	return 1;
+}
+
 /* Oldest segment, or NULL. */
-const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
+static inline const struct ana_seg *ana_ring_oldest(const struct ana_ring *r)
+{
+	return r->n ? ana_ring_at(r, 0) : NULL;
+}
 
 /* A slot's state and figures side by side: one packet's lines share a page. */
 struct ana_slot {

@@ -27,6 +27,10 @@
 
 #define NOT_CTL (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST)
 
+/* For the steps both the plain and the general path take: a copy in each keeps them free of
+ * calls (gcc would otherwise share one out-of-line copy). */
+#define ANA_INLINE static inline __attribute__((always_inline))
+
 /* Wireshark subtracts capture times into an unsigned 64-bit count of nanoseconds, so a packet
  * earlier than the reference (timestamps going backwards) is "long after" it. */
 static uint64_t since(int64_t now, int64_t then)
@@ -225,9 +229,9 @@ static void probe_delivered(struct ana_side *rv, uint32_t *zwp_end, const struct
 	rv->zwp_set = 0;
 }
 
-static void remember(struct sf_analyser *a, struct ana_cold *cold, int from, uint64_t first_frame,
-                     struct ana_side *fw, const struct sf_packet *p, uint64_t frame, int64_t now,
-                     uint32_t fl)
+ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
+                         uint64_t first_frame, struct ana_side *fw, const struct sf_packet *p,
+                         uint64_t frame, int64_t now, uint32_t fl)
 {
 	uint32_t seq = p->seq, len = p->tcp_len;
 	uint16_t f = p->flags;
@@ -296,9 +300,9 @@ static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
 /* The peer's segments this ACK covers leave its list; the one ending exactly at the ACK gives
  * tcp.analysis.acks_frame and ack_rtt (Wireshark does this for every segment, ACK bit or
  * not, with the raw acknowledgement field). */
-static void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct ana_side *rv,
-                        const struct sf_packet *p, int from, int64_t now,
-                        struct sf_pkt_analysis *out)
+ANA_INLINE void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct ana_side *rv,
+                            const struct sf_packet *p, int from, int64_t now,
+                            struct sf_pkt_analysis *out)
 {
 	struct ana_seg hit;
 	if (!ana_ring_ack(&rv->segs, p->ack, &hit))
@@ -352,48 +356,67 @@ static bool plain_segment(const struct ana_side *fw, const struct ana_side *rv,
 	return !(len == 1 && rv->window == 0) && !(rv->lastack && SEQ_LE(seq + len, rv->lastack));
 }
 
+/* ana_sequence for a plain segment: the same steps in the same order, less the rules that
+ * plain_segment rules out (and the SYN bookkeeping: there is no SYN). A function of its own so
+ * that the compiler keeps this short path in registers. */
+static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_frame,
+                  struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p, int from,
+                  int64_t now, struct sf_pkt_analysis *out)
+{
+	uint64_t frame = p->frame->number;
+	uint32_t fl = out->flags;
+
+	rv->valid_bif = 1;
+	if (p->tcp_len > 0)
+		fl |= window_full(rv, p);
+	if (p->ack != fw->lastack) {
+		fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
+		fw->dupacknum = 0;
+	}
+	ack_lost_check(rv, p, &fl);
+	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
+	fw->last_syn = 0;
+	acknowledge(fig, first_frame, rv, p, from, now, out);
+	bytes_in_flight(fw, p, out);
+	calc_window(fw, p, out);
+	out->flags = fl;
+}
+
 void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
                   uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
                   struct sf_pkt_analysis *out)
 {
 	struct ana_side *fw = &ac->side[from], *rv = &ac->side[1 - from];
+	if (plain_segment(fw, rv, p)) {
+		plain(a, fig, first_frame, fw, rv, p, from, now, out);
+		return;
+	}
 	uint64_t frame = p->frame->number;
 	uint16_t f = p->flags;
 	uint32_t fl = out->flags;
 
-	if (plain_segment(fw, rv, p)) {
+	set_base(fw, rv, p);
+	window_scaling(fw, rv, p);
+	if (f & SF_TCP_ACK)
 		rv->valid_bif = 1;
-		if (p->tcp_len > 0)
-			fl |= window_full(rv, p);
-		if (p->ack != fw->lastack) {
-			fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
-			fw->dupacknum = 0;
-		}
-		ack_lost_check(rv, p, &fl);
-	} else {
-		set_base(fw, rv, p);
-		window_scaling(fw, rv, p);
-		if (f & SF_TCP_ACK)
-			rv->valid_bif = 1;
-		if (a->cfg.correct)
-			probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
+	if (a->cfg.correct)
+		probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
 
-		forward_checks(a, fw, rv, p, first_frame, &fl, out);
-		/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
-		if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && fw->last_syn &&
-		    fw->synack_seen && fw->syn_seen && rv->syn_seen) {
-			fl &= ~SF_ANA_DUPLICATE_ACK;
-			out->dup_ack_num = 0;
-			out->dup_ack_frame = 0;
-			fw->dupacknum = 0;
-		}
-		if (p->ack != fw->lastack) {
-			fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
-			fw->dupacknum = 0;
-		}
-		ack_lost_check(rv, p, &fl);
-		retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
+	forward_checks(a, fw, rv, p, first_frame, &fl, out);
+	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
+	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && fw->last_syn && fw->synack_seen &&
+	    fw->syn_seen && rv->syn_seen) {
+		fl &= ~SF_ANA_DUPLICATE_ACK;
+		out->dup_ack_num = 0;
+		out->dup_ack_frame = 0;
+		fw->dupacknum = 0;
 	}
+	if (p->ack != fw->lastack) {
+		fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
+		fw->dupacknum = 0;
+	}
+	ack_lost_check(rv, p, &fl);
+	retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
 	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
 	fw->last_syn = (f & SF_TCP_SYN) != 0;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN)

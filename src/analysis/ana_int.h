@@ -193,7 +193,6 @@ struct ana_bits {
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
 	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
-	void **chunk_mem;        /* what calloc returned for each chunk (chunk k is it, aligned) */
 	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
 	uint32_t n_chunks;
 	struct ana_segpool segpool;

@@ -61,9 +61,9 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 	__builtin_prefetch((const char *)&s->fig.f.dir[1].rtt_samples, 1);
 }
 
-/* The slot's state, making room for it (once per 1024 slots, never per packet). A chunk comes
- * from calloc: fresh pages from the system are zero already, so they are not written until a
- * connection uses its slot. */
+/* The slot's state, making room for it (once per 1024 slots, never per packet). A chunk is not
+ * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
+ * connection takes it, so a chunk's pages are not touched before their slots are used. */
 static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 {
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;
@@ -71,16 +71,11 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 		uint32_t n = a->n_chunks ? a->n_chunks : 4;
 		while (n <= k)
 			n *= 2;
-		struct ana_slot **nc = realloc(a->chunk, n * sizeof(*nc));
+		struct ana_slot **nc = realloc(a->chunk, n * sizeof(struct ana_slot *));
 		if (!nc)
 			return NULL;
-		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nc));
+		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_slot *));
 		a->chunk = nc;
-		void **nm = realloc(a->chunk_mem, n * sizeof(*nm));
-		if (!nm)
-			return NULL;
-		memset(nm + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nm));
-		a->chunk_mem = nm;
 		struct ana_bits *nb = realloc(a->bits, n * sizeof(*nb));
 		if (!nb)
 			return NULL;
@@ -89,12 +84,9 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
-		void *mem = calloc(1, ANA_CHUNK * sizeof(struct ana_slot) + 64);
-		if (!mem)
+		a->chunk[k] = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_slot));
+		if (!a->chunk[k])
 			return NULL;
-		uintptr_t at = ((uintptr_t)mem + 63) & ~(uintptr_t)63;
-		a->chunk_mem[k] = mem;
-		a->chunk[k] = (struct ana_slot *)at;
 	}
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
@@ -303,10 +295,9 @@ void sf_analyser_free(struct sf_analyser *a)
 			continue;
 		for (uint32_t i = 0; i < ANA_CHUNK; i++)
 			conn_release(a, (k << ANA_CHUNK_SHIFT) | i);
-		free(a->chunk_mem[k]);
+		free(a->chunk[k]);
 	}
 	free(a->chunk);
-	free(a->chunk_mem);
 	free(a->bits);
 	ana_segpool_free(&a->segpool);
 	free(a);

@@ -55,10 +55,6 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 		return;
 	for (size_t off = 0; off < sizeof(s->st); off += 64)
 		__builtin_prefetch((const char *)&s->st + off, 1);
-	/* the figures' two lines holding the RTT accumulators, which most ACKs update (the
-	 * counters around them change only with a flag, which is rare) */
-	__builtin_prefetch((const char *)&s->fig.f.dir[0].rtt_samples, 1);
-	__builtin_prefetch((const char *)&s->fig.f.dir[1].rtt_samples, 1);
 }
 
 /* The slot's state, making room for it (once per 1024 slots, never per packet). A chunk is not
@@ -227,6 +223,9 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if (trk->new_conn || !slot_live(a, slot))
 		conn_init(a, s, slot);
 	int from = trk->from_client ? 0 : 1;
+	/* the figures' line with the RTT accumulators that this packet's ACK may update (half
+	 * the packets do; the counters around them change only with a flag, which is rare) */
+	__builtin_prefetch(&fig->dir[1 - from].rtt_samples, 1);
 	int64_t now = pkt->frame->ts_sec * SEC + pkt->frame->ts_nsec;
 	a->st.packets++;
 

@@ -68,13 +68,20 @@ struct sf_pkt_analysis {
 };
 
 /* Per-direction figures of a connection (32-bit packet counters keep the figures in four cache
- * lines). dir[0] = sent by the client, dir[1] by the server. */
+ * lines). dir[0] = sent by the client, dir[1] by the server. The RTT accumulators, which most
+ * ACKs update, sit 24 bytes in, so that each direction's lie in one cache line of a 64-byte
+ * aligned struct sf_conn_analysis. */
 struct sf_ana_dir {
 	uint64_t retrans_bytes; /* payload bytes of the packets counted in retrans_pkts */
 	uint32_t retrans_pkts;  /* segments flagged retransmission, fast or spurious */
 	uint32_t fast_retrans;
 	uint32_t spurious_retrans;
 	uint32_t out_of_order;
+	/* RTT of this side's data: data segment → the peer's ACK (Karn's rule: never from a
+	 * retransmitted segment, RFC 6298 §3). */
+	int64_t rtt_min_ns, rtt_max_ns; /* valid when rtt_samples > 0 */
+	double rtt_sum_ns, rtt_sumsq_ns;
+	uint32_t rtt_samples;
 	uint32_t lost_segments; /* "previous segment not captured" */
 	uint32_t ack_lost;      /* "ACKed unseen segment" */
 	uint32_t dup_acks;
@@ -85,11 +92,6 @@ struct sf_ana_dir {
 	uint32_t window_updates;
 	uint32_t max_bytes_in_flight;
 	uint32_t max_window; /* largest window advertised (after scaling) */
-	/* RTT of this side's data: data segment → the peer's ACK (Karn's rule: never from a
-	 * retransmitted segment, RFC 6298 §3). */
-	uint32_t rtt_samples;
-	int64_t rtt_min_ns, rtt_max_ns; /* valid when rtt_samples > 0 */
-	double rtt_sum_ns, rtt_sumsq_ns;
 };
 
 struct sf_conn_analysis {

@@ -21,12 +21,16 @@ struct ana_seg {
 
 /* Unacknowledged segments of one direction, oldest first. Capacity is a power of two taken
  * from the size-class free lists of struct ana_segpool; `unordered` counts entries whose
- * nextseq is not above every older entry's (retransmissions), which forces a full scan. */
+ * nextseq is not above every older entry's (retransmissions), which forces a full scan.
+ * The first segments live inline beside the state; once they outgrow it, the same bytes hold
+ * the pointer to the pool buffer (no separate pointer field: the side stays in 120 bytes). */
 struct ana_ring {
-	struct ana_seg *buf;   /* inl while cap <= ANA_RING_INLINE, else a pool buffer */
 	uint16_t cap, head, n; /* at most 16 << (ANA_RING_CLASSES - 1) = 32768 segments */
 	uint16_t unordered;
-	struct ana_seg inl[ANA_RING_INLINE]; /* the first segments live beside the state */
+	union {
+		struct ana_seg inl[ANA_RING_INLINE]; /* while cap <= ANA_RING_INLINE */
+		struct ana_seg *buf;                 /* a pool buffer, when cap > ANA_RING_INLINE */
+	} u;
 };
 
 #define ANA_RING_MIN_SHIFT 4  /* 16 segments */
@@ -37,9 +41,10 @@ struct ana_segpool {
 	size_t bytes;                      /* allocated, for the stats */
 };
 
-/* Wireshark's per-direction tcp_flow_t / tcp_analyze_seq_flow_info_t. As there, 0 stands for
- * "not seen yet" in nextseq, lastack and maxseqtobeacked: the raw numbers are compared, so a
- * true 0 behaves as Wireshark's does. */
+/* Wireshark's per-direction tcp_flow_t / tcp_analyze_seq_flow_info_t, reduced to what a packet
+ * reads or writes (rarely used fields are in struct ana_cold). As there, 0 stands for "not seen
+ * yet" in nextseq, lastack and maxseqtobeacked: the raw numbers are compared, so a true 0
+ * behaves as Wireshark's does. */
 struct ana_side {
 	uint32_t base;    /* relative 0 of this side (Wireshark's base_seq) */
 	uint32_t nextseq; /* highest seq + len (+SYN/FIN) sent */
@@ -47,65 +52,151 @@ struct ana_side {
 	uint32_t lastack; /* ack field of this side's last segment */
 	int64_t nextseq_ts;
 	int64_t lastack_ts;
-	uint32_t nextseq_frame;    /* frame that set nextseq, as frame - first_frame + 1 */
-	uint32_t lastnondupack;    /* frame of the last ACK that moved, same form; 0 = none */
-	uint32_t zwp_end;          /* just after the last zero-window probe byte, 0 = none (C4) */
-	uint32_t rt_lo, rt_hi;     /* range of the last retransmitted segment (Karn's rule) */
-	uint16_t nextseq_ipid;     /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
-	uint16_t lastsegflags_ctl; /* TCP flags of this side's last segment */
+	uint32_t nextseq_frame; /* frame that set nextseq, as frame - first_frame + 1 */
+	uint32_t lastnondupack; /* frame of the last ACK that moved, same form; 0 = none */
 	int32_t dupacknum;
-	uint32_t lastsegflags; /* SF_ANA_* of this side's last segment */
+	uint32_t max_window;   /* copies of the figures' maxima, read on every packet here */
+	uint32_t max_bif;      /* (the figures sit in colder memory, written when they grow) */
 	uint16_t window;       /* window field of the last segment, unscaled */
+	uint16_t nextseq_ipid; /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
 	int8_t win_scale;      /* shift, SF_WSCALE_UNKNOWN or SF_WSCALE_NONE */
-	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1, rt_set : 1;
-	uint32_t max_window; /* copies of the figures' maxima, read on every packet here */
-	uint32_t max_bif;    /* (the figures sit in colder memory, written when they grow) */
+	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1;
+	uint8_t rt_set : 1;  /* struct ana_cold rt_lo/rt_hi hold a retransmitted range */
+	uint8_t zwp_set : 1; /* struct ana_cold zwp_end is set */
+	/* of this side's last segment: its SYN bit, and the only two of its SF_ANA_* flags that
+	 * the peer's next segment asks about */
+	uint8_t last_syn : 1, last_keep_alive : 1, last_zwp : 1;
 	struct ana_ring segs;
 };
 
-/* Per-connection state read on every packet: five cache lines, aligned to them and fetched
- * together at the start of a packet, so a packet costs about one memory round trip here
- * besides the tracker's. The figures are in a parallel array of the same slots (struct
- * sf_analyser.figs), found by slot rather than through a pointer here. */
+/* Per-connection state read on every packet: four cache lines, aligned to them and fetched
+ * together when the tracker finds the connection, so a packet costs about one memory round
+ * trip here besides the tracker's. The figures are in a parallel array of the same slots
+ * (struct sf_analyser.figs), found by slot rather than through a pointer here. The frame
+ * numbers are kept as deltas from the connection's first frame (sf_conn.first_frame). */
 struct ana_conn {
-	uint8_t in_use;
-	uint64_t first_frame;
-	int64_t ts_mru_syn; /* most recent SYN without ACK, 0 = none */
-	int64_t first_rtt;  /* Wireshark's ts_first_rtt, 0 = none */
+	int64_t first_rtt; /* Wireshark's ts_first_rtt, 0 = none */
+	uint8_t mru_syn;   /* struct ana_cold ts_mru_syn is set */
 	struct ana_side side[2];
 } __attribute__((aligned(64)));
 
-/* seq.c: Wireshark's tcp_analyze_sequence_number for one packet. */
-void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
-                  const struct sf_packet *p, int from, int64_t now, struct sf_pkt_analysis *out);
-/* segs.c */
-int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
-                  uint32_t max);
-void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
-void ana_segpool_free(struct ana_segpool *sp);
-/* Removes what ack covers; returns the oldest segment ending exactly at ack (copied to *hit),
- * or 0 when none. */
-int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
-/* Lowest seq and highest nextseq relative to base over the ring; 0 when empty. */
-int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
-/* Oldest segment, or NULL. */
-const struct ana_seg *ana_ring_oldest(const struct ana_ring *r);
+/* What a connection needs only now and then (retransmissions, zero-window probes, the
+ * handshake): kept in the figures' last cache line, beside the counters those events bump. */
+struct ana_cold {
+	uint32_t rt_lo[2], rt_hi[2]; /* range of each side's last retransmitted segment (Karn) */
+	uint32_t zwp_end[2];         /* just after the side's last zero-window probe byte (C4) */
+	int64_t ts_mru_syn;          /* most recent SYN without ACK */
+};
 
-/* The figures of one slot on whole cache lines: four, all fetched with the state. */
+/* The figures of one slot on whole cache lines. The public layout puts each direction's RTT
+ * accumulators in one line (0 and 2), the lines an ACK's RTT sample writes. */
 struct ana_fig {
 	struct sf_conn_analysis f;
+	struct ana_cold cold;
 } __attribute__((aligned(64)));
 
-struct sf_analyser {
-	struct sf_ana_cfg cfg;
-	struct ana_conn **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
-	struct ana_fig **figs;   /* the figures of the same slots */
-	uint32_t n_chunks;
-	struct ana_segpool segpool;
-	struct sf_ana_stats st;
+_Static_assert(sizeof(struct ana_conn) == 256, "analysis state: four cache lines");
+_Static_assert(sizeof(struct ana_fig) == 256, "analysis figures: four cache lines");
+
+/* seq.c: Wireshark's tcp_analyze_sequence_number for one packet. */
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
+                  uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
+                  struct sf_pkt_analysis *out);
+/* segs.c: the ring's slow paths (growing into a pool buffer, scanning a ring that holds a
+ * retransmission) and its buffers. */
+int ana_ring_push_grow(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                       uint32_t max);
+int ana_ring_ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
+int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
+void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
+void ana_segpool_free(struct ana_segpool *sp);
+
+/* The ring's common cases, inline: every packet runs one or two of them. */
+static inline struct ana_seg *ana_ring_at(const struct ana_ring *r, uint32_t i)
+{
+	struct ana_seg *segs = r->cap <= ANA_RING_INLINE ? (struct ana_seg *)r->u.inl : r->u.buf;
+	return &segs[(r->head + i) & (r->cap - 1)];
+}
+
+/* Appends a segment; -1 when max are remembered already or no memory. */
+static inline int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                                uint32_t max)
+{
+	if (r->n >= r->cap || r->n >= max)
+		return ana_ring_push_grow(sp, r, s, max);
+	if (r->n > 0 && SEQ_LT(s->seq, ana_ring_at(r, r->n - 1)->nextseq))
+		r->unordered++;
+	*ana_ring_at(r, r->n) = *s;
+	r->n++;
+	return 0;
+}
+
+/* Removes what ack covers; returns the oldest segment ending exactly at ack (copied to *hit),
+ * or 0 when none. In order, the covered segments are the oldest ones. */
+static inline int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
+{
+	if (r->n == 0)
+		return 0;
+	if (r->unordered)
+		return ana_ring_ack_scan(r, ack, hit);
+	int found = 0;
+	while (r->n > 0 && SEQ_LE(ana_ring_at(r, 0)->nextseq, ack)) {
+		if (ana_ring_at(r, 0)->nextseq == ack) {
+			*hit = *ana_ring_at(r, 0);
+			found = 1;
+		}
+		r->head = (uint16_t)((r->head + 1) & (r->cap - 1));
+		r->n--;
+	}
+	if (r->n > 0 && SEQ_GT(ack, ana_ring_at(r, 0)->seq))
+		ana_ring_at(r, 0)->seq = ack;
+	return found;
+}
+
+/* Lowest seq and highest nextseq relative to base over the ring; 0 when empty. In order, they
+ * are the two ends. */
+static inline int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first,
+                                uint32_t *last)
+{
+	if (r->n == 0)
+		return 0;
+	if (r->unordered)
+		return ana_ring_span_scan(r, base, first, last);
+	*first = ana_ring_at(r, 0)->seq - base;
+	*last = ana_ring_at(r, r->n - 1)->nextseq - base;
+	return 1;
+}
+
+/* Oldest segment, or NULL. */
+static inline const struct ana_seg *ana_ring_oldest(const struct ana_ring *r)
+{
+	return r->n ? ana_ring_at(r, 0) : NULL;
+}
+
+/* A slot's state and figures side by side: one packet's lines share a page. */
+struct ana_slot {
+	struct ana_conn st;
+	struct ana_fig fig;
 };
 
 #define ANA_CHUNK_SHIFT 10
 #define ANA_CHUNK       (1u << ANA_CHUNK_SHIFT)
+
+/* Which slots of a chunk hold a connection, and which of those have a ring in a pool buffer:
+ * a few bytes that stay cached, so that finding and ending a connection need not read its
+ * state (at the end of a capture, tens of thousands of them in a row). */
+struct ana_bits {
+	uint64_t live[ANA_CHUNK / 64];
+	uint64_t pooled[ANA_CHUNK / 64];
+};
+
+struct sf_analyser {
+	struct sf_ana_cfg cfg;
+	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
+	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
+	uint32_t n_chunks;
+	struct ana_segpool segpool;
+	struct sf_ana_stats st;
+};
 
 #endif

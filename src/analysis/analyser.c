@@ -40,7 +40,7 @@ struct sf_analyser *sf_analyser_new(const struct sf_ana_cfg *cfg, char *err, siz
 	return a;
 }
 
-static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
+static struct ana_slot *slot_get(const struct sf_analyser *a, uint32_t slot)
 {
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;
 	if (k >= a->n_chunks || !a->chunk[k])
@@ -48,84 +48,91 @@ static struct ana_conn *slot_get(const struct sf_analyser *a, uint32_t slot)
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
 
-/* The figures of a slot whose state exists. */
-static struct sf_conn_analysis *slot_fig(const struct sf_analyser *a, uint32_t slot)
-{
-	return &a->figs[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)].f;
-}
-
 void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 {
-	const struct ana_conn *ac = slot_get(a, slot);
-	if (!ac)
+	const struct ana_slot *s = slot_get(a, slot);
+	if (!s)
 		return;
-	for (size_t off = 0; off < sizeof(*ac); off += 64)
-		__builtin_prefetch((const char *)ac + off, 1);
-	/* the figures: RTT samples are added on most ACKs */
-	const struct sf_conn_analysis *fig = slot_fig(a, slot);
-	for (size_t off = 0; off < sizeof(*fig); off += 64)
-		__builtin_prefetch((const char *)fig + off, 1);
+	for (size_t off = 0; off < sizeof(s->st); off += 64)
+		__builtin_prefetch((const char *)&s->st + off, 1);
 }
 
-/* The slot's state, making room for it (once per 1024 slots, never per packet). */
-static struct ana_conn *slot_make(struct sf_analyser *a, uint32_t slot)
+/* The slot's state, making room for it (once per 1024 slots, never per packet). A chunk is not
+ * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
+ * connection takes it, so a chunk's pages are not touched before their slots are used. */
+static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 {
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;
 	if (k >= a->n_chunks) {
 		uint32_t n = a->n_chunks ? a->n_chunks : 4;
 		while (n <= k)
 			n *= 2;
-		struct ana_conn **nc = realloc(a->chunk, n * sizeof(struct ana_conn *));
+		struct ana_slot **nc = realloc(a->chunk, n * sizeof(struct ana_slot *));
 		if (!nc)
 			return NULL;
-		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_conn *));
+		memset(nc + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_slot *));
 		a->chunk = nc;
-		struct ana_fig **nf = realloc(a->figs, n * sizeof(struct ana_fig *));
-		if (!nf)
+		struct ana_bits *nb = realloc(a->bits, n * sizeof(*nb));
+		if (!nb)
 			return NULL;
-		memset(nf + a->n_chunks, 0, (n - a->n_chunks) * sizeof(struct ana_fig *));
-		a->figs = nf;
+		memset(nb + a->n_chunks, 0, (n - a->n_chunks) * sizeof(*nb));
+		a->bits = nb;
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
-		struct ana_conn *hot = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_conn));
-		struct ana_fig *fig = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_fig));
-		if (!hot || !fig) {
-			free(hot);
-			free(fig);
+		a->chunk[k] = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_slot));
+		if (!a->chunk[k])
 			return NULL;
-		}
-		memset(hot, 0, ANA_CHUNK * sizeof(struct ana_conn));
-		memset(fig, 0, ANA_CHUNK * sizeof(struct ana_fig));
-		a->chunk[k] = hot;
-		a->figs[k] = fig;
 	}
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
 
-static void conn_release(struct sf_analyser *a, struct ana_conn *ac)
+/* The word of a bitmap holding a slot's bit, and the bit. */
+static uint64_t *bit_word(uint64_t *map, uint32_t slot)
 {
-	if (!ac->in_use)
+	return &map[(slot & (ANA_CHUNK - 1)) >> 6];
+}
+
+static uint64_t bit_of(uint32_t slot)
+{
+	return UINT64_C(1) << (slot & 63);
+}
+
+static bool slot_live(const struct sf_analyser *a, uint32_t slot)
+{
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
+	return k < a->n_chunks && (*bit_word(a->bits[k].live, slot) & bit_of(slot));
+}
+
+/* Ends a slot's connection: only a ring that went to a pool buffer has anything to give
+ * back, so the state itself is not read for the others. */
+static void conn_release(struct sf_analyser *a, uint32_t slot)
+{
+	if (!slot_live(a, slot))
 		return;
-	ana_ring_release(&a->segpool, &ac->side[0].segs);
-	ana_ring_release(&a->segpool, &ac->side[1].segs);
-	ac->in_use = 0;
+	struct ana_bits *b = &a->bits[slot >> ANA_CHUNK_SHIFT];
+	if (*bit_word(b->pooled, slot) & bit_of(slot)) {
+		struct ana_conn *ac = &slot_get(a, slot)->st;
+		ana_ring_release(&a->segpool, &ac->side[0].segs);
+		ana_ring_release(&a->segpool, &ac->side[1].segs);
+		*bit_word(b->pooled, slot) &= ~bit_of(slot);
+	}
+	*bit_word(b->live, slot) &= ~bit_of(slot);
 	a->st.live--;
 }
 
-static void conn_init(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
-                      const struct sf_conn *c)
+static void conn_init(struct sf_analyser *a, struct ana_slot *s, uint32_t slot)
 {
-	conn_release(a, ac);
+	struct ana_conn *ac = &s->st;
+	conn_release(a, slot);
 	memset(ac, 0, sizeof(*ac));
-	memset(fig, 0, sizeof(*fig));
-	ac->in_use = 1;
-	ac->first_frame = c->first_frame;
+	memset(&s->fig, 0, sizeof(s->fig));
+	*bit_word(a->bits[slot >> ANA_CHUNK_SHIFT].live, slot) |= bit_of(slot);
 	for (int i = 0; i < 2; i++) {
 		ac->side[i].win_scale = SF_WSCALE_UNKNOWN;
 		ac->side[i].valid_bif = 1;
 	}
-	fig->initial_rtt_ns = -1;
+	s->fig.f.initial_rtt_ns = -1;
 	a->st.live++;
 }
 
@@ -184,10 +191,23 @@ static bool synack_reuse(struct ana_conn *ac, const struct sf_packet *p, int fro
 void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const struct sf_conn *c,
                          const struct sf_pkt_track *trk, struct sf_pkt_analysis *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->ack_rtt_ns = out->initial_rtt_ns = out->rto_ns = -1;
-	out->window = pkt->window;
+	/* field by field: as one struct assignment the compiler clears it with `rep stos`, whose
+	 * start-up costs more than these stores */
+	out->flags = 0;
+	out->dup_ack_num = 0;
+	out->dup_ack_frame = 0;
+	out->acks_frame = 0;
+	out->ack_rtt_ns = -1;
+	out->initial_rtt_ns = -1;
+	out->rto_ns = -1;
+	out->rto_frame = 0;
+	out->bytes_in_flight = 0;
+	out->has_bytes_in_flight = false;
+	out->karn_skipped = false;
 	out->win_scalefactor = SF_WSCALE_UNKNOWN;
+	out->window = pkt->window;
+	out->rel_nxtseq = 0;
+	out->conn = NULL;
 	if (!c || !trk || !pkt->has_tcp || !pkt->frame)
 		return;
 	/* packet-tcp.c: a header longer than the IP payload leaves the segment length unknown,
@@ -195,25 +215,33 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
 		return;
 	uint32_t slot = sf_conn_slot(c);
-	struct ana_conn *ac = slot_make(a, slot);
-	if (!ac)
+	struct ana_slot *s = slot_make(a, slot);
+	if (!s)
 		return;
-	struct sf_conn_analysis *fig = slot_fig(a, slot);
-	if (trk->new_conn || !ac->in_use)
-		conn_init(a, ac, fig, c);
+	struct ana_conn *ac = &s->st;
+	struct sf_conn_analysis *fig = &s->fig.f;
+	if (trk->new_conn || !slot_live(a, slot))
+		conn_init(a, s, slot);
 	int from = trk->from_client ? 0 : 1;
+	/* the figures' line with the RTT accumulators that this packet's ACK may update (half
+	 * the packets do; the counters around them change only with a flag, which is rare) */
+	__builtin_prefetch(&fig->dir[1 - from].rtt_samples, 1);
 	int64_t now = pkt->frame->ts_sec * SEC + pkt->frame->ts_nsec;
 	a->st.packets++;
 
 	if (trk->port_reuse || synack_reuse(ac, pkt, from))
 		out->flags |= SF_ANA_REUSED_PORTS;
-	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
-		ac->ts_mru_syn = now;
-	ana_sequence(a, ac, fig, pkt, from, now, out);
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN) {
+		s->fig.cold.ts_mru_syn = now;
+		ac->mru_syn = now != 0; /* a time of 0 stands for "none", as in Wireshark */
+	}
+	ana_sequence(a, ac, &s->fig, c->first_frame, pkt, from, now, out);
+	if (ac->side[0].segs.cap > ANA_RING_INLINE || ac->side[1].segs.cap > ANA_RING_INLINE)
+		*bit_word(a->bits[slot >> ANA_CHUNK_SHIFT].pooled, slot) |= bit_of(slot);
 	/* packet-tcp.c: the first pure ACK after a SYN ends the handshake: initial RTT */
-	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->ts_mru_syn &&
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->mru_syn &&
 	    !ac->first_rtt) {
-		ac->first_rtt = now - ac->ts_mru_syn;
+		ac->first_rtt = now - s->fig.cold.ts_mru_syn;
 		fig->initial_rtt_ns = ac->first_rtt;
 	}
 	if (ac->first_rtt)
@@ -238,15 +266,18 @@ const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
                                                 const struct sf_conn *c)
 {
 	uint32_t slot = sf_conn_slot(c);
-	struct ana_conn *ac = slot_get(a, slot);
-	return ac && ac->in_use ? slot_fig(a, slot) : NULL;
+	if (!slot_live(a, slot))
+		return NULL;
+	/* the caller reads all of them next, from lines long gone cold: ask for the four at once */
+	const struct ana_fig *fig = &slot_get(a, slot)->fig;
+	for (size_t off = 0; off < sizeof(fig->f); off += 64)
+		__builtin_prefetch((const char *)fig + off);
+	return &fig->f;
 }
 
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)
 {
-	struct ana_conn *ac = slot_get(a, sf_conn_slot(c));
-	if (ac)
-		conn_release(a, ac);
+	conn_release(a, sf_conn_slot(c));
 }
 
 void sf_analyser_stats(const struct sf_analyser *a, struct sf_ana_stats *st)
@@ -262,12 +293,11 @@ void sf_analyser_free(struct sf_analyser *a)
 		if (!a->chunk[k])
 			continue;
 		for (uint32_t i = 0; i < ANA_CHUNK; i++)
-			conn_release(a, &a->chunk[k][i]);
+			conn_release(a, (k << ANA_CHUNK_SHIFT) | i);
 		free(a->chunk[k]);
-		free(a->figs[k]);
 	}
 	free(a->chunk);
-	free(a->figs);
+	free(a->bits);
 	ana_segpool_free(&a->segpool);
 	free(a);
 }

@@ -5,7 +5,8 @@
  * an ACK only pops from the oldest end and the span for bytes-in-flight is read off the two
  * ends; only with a retransmission pending does an ACK scan (and compact) the whole ring.
  * Buffers come from power-of-two size classes with free lists, so a run reaches a steady state
- * with no allocation at all.
+ * with no allocation at all. The in-order cases are inline in ana_int.h; this file has the
+ * rest.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +45,12 @@ static void buf_put(struct ana_segpool *sp, struct ana_seg *b, uint32_t cap)
 
 static struct ana_seg *at(const struct ana_ring *r, uint32_t i)
 {
-	return &r->buf[(r->head + i) & (r->cap - 1)];
+	return ana_ring_at(r, i);
 }
 
 static int grow(struct ana_segpool *sp, struct ana_ring *r)
 {
 	if (r->cap == 0) {
-		r->buf = r->inl;
 		r->cap = ANA_RING_INLINE;
 		r->head = 0;
 		return 0;
@@ -65,15 +65,17 @@ static int grow(struct ana_segpool *sp, struct ana_ring *r)
 		return -1;
 	for (uint32_t i = 0; i < r->n; i++)
 		nb[i] = *at(r, i);
-	if (r->buf && r->buf != r->inl)
-		buf_put(sp, r->buf, r->cap);
-	r->buf = nb;
+	if (r->cap > ANA_RING_INLINE)
+		buf_put(sp, r->u.buf, r->cap);
+	r->u.buf = nb; /* the inline segments were copied first: the union is free now */
 	r->cap = ncap;
 	r->head = 0;
 	return 0;
 }
 
-int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s, uint32_t max)
+/* ana_ring_push when the ring is full (or at max). */
+int ana_ring_push_grow(struct ana_segpool *sp, struct ana_ring *r, const struct ana_seg *s,
+                       uint32_t max)
 {
 	if (r->n >= max)
 		return -1;
@@ -88,9 +90,8 @@ int ana_ring_push(struct ana_segpool *sp, struct ana_ring *r, const struct ana_s
 
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r)
 {
-	if (r->buf && r->buf != r->inl)
-		buf_put(sp, r->buf, r->cap);
-	r->buf = NULL;
+	if (r->cap > ANA_RING_INLINE)
+		buf_put(sp, r->u.buf, r->cap);
 	r->cap = r->head = r->n = r->unordered = 0;
 }
 
@@ -108,10 +109,11 @@ void ana_segpool_free(struct ana_segpool *sp)
 	}
 }
 
-/* The three cases of packet-tcp.c's ACK walk: a segment wholly covered goes (the one ending
+/* ana_ring_ack with a retransmission among the segments. The three cases of packet-tcp.c's
+ * ACK walk: a segment wholly covered goes (the one ending
  * exactly at ack is "the" acknowledged one), one partly covered is trimmed to ack, the rest
  * stay. */
-static int ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
+int ana_ring_ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
 {
 	int found = 0;
 	uint32_t keep = 0, unordered = 0;
@@ -135,35 +137,9 @@ static int ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
 	return found;
 }
 
-int ana_ring_ack(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
+/* ana_ring_span with a retransmission among the segments. */
+int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last)
 {
-	if (r->n == 0)
-		return 0;
-	if (r->unordered)
-		return ack_scan(r, ack, hit);
-	int found = 0;
-	while (r->n > 0 && SEQ_LE(at(r, 0)->nextseq, ack)) {
-		if (at(r, 0)->nextseq == ack) {
-			*hit = *at(r, 0);
-			found = 1;
-		}
-		r->head = (r->head + 1) & (r->cap - 1);
-		r->n--;
-	}
-	if (r->n > 0 && SEQ_GT(ack, at(r, 0)->seq))
-		at(r, 0)->seq = ack;
-	return found;
-}
-
-int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last)
-{
-	if (r->n == 0)
-		return 0;
-	if (!r->unordered) {
-		*first = at(r, 0)->seq - base;
-		*last = at(r, r->n - 1)->nextseq - base;
-		return 1;
-	}
 	uint32_t f = at(r, 0)->seq - base, l = at(r, 0)->nextseq - base;
 	for (uint32_t i = 1; i < r->n; i++) {
 		const struct ana_seg *s = at(r, i);
@@ -175,9 +151,4 @@ int ana_ring_span(const struct ana_ring *r, uint32_t base, uint32_t *first, uint
 	*first = f;
 	*last = l;
 	return 1;
-}
-
-const struct ana_seg *ana_ring_oldest(const struct ana_ring *r)
-{
-	return r->n ? at(r, 0) : NULL;
 }

@@ -27,6 +27,10 @@
 
 #define NOT_CTL (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST)
 
+/* For the steps both the plain and the general path take: a copy in each keeps them free of
+ * calls (gcc would otherwise share one out-of-line copy). */
+#define ANA_INLINE static inline __attribute__((always_inline))
+
 /* Wireshark subtracts capture times into an unsigned 64-bit count of nanoseconds, so a packet
  * earlier than the reference (timestamps going backwards) is "long after" it. */
 static uint64_t since(int64_t now, int64_t then)
@@ -73,9 +77,21 @@ static void calc_window(const struct ana_side *fw, const struct sf_packet *p,
 		out->window = p->window;
 }
 
+/* The segment fills the peer's advertised window to its right edge (a segment with payload
+ * and no SYN, FIN or RST). */
+static uint32_t window_full(const struct ana_side *rv, const struct sf_packet *p)
+{
+	if (rv->win_scale == SF_WSCALE_UNKNOWN)
+		return 0;
+	int sh = rv->win_scale == SF_WSCALE_NONE ? 0 : rv->win_scale;
+	return p->seq + p->tcp_len == rv->lastack + ((uint32_t)rv->window << sh)
+	           ? SF_ANA_WINDOW_FULL
+	           : 0;
+}
+
 /* Flags on the forward direction: zero window … duplicate ACK (Wireshark's "finished_fwd"). */
 static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct ana_side *rv,
-                           const struct sf_packet *p, uint64_t ac_first, uint32_t *fl,
+                           const struct sf_packet *p, uint64_t first_frame, uint32_t *fl,
                            struct sf_pkt_analysis *out)
 {
 	uint32_t seq = p->seq, ack = p->ack, len = p->tcp_len;
@@ -100,19 +116,13 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 		*fl |= SF_ANA_KEEP_ALIVE;
 	if (len == 0 && win && win != fw->window && same_ack)
 		*fl |= SF_ANA_WINDOW_UPDATE;
-	/* the segment fills the peer's advertised window to its right edge */
-	if (len > 0 && rv->win_scale != SF_WSCALE_UNKNOWN && !ctl) {
-		int sh = rv->win_scale == SF_WSCALE_NONE ? 0 : rv->win_scale;
-		if (seq + len == rv->lastack + ((uint32_t)rv->window << sh))
-			*fl |= SF_ANA_WINDOW_FULL;
-	}
-	if (len == 0 && win && win == fw->window && same_ack &&
-	    (rv->lastsegflags & SF_ANA_KEEP_ALIVE)) {
+	if (len > 0 && !ctl)
+		*fl |= window_full(rv, p);
+	if (len == 0 && win && win == fw->window && same_ack && rv->last_keep_alive) {
 		*fl |= SF_ANA_KEEP_ALIVE_ACK;
 		return;
 	}
-	if (len == 0 && win == 0 && win == fw->window && same_ack &&
-	    (rv->lastsegflags & SF_ANA_ZERO_WINDOW_PROBE)) {
+	if (len == 0 && win == 0 && win == fw->window && same_ack && rv->last_zwp) {
 		*fl |= SF_ANA_ZERO_WINDOW_PROBE_ACK;
 		return;
 	}
@@ -121,7 +131,7 @@ static void forward_checks(struct sf_analyser *a, struct ana_side *fw, struct an
 		fw->dupacknum = fw->dupacknum == -1 ? 1 : fw->dupacknum + 1;
 		*fl |= SF_ANA_DUPLICATE_ACK;
 		out->dup_ack_num = (uint32_t)fw->dupacknum;
-		out->dup_ack_frame = fw->lastnondupack ? ac_first + fw->lastnondupack - 1 : 0;
+		out->dup_ack_frame = fw->lastnondupack ? first_frame + fw->lastnondupack - 1 : 0;
 	}
 	(void)a;
 }
@@ -159,9 +169,9 @@ static bool sent_later(const struct ana_side *fw, const struct ana_side *rv,
 }
 
 /* Retransmission, fast retransmission, spurious retransmission or out-of-order. */
-static void retrans_checks(struct sf_analyser *a, struct ana_conn *ac, struct ana_side *fw,
-                           struct ana_side *rv, const struct sf_packet *p, int from, int64_t now,
-                           uint32_t *fl, struct sf_pkt_analysis *out)
+static void retrans_checks(struct sf_analyser *a, const struct ana_conn *ac, uint64_t first_frame,
+                           struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p,
+                           int64_t now, uint32_t *fl, struct sf_pkt_analysis *out)
 {
 	uint32_t seq = p->seq, len = p->tcp_len;
 	uint16_t f = p->flags;
@@ -202,26 +212,26 @@ static void retrans_checks(struct sf_analyser *a, struct ana_conn *ac, struct an
 	/* the RTO: from the oldest unacknowledged segment, else the one that set nextseq */
 	const struct ana_seg *old = ana_ring_oldest(&fw->segs);
 	out->rto_ns = old ? now - old->ts : now - fw->nextseq_ts;
-	out->rto_frame =
-	    old ? ac->first_frame + old->frame_delta : ac->first_frame + fw->nextseq_frame - 1;
-	(void)from;
+	out->rto_frame = old ? first_frame + old->frame_delta : first_frame + fw->nextseq_frame - 1;
 }
 
 /* C4: the peer acknowledged the byte of this side's zero-window probe. */
-static void probe_delivered(struct ana_side *rv, const struct sf_packet *p)
+static void probe_delivered(struct ana_side *rv, uint32_t *zwp_end, const struct sf_packet *p)
 {
-	if (!rv->zwp_end || !(p->flags & SF_TCP_ACK))
+	if (!rv->zwp_set || !(p->flags & SF_TCP_ACK))
 		return;
-	if (SEQ_LE(rv->zwp_end, p->ack) && SEQ_GT(rv->zwp_end, rv->nextseq)) {
+	uint32_t end = *zwp_end;
+	if (SEQ_LE(end, p->ack) && SEQ_GT(end, rv->nextseq)) {
 		if (rv->maxseqtobeacked == rv->nextseq)
-			rv->maxseqtobeacked = rv->zwp_end;
-		rv->nextseq = rv->zwp_end;
+			rv->maxseqtobeacked = end;
+		rv->nextseq = end;
 	}
-	rv->zwp_end = 0;
+	rv->zwp_set = 0;
 }
 
-static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side *fw,
-                     const struct sf_packet *p, uint64_t frame, int64_t now, uint32_t fl)
+ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
+                         uint64_t first_frame, struct ana_side *fw, const struct sf_packet *p,
+                         uint64_t frame, int64_t now, uint32_t fl)
 {
 	uint32_t seq = p->seq, len = p->tcp_len;
 	uint16_t f = p->flags;
@@ -231,7 +241,7 @@ static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side
 			nextseq += 1;
 		struct ana_seg s = {.seq = seq,
 		                    .nextseq = nextseq,
-		                    .frame_delta = (uint32_t)(frame - ac->first_frame),
+		                    .frame_delta = (uint32_t)(frame - first_frame),
 		                    .retrans =
 		                        (fl & (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION |
 		                               SF_ANA_SPURIOUS_RETRANS)) != 0,
@@ -242,17 +252,19 @@ static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side
 			    seq + len; /* as Wireshark: the SYN/FIN byte is not counted then */
 		}
 		if (s.retrans) {
-			fw->rt_lo = seq;
-			fw->rt_hi = s.nextseq;
+			cold->rt_lo[from] = seq;
+			cold->rt_hi[from] = s.nextseq;
 			fw->rt_set = 1;
 		}
 	}
 	bool zwp = (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
-	if (zwp && a->cfg.correct)
-		fw->zwp_end = nextseq;
+	if (zwp && a->cfg.correct) {
+		cold->zwp_end[from] = nextseq;
+		fw->zwp_set = nextseq != 0; /* 0 stands for "none", as it always has */
+	}
 	if ((SEQ_GT(nextseq, fw->nextseq) || !fw->nextseq) && !zwp) {
 		fw->nextseq = nextseq;
-		fw->nextseq_frame = (uint32_t)(frame - ac->first_frame + 1);
+		fw->nextseq_frame = (uint32_t)(frame - first_frame + 1);
 		fw->nextseq_ts = now;
 		fw->nextseq_ipid = p->ip_version == 4 ? p->ip_id : 0;
 	}
@@ -261,15 +273,17 @@ static void remember(struct sf_analyser *a, struct ana_conn *ac, struct ana_side
 	fw->window = p->window;
 	fw->lastack = p->ack;
 	fw->lastack_ts = now;
-	fw->lastsegflags = fl;
+	fw->last_keep_alive = (fl & SF_ANA_KEEP_ALIVE) != 0;
+	fw->last_zwp = zwp;
 }
 
 /* Karn's rule (RFC 6298 §3): no sample from a segment that was, or whose bytes were, sent
  * more than once. */
-static bool ambiguous(const struct ana_side *snd, const struct ana_seg *hit)
+static bool ambiguous(const struct ana_side *snd, const struct ana_cold *cold, int snd_side,
+                      const struct ana_seg *hit)
 {
-	return hit->retrans ||
-	       (snd->rt_set && SEQ_LT(hit->seq, snd->rt_hi) && SEQ_GT(hit->nextseq, snd->rt_lo));
+	return hit->retrans || (snd->rt_set && SEQ_LT(hit->seq, cold->rt_hi[snd_side]) &&
+	                        SEQ_GT(hit->nextseq, cold->rt_lo[snd_side]));
 }
 
 static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
@@ -286,20 +300,20 @@ static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
 /* The peer's segments this ACK covers leave its list; the one ending exactly at the ACK gives
  * tcp.analysis.acks_frame and ack_rtt (Wireshark does this for every segment, ACK bit or
  * not, with the raw acknowledgement field). */
-static void acknowledge(struct ana_conn *ac, struct sf_conn_analysis *fig, struct ana_side *rv,
-                        const struct sf_packet *p, int from, int64_t now,
-                        struct sf_pkt_analysis *out)
+ANA_INLINE void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct ana_side *rv,
+                            const struct sf_packet *p, int from, int64_t now,
+                            struct sf_pkt_analysis *out)
 {
 	struct ana_seg hit;
 	if (!ana_ring_ack(&rv->segs, p->ack, &hit))
 		return;
-	out->acks_frame = ac->first_frame + hit.frame_delta;
+	out->acks_frame = first_frame + hit.frame_delta;
 	out->ack_rtt_ns = now - hit.ts;
-	if (ambiguous(rv, &hit)) {
+	if (ambiguous(rv, &fig->cold, 1 - from, &hit)) {
 		out->karn_skipped = true;
 		return;
 	}
-	rtt_sample(&fig->dir[1 - from], now - hit.ts);
+	rtt_sample(&fig->f.dir[1 - from], now - hit.ts);
 }
 
 /* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method. */
@@ -318,10 +332,65 @@ static void bytes_in_flight(struct ana_side *fw, const struct sf_packet *p,
 	}
 }
 
-void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
-                  const struct sf_packet *p, int from, int64_t now, struct sf_pkt_analysis *out)
+/* Most segments are new data at nextseq or a cumulative ACK that moves, with both sides known
+ * and nothing unusual around: for them the rules before "ACKed unseen segment" and the
+ * retransmission rules cannot fire, and ana_sequence skips them. Each condition below rules
+ * out some rule of forward_checks, retrans_checks, set_base, window_scaling or
+ * probe_delivered; the window-full and ACKed-unseen checks still run. */
+static bool plain_segment(const struct ana_side *fw, const struct ana_side *rv,
+                          const struct sf_packet *p)
+{
+	uint32_t seq = p->seq, len = p->tcp_len;
+	/* no SYN, FIN or RST (control rules, keep-alive, C1), ACK set; both bases set; no probe
+	 * waiting for its ACK (C4) */
+	if ((p->flags & (NOT_CTL | SF_TCP_ACK)) != SF_TCP_ACK || !fw->base_set || !rv->base_set ||
+	    rv->zwp_set)
+		return false;
+	/* at nextseq, so neither beyond it (lost segment) nor before it (keep-alive,
+	 * retransmission, out-of-order); an open window (zero window) */
+	if (!fw->nextseq || seq != fw->nextseq || p->window == 0)
+		return false;
+	if (len == 0) /* an ACK that moves: no window update, duplicate or probe/keep-alive ACK */
+		return p->ack != fw->lastack;
+	/* not a zero-window probe, not wholly acknowledged already (spurious retransmission) */
+	return !(len == 1 && rv->window == 0) && !(rv->lastack && SEQ_LE(seq + len, rv->lastack));
+}
+
+/* ana_sequence for a plain segment: the same steps in the same order, less the rules that
+ * plain_segment rules out (and the SYN bookkeeping: there is no SYN). A function of its own so
+ * that the compiler keeps this short path in registers. */
+static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_frame,
+                  struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p, int from,
+                  int64_t now, struct sf_pkt_analysis *out)
+{
+	uint64_t frame = p->frame->number;
+	uint32_t fl = out->flags;
+
+	rv->valid_bif = 1;
+	if (p->tcp_len > 0)
+		fl |= window_full(rv, p);
+	if (p->ack != fw->lastack) {
+		fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
+		fw->dupacknum = 0;
+	}
+	ack_lost_check(rv, p, &fl);
+	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
+	fw->last_syn = 0;
+	acknowledge(fig, first_frame, rv, p, from, now, out);
+	bytes_in_flight(fw, p, out);
+	calc_window(fw, p, out);
+	out->flags = fl;
+}
+
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
+                  uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
+                  struct sf_pkt_analysis *out)
 {
 	struct ana_side *fw = &ac->side[from], *rv = &ac->side[1 - from];
+	if (plain_segment(fw, rv, p)) {
+		plain(a, fig, first_frame, fw, rv, p, from, now, out);
+		return;
+	}
 	uint64_t frame = p->frame->number;
 	uint16_t f = p->flags;
 	uint32_t fl = out->flags;
@@ -331,30 +400,30 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_ana
 	if (f & SF_TCP_ACK)
 		rv->valid_bif = 1;
 	if (a->cfg.correct)
-		probe_delivered(rv, p);
+		probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
 
-	forward_checks(a, fw, rv, p, ac->first_frame, &fl, out);
+	forward_checks(a, fw, rv, p, first_frame, &fl, out);
 	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
-	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && (fw->lastsegflags_ctl & SF_TCP_SYN) &&
-	    fw->synack_seen && fw->syn_seen && rv->syn_seen) {
+	if (a->cfg.correct && (fl & SF_ANA_DUPLICATE_ACK) && fw->last_syn && fw->synack_seen &&
+	    fw->syn_seen && rv->syn_seen) {
 		fl &= ~SF_ANA_DUPLICATE_ACK;
 		out->dup_ack_num = 0;
 		out->dup_ack_frame = 0;
 		fw->dupacknum = 0;
 	}
 	if (p->ack != fw->lastack) {
-		fw->lastnondupack = (uint32_t)(frame - ac->first_frame + 1);
+		fw->lastnondupack = (uint32_t)(frame - first_frame + 1);
 		fw->dupacknum = 0;
 	}
 	ack_lost_check(rv, p, &fl);
-	retrans_checks(a, ac, fw, rv, p, from, now, &fl, out);
-	remember(a, ac, fw, p, frame, now, fl);
-	fw->lastsegflags_ctl = f;
+	retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
+	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
+	fw->last_syn = (f & SF_TCP_SYN) != 0;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN)
 		fw->syn_seen = 1;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == (SF_TCP_SYN | SF_TCP_ACK))
 		fw->synack_seen = 1;
-	acknowledge(ac, fig, rv, p, from, now, out);
+	acknowledge(fig, first_frame, rv, p, from, now, out);
 	bytes_in_flight(fw, p, out);
 	calc_window(fw, p, out);
 	out->flags = fl;

@@ -309,6 +309,7 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	struct sf_pipeline_cfg cfg = {.decode = {.check_checksums = common->check_checksums},
 	                              .track = common->track,
 	                              .track_cfg = &common->track_cfg,
+	                              .read_thread = true,
 	                              .analyse = common->track && !common->no_analysis};
 	struct sf_pipeline *p = sf_pipeline_new(&cfg, err, sizeof(err));
 	if (!p) {

@@ -20,6 +20,8 @@
 #include "synfin/filter.h"
 #include "synfin/pipeline.h"
 
+#include "core/reader.h"
+
 #define MAX_SKIPPED_LINKTYPES 16
 #define AHEAD                 4 /* frames read and decoded ahead (a power of two) */
 
@@ -387,12 +389,12 @@ static bool ahead_take(struct sf_pipeline *p, struct ahead *a, const struct sf_f
 	return true;
 }
 
-/* One packet before its turn: its connection's record and analysis state. */
-static void ahead_warm(struct sf_pipeline *p, const struct ahead *a)
+/* One packet before its turn: its connection's record, analysis state and the sinks' state. */
+static void warm(struct sf_pipeline *p, const struct sf_packet *pkt, uint32_t hash)
 {
-	if (!p->tracker || !a->pkt.has_tcp)
+	if (!p->tracker || !pkt->has_tcp)
 		return;
-	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, a->hash);
+	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, hash);
 	if (slot == UINT32_MAX)
 		return;
 	if (p->analyser)
@@ -425,11 +427,37 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 		if (!n)
 			return rc;
 		if (n > 1)
-			ahead_warm(p, &p->ahead[(head + 1) % AHEAD]);
+			warm(p, &p->ahead[(head + 1) % AHEAD].pkt,
+			     p->ahead[(head + 1) % AHEAD].hash);
 		process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt);
 		head = (head + 1) % AHEAD;
 		n--;
 	}
+}
+
+/* Reads src through the reading thread (reader.h). Returns the source's last status; when the
+ * reader ran out of memory, goes on reading src in this thread. */
+static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reader *rd,
+                                          struct sf_source *src, struct sf_frame *f, char *err,
+                                          size_t errlen)
+{
+	struct rd_item *it;
+	while ((it = sf_reader_next(rd)) != NULL) {
+		/* the index line three frames ahead, the record and state of the next one */
+		const struct rd_item *far = sf_reader_peek(rd, 3), *next = sf_reader_peek(rd, 1);
+		if (p->tracker && far && far->pkt.has_tcp)
+			sf_tracker_prefetch_index(p->tracker, far->hash);
+		if (next)
+			warm(p, &next->pkt, next->hash);
+		process_packet(p, &it->f, &it->pkt);
+	}
+	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
+	if (rc != SF_SRC_FRAME)
+		return rc;
+	sf_pipeline_feed(p, f); /* out of memory in the reader: this frame, then the rest here */
+	while ((rc = sf_source_next(src, f, err, errlen)) == SF_SRC_FRAME)
+		sf_pipeline_feed(p, f);
+	return rc;
 }
 
 int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
@@ -440,7 +468,13 @@ int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
 
 	p->cur_file = sf_source_name(src);
 	p->stats.files++;
-	if (sf_source_is_regular_file(src)) {
+	struct sf_reader *rd = NULL;
+	bool regular = sf_source_is_regular_file(src);
+	if (regular && p->cfg.read_thread)
+		rd = sf_reader_start(src, &p->cfg.decode);
+	if (rd) {
+		rc = run_threaded(p, rd, src, &f, err, sizeof(err));
+	} else if (regular) {
 		rc = run_ahead(p, src, &f, err, sizeof(err));
 	} else {
 		while ((rc = sf_source_next(src, &f, err, sizeof(err))) == SF_SRC_FRAME)

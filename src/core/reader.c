@@ -1,0 +1,156 @@
+/* synfin — the reading thread (reader.h). */
+#define _DEFAULT_SOURCE
+#include "core/reader.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "synfin/conn.h"
+
+#define RING 512u /* frames in flight: a power of two */
+
+struct sf_reader {
+	struct rd_item ring[RING];
+	_Atomic uint64_t head; /* frames published (producer) */
+	_Atomic uint64_t tail; /* frames given back (consumer) */
+	_Atomic int done;      /* the producer has stopped; rc and the rest are set */
+	uint64_t cur;          /* consumer: the frame it holds is cur - 1 when holding */
+	bool holding;
+	struct sf_source *src;
+	struct sf_decode_opts opts;
+	pthread_t thread;
+	/* the producer's end, read by the consumer after done */
+	enum sf_source_status rc;
+	bool oom; /* stopped for want of memory at frame `last` */
+	struct sf_frame last;
+	char err[SF_ERRBUF];
+};
+
+/* Waiting: yield first (the other side is about to move), then sleep briefly so that a side
+ * that waits long (the faster reader, when the ring is full) leaves the CPU to the other. */
+static void wait_a_bit(unsigned *spins)
+{
+	if (++*spins < 200) {
+		sched_yield();
+		return;
+	}
+	struct timespec ts = {0, 50000};
+	nanosleep(&ts, NULL);
+}
+
+static bool take(struct rd_item *it, const struct sf_frame *f)
+{
+	if (f->caplen > it->cap) {
+		size_t cap = it->cap ? it->cap : 2048;
+		while (cap < f->caplen)
+			cap *= 2;
+		uint8_t *nb = realloc(it->buf, cap);
+		if (!nb)
+			return false;
+		it->buf = nb;
+		it->cap = cap;
+	}
+	it->f = *f;
+	if (f->caplen)
+		memcpy(it->buf, f->data, f->caplen);
+	it->f.data = it->buf;
+	return true;
+}
+
+static void *produce(void *arg)
+{
+	struct sf_reader *r = arg;
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	for (;;) {
+		unsigned spins = 0;
+		while (head - atomic_load_explicit(&r->tail, memory_order_acquire) >= RING)
+			wait_a_bit(&spins);
+		struct rd_item *it = &r->ring[head % RING];
+		r->rc = sf_source_next(r->src, &r->last, r->err, sizeof(r->err));
+		if (r->rc != SF_SRC_FRAME)
+			break;
+		if (!take(it, &r->last)) {
+			r->oom = true;
+			break;
+		}
+		sf_decode(&it->f, &r->opts, &it->pkt);
+		it->hash = sf_tracker_hash(&it->pkt);
+		atomic_store_explicit(&r->head, ++head, memory_order_release);
+	}
+	atomic_store_explicit(&r->done, 1, memory_order_release);
+	return NULL;
+}
+
+struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts)
+{
+	struct sf_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->src = src;
+	if (opts)
+		r->opts = *opts;
+	atomic_init(&r->head, 0);
+	atomic_init(&r->tail, 0);
+	atomic_init(&r->done, 0);
+	if (pthread_create(&r->thread, NULL, produce, r) != 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct rd_item *sf_reader_next(struct sf_reader *r)
+{
+	if (r->holding)
+		sf_reader_release(r);
+	unsigned spins = 0;
+	for (;;) {
+		if (atomic_load_explicit(&r->head, memory_order_acquire) > r->cur)
+			break;
+		/* done is published after the last frame: seen done, a second look at head
+		 * tells whether anything came before it */
+		if (atomic_load_explicit(&r->done, memory_order_acquire) &&
+		    atomic_load_explicit(&r->head, memory_order_acquire) <= r->cur)
+			return NULL;
+		wait_a_bit(&spins);
+	}
+	r->holding = true;
+	return &r->ring[r->cur++ % RING];
+}
+
+const struct rd_item *sf_reader_peek(const struct sf_reader *r, unsigned k)
+{
+	uint64_t want = r->cur + k - (r->holding ? 1 : 0); /* index of the k-th after current */
+	if (k >= RING || atomic_load_explicit(&r->head, memory_order_acquire) <= want)
+		return NULL;
+	return &r->ring[want % RING];
+}
+
+void sf_reader_release(struct sf_reader *r)
+{
+	if (!r->holding)
+		return;
+	r->holding = false;
+	atomic_store_explicit(&r->tail, r->cur, memory_order_release);
+}
+
+enum sf_source_status sf_reader_finish(struct sf_reader *r, struct sf_frame *f, char *err,
+                                       size_t errlen)
+{
+	pthread_join(r->thread, NULL);
+	enum sf_source_status rc = r->oom ? SF_SRC_FRAME : r->rc;
+	*f = r->last;
+	if (errlen) {
+		strncpy(err, r->err, errlen - 1);
+		err[errlen - 1] = '\0';
+	}
+	for (unsigned i = 0; i < RING; i++)
+		free(r->ring[i].buf);
+	free(r);
+	return rc;
+}

@@ -14,10 +14,13 @@ void sf_advise_huge(void *p, size_t n)
 	if (!p || n < 2 * HUGE_MIN)
 		return;
 	/* madvise needs page-aligned bounds: advise the whole pages inside the block */
-	uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(PAGE - 1);
-	uintptr_t hi = ((uintptr_t)p + n) & ~(PAGE - 1);
+	char *lo = (char *)p, *hi = (char *)p + n;
+	uintptr_t off = (uintptr_t)lo & (PAGE - 1);
+	if (off)
+		lo += PAGE - off;
+	hi -= (uintptr_t)hi & (PAGE - 1);
 	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+		(void)madvise(lo, (size_t)(hi - lo), MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)n;

@@ -75,8 +75,8 @@ static const char live_help[] =
     "  -Z USER              after opening the device, give up root and run as USER, as tcpdump\n"
     "                       does; the -w file is created after that, owned by USER (default:\n"
     "                       nobody when started as root; -Z root keeps root)\n"
-    "  --max-conns, --msl, --timeout   connection tracking limits, as for the file commands\n"
-    "                       (synfin conns --help)\n"
+    "  --max-conns, --msl, --timeout, --ignore-vlan   connection tracking, as for the file\n"
+    "                       commands (synfin conns --help)\n"
     "  -h, --help           this help\n"
     "\n"
     "privileges:\n"
@@ -102,6 +102,7 @@ static const struct option live_long[] = {
     {"max-conns", required_argument, NULL, CLI_OPT_MAX_CONNS},
     {"msl", required_argument, NULL, CLI_OPT_MSL},
     {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},
+    {"ignore-vlan", no_argument, NULL, CLI_OPT_IGNORE_VLAN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };

@@ -145,7 +145,7 @@ struct sf_conn {
 	int64_t last_ns;            /* capture time of the last packet */
 	struct sf_addr addr[2];     /* client, server */
 	uint16_t port[2];           /* client, server */
-	uint16_t vlan;              /* innermost VLAN id, 0 = untagged */
+	uint16_t vlan;              /* innermost VLAN id, 0 = untagged (or VLANs ignored) */
 	uint8_t state[2];           /* enum sf_tcp_state of client, server now (or at the end) */
 	uint8_t open_kind;          /* enum sf_open_kind */
 	uint8_t close_kind;         /* enum sf_close_kind */
@@ -215,6 +215,8 @@ struct sf_track_cfg {
 	uint32_t max_conns;               /* cap on live connections (default 1,000,000) */
 	int64_t msl_ns;                   /* maximum segment lifetime; TIME-WAIT lasts 2×MSL */
 	int64_t timeout_ns[SF_TO__COUNT]; /* idle timeouts by state class */
+	bool ignore_vlan; /* key connections on addresses and ports alone, as tshark does: the
+	                     two directions of a connection may carry different VLAN ids */
 };
 
 /* Fills cfg with the defaults: max_conns 1,000,000; MSL 30 s so TIME-WAIT lasts 60 s (Linux's

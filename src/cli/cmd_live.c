@@ -1,5 +1,5 @@
-/* synfin live -i IFACE [-f BPF] [packets|conns] [-w FILE [--pcapng]] [-c N] [--duration S]
- * [-Z USER]: the file pipeline fed by a live capture.
+/* synfin live -i IFACE [-f BPF] [-Y FILTER] [packets|conns] [-w FILE [--pcapng]] [-c N]
+ * [--duration S] [-Z USER] [tracking options]: the file pipeline fed by a live capture.
  *
  *   open device ─► BPF ─► drop root (-Z) ─► open -w file ─► loop: next ─► write ─► feed
  *                                                          until -c / --duration / signal
@@ -33,6 +33,7 @@
 #include "report/conn_row.h"
 #include "report/view_put.h"
 #include "synfin/conn.h"
+#include "synfin/filter.h"
 #include "synfin/report.h"
 #include "synfin/source.h"
 #include "synfin/writer.h"
@@ -50,8 +51,9 @@ static void on_stop_signal(int sig)
 }
 
 static const char live_help[] =
-    "usage: synfin live -i IFACE [-f BPF] [packets|conns] [-w FILE [--pcapng]] [-c N]\n"
-    "                   [--duration S] [-Z USER]\n"
+    "usage: synfin live -i IFACE [-f BPF] [-Y FILTER] [packets|conns] [-w FILE [--pcapng]]\n"
+    "                   [-c N] [--duration S] [-Z USER] [--max-conns N] [--msl S]\n"
+    "                   [--timeout CLASS=S]\n"
     "  Captures on IFACE (\"any\" and \"lo\" work) and runs the same pipeline as for files.\n"
     "\n"
     "views:\n"
@@ -62,6 +64,10 @@ static const char live_help[] =
     "options:\n"
     "  -i IFACE             interface to capture on (required)\n"
     "  -f BPF               capture filter in libpcap syntax, e.g. \"tcp port 80\"\n"
+    "  -Y FILTER            display filter (Wireshark's language): packets shows the\n"
+    "                       matching packets; conns shows the close rows of connections\n"
+    "                       with a matching packet or final record, and no open lines\n"
+    "                       (whether a connection will match is known only at its end)\n"
     "  -w FILE              also write the raw capture (pcap, nanosecond times)\n"
     "  --pcapng             write FILE as pcapng\n"
     "  -c N                 stop after N packets\n"
@@ -69,6 +75,8 @@ static const char live_help[] =
     "  -Z USER              after opening the device, give up root and run as USER, as tcpdump\n"
     "                       does; the -w file is created after that, owned by USER (default:\n"
     "                       nobody when started as root; -Z root keeps root)\n"
+    "  --max-conns, --msl, --timeout, --ignore-vlan   connection tracking, as for the file\n"
+    "                       commands (synfin conns --help)\n"
     "  -h, --help           this help\n"
     "\n"
     "privileges:\n"
@@ -91,12 +99,17 @@ enum { OPT_DURATION = 500, OPT_PCAPNG };
 static const struct option live_long[] = {
     {"duration", required_argument, NULL, OPT_DURATION},
     {"pcapng", no_argument, NULL, OPT_PCAPNG},
+    {"max-conns", required_argument, NULL, CLI_OPT_MAX_CONNS},
+    {"msl", required_argument, NULL, CLI_OPT_MSL},
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},
+    {"ignore-vlan", no_argument, NULL, CLI_OPT_IGNORE_VLAN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct live_args {
-	const char *iface, *bpf, *wpath, *user;
+	const char *iface, *bpf, *wpath, *user, *display_filter;
+	struct sf_track_cfg track_cfg;
 	bool conns, pcapng;
 	uint64_t count;
 	unsigned duration;
@@ -132,6 +145,9 @@ static int parse_opt(struct live_args *a, int c, const char *arg, char **argv)
 	case 'Z':
 		a->user = arg;
 		return 0;
+	case 'Y':
+		a->display_filter = arg;
+		return 0;
 	case 'n':
 		return 0; /* numeric is the only mode */
 	case 'c':
@@ -147,9 +163,12 @@ static int parse_opt(struct live_args *a, int c, const char *arg, char **argv)
 	case ':':
 		cli_error("live: option '%s' needs a value", argv[optind - 1]);
 		return -1;
-	default:
-		cli_error("live: unknown option '%s'", argv[optind - 1]);
-		return -1;
+	default: {
+		int r = cli_track_opt(&a->track_cfg, c, arg);
+		if (r == 1)
+			cli_error("live: unknown option '%s'", argv[optind - 1]);
+		return r == 0 ? 0 : -1;
+	}
 	}
 }
 
@@ -157,10 +176,11 @@ static int parse_opt(struct live_args *a, int c, const char *arg, char **argv)
 static int parse_live_args(int argc, char **argv, struct live_args *a)
 {
 	memset(a, 0, sizeof(*a));
+	sf_track_cfg_default(&a->track_cfg);
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":i:f:w:c:Z:nh", live_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:f:w:c:Z:Y:nh", live_long, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(live_help, stdout);
 			return CLI_EXIT_OK;
@@ -242,6 +262,7 @@ struct live_conns {
 	struct sf_conn_fmt_ctx ctx;
 	struct sf_conn_extras *extras;
 	bool header_done;
+	bool filtered; /* -Y given: no open lines, close rows of matching connections only */
 };
 
 static void lc_header(struct live_conns *lc)
@@ -284,6 +305,8 @@ static void lc_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t 
 static void lc_opened(void *self, const struct sf_conn *c)
 {
 	struct live_conns *lc = self;
+	if (lc->filtered)
+		return;            /* -Y: whether this connection matches is known at its end */
 	if (!lc->ctx.have_first) { /* the run's first packet is this connection's */
 		lc->ctx.first_sec = c->start_ns / 1000000000;
 		lc->ctx.first_nsec = (uint32_t)(c->start_ns % 1000000000);
@@ -314,6 +337,8 @@ static void lc_closed(void *self, const struct sf_conn_view *cv)
 	struct sf_conn_row r;
 	struct sf_conn_extra e;
 	sf_conn_extras_take(lc->extras, cv->conn, cv->slot, &e);
+	if (sf_conn_row_filtered_out(cv->conn))
+		return;
 	sf_conn_row_fill(&r, cv->conn, &e);
 	sf_conn_row_fill_ana(&r, cv->ana); /* the same columns as `synfin conns` */
 	lc_header(lc);
@@ -493,25 +518,38 @@ int cmd_live(const struct cli_command *cmd, int argc, char **argv)
 	int status = parse_live_args(argc, argv, &a);
 	if (status >= 0)
 		return status;
+	struct sf_filter *filter = NULL;
+	if (a.display_filter) { /* a usage error, before the device is opened */
+		char ferr[2048];
+		if (!(filter = sf_filter_compile(a.display_filter, ferr, sizeof(ferr)))) {
+			const char *msg = strrchr(ferr, '\n');
+			cli_error("live: bad display filter: %s", msg ? msg + 1 : ferr);
+			return CLI_EXIT_USAGE;
+		}
+	}
 	struct sf_source *src = open_capture(&a, &status);
-	if (!src)
+	if (!src) {
+		sf_filter_free(filter);
 		return status;
+	}
 	const char *user = NULL;
 	struct sf_writer *w = NULL;
 	struct sf_pipeline *pl = NULL;
 	struct live_view view = {0};
 	char err[SF_ERRBUF] = "";
-	struct sf_pipeline_cfg cfg = {.track = true, .analyse = true};
+	struct sf_pipeline_cfg cfg = {.track = true, .analyse = true, .track_cfg = &a.track_cfg};
 	if ((status = drop_root(a.user, &user)) != 0)
 		goto out;
 	status = CLI_EXIT_INPUT;
 	if ((a.wpath && !(w = open_writer(&a, src, user))))
 		goto out;
 	if (!(pl = sf_pipeline_new(&cfg, err, sizeof(err))) || open_view(a.conns, &view) < 0 ||
-	    sf_pipeline_add_sink(pl, &view.sink) < 0) {
+	    sf_pipeline_add_sink(pl, &view.sink) < 0 ||
+	    (filter && sf_pipeline_set_filter(pl, filter, a.conns, err, sizeof(err)) < 0)) {
 		cli_error("live: %s", err[0] ? err : "out of memory");
 		goto out;
 	}
+	view.lc.filtered = filter != NULL;
 	say_listening(&a, src, user);
 	status = capture(&a, src, pl, w);
 out:;
@@ -525,6 +563,7 @@ out:;
 		status = CLI_EXIT_INPUT;
 	}
 	sf_pipeline_free(pl);
+	sf_filter_free(filter);
 	sf_source_close(src);
 	return status;
 }

@@ -31,6 +31,7 @@ static const struct option common_long[] = {
     {"max-conns", required_argument, NULL, CLI_OPT_MAX_CONNS},
     {"msl", required_argument, NULL, CLI_OPT_MSL},
     {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},
+    {"ignore-vlan", no_argument, NULL, CLI_OPT_IGNORE_VLAN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -58,6 +59,8 @@ static const char common_help[] =
     "                       closing=120 closed=10 (the linger of a closed connection: its\n"
     "                       row is written then, TIME-WAIT goes on in a compact record)\n"
     "                       midstream=3600. Repeat for several classes\n"
+    "  --ignore-vlan        one connection whatever VLAN ids its packets carry (as tshark);\n"
+    "                       by default the innermost VLAN id is part of the connection\n"
     "  -h, --help           this help\n"
     "  FILE can be a pcap or pcapng file, or - for standard input; frame numbers continue\n"
     "  across files. Times are printed in UTC.\n"

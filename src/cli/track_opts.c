@@ -76,6 +76,9 @@ int cli_track_opt(struct sf_track_cfg *cfg, int opt, const char *arg)
 	}
 	case CLI_OPT_TIMEOUT:
 		return set_timeout(cfg, arg);
+	case CLI_OPT_IGNORE_VLAN:
+		cfg->ignore_vlan = true;
+		return 0;
 	default:
 		return 1;
 	}

@@ -68,14 +68,21 @@ static void key_set(struct trk_key *k, uint8_t fam, uint16_t vlan, const uint8_t
 	k->port[1] = swap ? p1 : p2;
 }
 
-static uint16_t vlan_of(const struct sf_packet *p)
+static uint16_t vlan_of(const struct trk_table *t, const struct sf_packet *p)
 {
-	return p->n_vlan ? (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff) : 0;
+	if (t->ignore_vlan || !p->n_vlan)
+		return 0;
+	return (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff);
 }
 
-void trk_key_of(struct trk_key *k, const struct sf_packet *p)
+uint16_t trk_vlan_of(const struct trk_table *t, const struct sf_packet *p)
 {
-	key_set(k, p->src.family, vlan_of(p), p->src.a, p->sport, p->dst.a, p->dport);
+	return vlan_of(t, p);
+}
+
+void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p)
+{
+	key_set(k, p->src.family, vlan_of(t, p), p->src.a, p->sport, p->dst.a, p->dport);
 }
 
 void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r)
@@ -100,23 +107,25 @@ static uint64_t ep_mix(const uint8_t *a, uint16_t port)
 
 /* The hash of a connection: its two endpoints' hashes added, so that either direction gives
  * it without first ordering the endpoints into the canonical key (a packet is looked up
- * straight from its header fields), then mixed with family and VLAN. */
-static uint32_t conn_hash(uint8_t family, uint16_t vlan, const uint8_t *a1, uint16_t p1,
-                          const uint8_t *a2, uint16_t p2)
+ * straight from its header fields), then mixed with the family. The VLAN id is left out (it
+ * is compared, unless VLANs are ignored): the hash of a packet needs no configuration, so the
+ * reading thread can compute it. */
+static uint32_t conn_hash(uint8_t family, const uint8_t *a1, uint16_t p1, const uint8_t *a2,
+                          uint16_t p2)
 {
-	uint64_t h = ep_mix(a1, p1) + ep_mix(a2, p2) + ((uint64_t)family << 16 | vlan);
+	uint64_t h = ep_mix(a1, p1) + ep_mix(a2, p2) + family;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h >> 32);
 }
 
 uint32_t trk_key_hash(const struct trk_key *k)
 {
-	return conn_hash(k->family, k->vlan, k->a[0], k->port[0], k->a[1], k->port[1]);
+	return conn_hash(k->family, k->a[0], k->port[0], k->a[1], k->port[1]);
 }
 
 uint32_t trk_pkt_hash(const struct sf_packet *p)
 {
-	return conn_hash(p->src.family, vlan_of(p), p->src.a, p->sport, p->dst.a, p->dport);
+	return conn_hash(p->src.family, p->src.a, p->sport, p->dst.a, p->dport);
 }
 
 /* Index slots hold the record index + 1 in the low TRK_IDX_BITS and the top bits of the key's
@@ -139,10 +148,11 @@ static bool tag_eq(uint32_t s, uint32_t h)
 
 /* The record is packet p's connection: same family and VLAN, and p's two endpoints are the
  * record's client and server in either order. */
-static bool rec_has_pkt(const struct trk_rec *r, const struct sf_packet *p)
+static bool rec_has_pkt(const struct trk_table *t, const struct trk_rec *r,
+                        const struct sf_packet *p)
 {
 	const struct sf_conn *c = &r->c;
-	if (c->addr[0].family != p->src.family || c->vlan != vlan_of(p))
+	if (c->addr[0].family != p->src.family || c->vlan != vlan_of(t, p))
 		return false;
 	if (c->port[0] == p->sport && c->port[1] == p->dport &&
 	    memcmp(c->addr[0].a, p->src.a, 16) == 0 && memcmp(c->addr[1].a, p->dst.a, 16) == 0)
@@ -164,7 +174,7 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
 		 * tracker reads the others next, and they arrive in parallel, not in turn. */
 		for (size_t off = 0; off < sizeof(*r); off += 64)
 			__builtin_prefetch((const char *)r + off);
-		if (rec_has_pkt(r, p))
+		if (rec_has_pkt(t, r, p))
 			return slot_idx(s);
 	}
 }
@@ -188,8 +198,7 @@ uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h)
 static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 {
 	const struct sf_conn *c = &trk_rec_at(t, idx)->c;
-	return conn_hash(c->addr[0].family, c->vlan, c->addr[0].a, c->port[0], c->addr[1].a,
-	                 c->port[1]);
+	return conn_hash(c->addr[0].family, c->addr[0].a, c->port[0], c->addr[1].a, c->port[1]);
 }
 
 static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)

@@ -38,6 +38,7 @@ struct trk_table {
 	uint32_t lru_head, lru_tail; /* least recently active first */
 	uint32_t wheel[TRK_WHEEL_SLOTS];
 	uint32_t wheel_pos; /* last second processed */
+	bool ignore_vlan;   /* key on addresses and ports alone (sf_track_cfg.ignore_vlan) */
 	size_t bytes;       /* allocated */
 };
 
@@ -48,7 +49,9 @@ void trk_table_free(struct trk_table *t);
 void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
 struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx);
-void trk_key_of(struct trk_key *k, const struct sf_packet *p);
+void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p);
+/* The packet's VLAN id as the table keys it: 0 when untagged or VLANs are ignored. */
+uint16_t trk_vlan_of(const struct trk_table *t, const struct sf_packet *p);
 void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r);
 /* A connection's hash, as the index uses it: from its key, or from any of its packets (the
  * same value). */

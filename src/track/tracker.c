@@ -46,6 +46,7 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
 		t->cfg.max_conns = 1;
 	if (t->cfg.max_conns > TRK_MAX_RECORDS)
 		t->cfg.max_conns = TRK_MAX_RECORDS;
+	t->tab.ignore_vlan = t->cfg.ignore_vlan;
 	if (h)
 		t->hooks = *h;
 	return t;
@@ -347,7 +348,7 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	r->c.addr[1 - c] = p->dst;
 	r->c.port[c] = p->sport;
 	r->c.port[1 - c] = p->dport;
-	r->c.vlan = p->n_vlan ? (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff) : 0;
+	r->c.vlan = trk_vlan_of(&t->tab, p);
 	r->c.stream = b ? b->stream : t->next_stream++;
 	r->c.first_frame = r->c.last_frame = p->frame->number;
 	r->c.start_ns = r->c.last_ns = pkt_ns(p);
@@ -635,7 +636,7 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	}
 	if (idx == TRK_NIL && !reuse && t->tombs.live) {
 		struct trk_key k;
-		trk_key_of(&k, pkt);
+		trk_key_of(&t->tab, &k, pkt);
 		uint32_t ti = trk_tombs_find(&t->tombs, &k, h);
 		if (ti != TRK_NIL)
 			idx = from_tomb(t, ti, pkt, &from_client, &reuse);

@@ -6,6 +6,8 @@
 # usage: live_cli.sh SYNFIN CASE      exit 0 pass, 1 fail, 77 skip
 #   roundtrip  live -c N -w FILE conns: the file read back gives the same conns rows
 #   sigint     Ctrl-C during a capture leaves a complete pcapng file and the summary
+#   filter     -Y on packets: only the matching packets (the two SYNs of 5 frames)
+#   filterconns -Y on conns: only the matching connection's close row, no open lines
 #   badiface   no such interface: one line, exit 2
 #   badbpf     capture filter syntax error: libpcap's message with the expression, exit 1
 #   any        -i any captures loopback traffic (LINUX_SLL)
@@ -132,6 +134,25 @@ sigint)
 		tcpdump -nr "$tmp/si.pcapng" >"$tmp/tcpdump.txt" 2>&1 ||
 			fail "tcpdump cannot read the file: $(cat "$tmp/tcpdump.txt")"
 	fi
+	;;
+filter)
+	start_live fi -i lo -f "tcp port $port" -c 5 -Y "tcp.flags.syn==1 && tcp.flags.ack==0"
+	lab refused
+	lab handshake
+	wait_live
+	[ "$live_rc" = 0 ] || fail "live exited $live_rc"
+	[ "$(grep -c . "$tmp/fi.out")" = 2 ] || fail "expected 2 packet lines"
+	[ "$(grep -c '\[SYN\]' "$tmp/fi.out")" = 2 ] || fail "expected the 2 SYNs"
+	;;
+filterconns)
+	start_live fc -i lo -f "tcp port $port" -c 5 -Y "tcp.flags.reset==1" --timeout closed=1 conns
+	lab refused
+	lab handshake
+	wait_live
+	[ "$live_rc" = 0 ] || fail "live exited $live_rc"
+	grep -q '^open ' "$tmp/fc.out" && fail "open lines printed with -Y"
+	[ "$(grep -c '^close ' "$tmp/fc.out")" = 1 ] || fail "expected 1 close row"
+	grep '^close ' "$tmp/fc.out" | grep -q " refused  *rst-abort " || fail "not the refused row"
 	;;
 badiface)
 	"$synfin" live -i nosuchif0 >"$tmp/bi.out" 2>"$tmp/bi.err"

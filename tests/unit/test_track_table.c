@@ -281,6 +281,47 @@ static void test_time_wait_cap(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* A handshake whose directions carry different VLAN ids (a router between two VLANs, seen
+ * on a trunk): two connections when the VLAN id is part of the key (the default), one with
+ * ignore_vlan, as tshark sees it. */
+static unsigned vlan_streams(bool ignore, uint8_t *open_kind)
+{
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.ignore_vlan = ignore;
+	struct sf_tracker *t = sf_tracker_new(&cfg, NULL, NULL, 0);
+	assert_non_null(t);
+	const struct hseg s[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
+	                         {HSEG_B, S | A, 500, 101, 0, 10, 0},
+	                         {HSEG_A, A, 101, 501, 0, 20, 0}};
+	uint64_t streams = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		struct sf_packet p;
+		struct sf_frame f;
+		struct sf_pkt_track trk;
+		hseg_build(&p, &f, &s[i], i + 1);
+		p.n_vlan = 1;
+		p.vlan_tpid[0] = 0x8100;
+		p.vlan_tci[0] = s[i].from_a ? 10 : 20;
+		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
+		assert_non_null(c);
+		assert_int_equal(c->vlan, ignore ? 0 : p.vlan_tci[0]);
+		streams |= UINT64_C(1) << c->stream;
+		*open_kind = c->open_kind;
+	}
+	sf_tracker_free(t);
+	return (unsigned)__builtin_popcountll(streams);
+}
+
+static void test_vlan_keying(void **state)
+{
+	(void)state;
+	uint8_t kind;
+	assert_int_equal(vlan_streams(false, &kind), 2);
+	assert_int_equal(vlan_streams(true, &kind), 1);
+	assert_int_equal(kind, SF_OPEN_THREE_WAY);
+}
+
 /* Many connections: the index grows and deletions keep every record findable. */
 static void test_index_growth(void **state)
 {
@@ -317,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_ends),
 	    cmocka_unit_test(test_time_wait_late_packet),
 	    cmocka_unit_test(test_time_wait_cap),
+	    cmocka_unit_test(test_vlan_keying),
 	    cmocka_unit_test(test_index_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

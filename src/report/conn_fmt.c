@@ -285,6 +285,9 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_str(e, "server_state", s->final_state);
 	kv_str(e, "end_reason", r->end_reason);
 	emit_ana_fields(e, r);
+	/* last, so that CSV columns before them keep their places */
+	kv_bool(e, "port_reused", r->port_reused);
+	kv_bool(e, "resumed", r->resumed);
 }
 
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)

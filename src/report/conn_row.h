@@ -100,6 +100,7 @@ struct sf_conn_row {
 	uint16_t client_port, server_port;
 	bool roles_guessed;    /* no SYN seen: client is a guess (ephemeral port) */
 	bool resumed;          /* late packets after the stream's row settled in TIME-WAIT */
+	bool port_reused;      /* took the 4-tuple over from an earlier connection (new ISN) */
 	bool idle_expired;     /* unterminated because idle past its timeout (not capture end) */
 	uint8_t completeness;  /* Wireshark tcp.completeness bitmask */
 	bool ecn;              /* ECN negotiated (RFC 3168: SYN with ECE+CWR, SYN-ACK with ECE) */

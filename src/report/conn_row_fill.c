@@ -245,6 +245,7 @@ void sf_conn_row_fill(struct sf_conn_row *r, const struct sf_conn *c, const stru
 	r->server_port = c->port[1];
 	r->roles_guessed = c->roles_guessed;
 	r->resumed = c->resumed;
+	r->port_reused = c->port_reused;
 	split_ns(c->start_ns, &r->start_sec, &r->start_nsec);
 	split_ns(c->last_ns, &r->end_sec, &r->end_nsec);
 	r->first_frame = c->first_frame;

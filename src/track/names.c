@@ -1,4 +1,6 @@
 /* synfin — names of tracking enums, and the tracker's default configuration. */
+#include <string.h>
+
 #include "synfin/conn.h"
 
 #define SEC INT64_C(1000000000)
@@ -96,6 +98,7 @@ static const int64_t default_timeouts[SF_TO__COUNT] = {
 
 void sf_track_cfg_default(struct sf_track_cfg *cfg)
 {
+	memset(cfg, 0, sizeof(*cfg)); /* every option off (ignore_vlan …) unless set below */
 	cfg->max_conns = 1000000;
 	/* RFC 9293 §3.4.2 suggests MSL = 2 min; Linux fixes TIME-WAIT at 60 s (TCP_TIMEWAIT_LEN),
 	 * i.e. 2×MSL with MSL = 30 s. We follow Linux: TIME-WAIT lasts 2×msl_ns = 60 s. */

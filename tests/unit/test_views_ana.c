@@ -165,9 +165,10 @@ static void test_json_csv_keys(void **state)
 	                          "\"client_rtt_avg_ms\":0.200,\"server_rtt_avg_ms\":null,"
 	                          "\"client_rtt_max_ms\":0.300,\"server_rtt_max_ms\":null,"
 	                          "\"client_rtt_stdev_ms\":0.081,\"server_rtt_stdev_ms\":null,"));
-	assert_non_null(strstr(j, "\"client_max_bytes_in_flight\":65000,"
-	                          "\"server_max_bytes_in_flight\":0,\"client_max_window\":8222720,"
-	                          "\"server_max_window\":29200}\n"));
+	assert_non_null(
+	    strstr(j, "\"client_max_bytes_in_flight\":65000,"
+	              "\"server_max_bytes_in_flight\":0,\"client_max_window\":8222720,"
+	              "\"server_max_window\":29200,\"port_reused\":false,\"resumed\":false}\n"));
 	free(j);
 
 	/* CSV: the header carries the same keys in the same order as the values */
@@ -176,7 +177,8 @@ static void test_json_csv_keys(void **state)
 	assert_non_null(nl);
 	*nl = '\0';
 	assert_non_null(strstr(c, ",end_reason,client_retrans_pkts,server_retrans_pkts,"));
-	assert_non_null(strstr(c, ",client_max_window,server_max_window"));
+	assert_non_null(strstr(c, ",client_max_window,server_max_window,port_reused,resumed"));
+	assert_string_equal(c + strlen(c) - strlen(",resumed"), ",resumed"); /* the last key */
 	size_t keys = 1, vals = 1;
 	for (const char *p = c; *p; p++)
 		keys += *p == ',';
@@ -184,7 +186,7 @@ static void test_json_csv_keys(void **state)
 		vals += *p == ',';
 	assert_int_equal(keys, vals);
 	assert_non_null(strstr(nl + 1, ",2,0,1500,0,1,0,1,0,1,0,3,0,0,1,4,0,0,2,1,0,"));
-	assert_non_null(strstr(nl + 1, ",3,0,0.100,,0.200,,0.300,,0.081,,65000,0,8222720,29200\n"));
+	assert_non_null(strstr(nl + 1, ",3,0,0.100,,0.200,,0.300,,0.081,,65000,0,8222720,29200,false,false\n"));
 	free(c);
 
 	/* analysis off: the keys are there, null */
@@ -192,7 +194,8 @@ static void test_json_csv_keys(void **state)
 	j = format(&r, SF_CONNS_JSON, false, false);
 	assert_non_null(strstr(j, "\"client_retrans_pkts\":null,\"server_retrans_pkts\":null,"));
 	assert_non_null(strstr(j, "\"client_rtt_avg_ms\":null,"));
-	assert_non_null(strstr(j, "\"server_max_window\":null}\n"));
+	assert_non_null(strstr(j, "\"server_max_window\":null,\"port_reused\":false,"
+	                          "\"resumed\":false}\n"));
 	free(j);
 }
 

@@ -452,7 +452,8 @@ static void test_conns_view_json(void **state)
 	assert_non_null(strstr(out, "\"end_reason\":\"capture-end\","));
 	/* no analysis figures: their keys are there, null */
 	assert_non_null(strstr(out, "\"client_retrans_pkts\":null,"));
-	assert_non_null(strstr(out, "\"server_max_window\":null}"));
+	assert_non_null(strstr(out, "\"server_max_window\":null,\"port_reused\":false,"
+	                            "\"resumed\":false}"));
 	free(out);
 }
 

@@ -186,7 +186,8 @@ static void test_json_csv_keys(void **state)
 		vals += *p == ',';
 	assert_int_equal(keys, vals);
 	assert_non_null(strstr(nl + 1, ",2,0,1500,0,1,0,1,0,1,0,3,0,0,1,4,0,0,2,1,0,"));
-	assert_non_null(strstr(nl + 1, ",3,0,0.100,,0.200,,0.300,,0.081,,65000,0,8222720,29200,false,false\n"));
+	assert_non_null(
+	    strstr(nl + 1, ",3,0,0.100,,0.200,,0.300,,0.081,,65000,0,8222720,29200,false,false\n"));
 	free(c);
 
 	/* analysis off: the keys are there, null */

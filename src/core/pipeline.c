@@ -25,16 +25,6 @@
 #define MAX_SKIPPED_LINKTYPES 16
 #define AHEAD                 4 /* frames read and decoded ahead (a power of two) */
 
-/* A frame read ahead: its own copy of the bytes (the source may reuse its buffer on the next
- * read), decoded, with its connection's table hash for the prefetch hints. */
-struct ahead {
-	struct sf_frame f;
-	struct sf_packet pkt;
-	uint8_t *buf;
-	size_t cap;
-	uint32_t hash;
-};
-
 struct skipped_link {
 	int linktype;
 	uint64_t count;
@@ -58,7 +48,7 @@ struct sf_pipeline {
 	struct sf_analyser *analyser; /* NULL when cfg.analyse is off */
 	struct sf_pkt_analysis ana;   /* analysis of the current packet */
 	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
-	struct ahead ahead[AHEAD];    /* sf_pipeline_run on regular files */
+	struct rd_item ahead[AHEAD];  /* sf_pipeline_run on regular files */
 };
 
 /* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
@@ -362,30 +352,15 @@ void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
 	process_packet(p, f, &p->pkt);
 }
 
-/* Copies frame f into read-ahead entry a and decodes it there; false when its bytes do not
- * fit and no larger buffer can be had (the caller then processes f directly). */
-static bool ahead_take(struct sf_pipeline *p, struct ahead *a, const struct sf_frame *f)
+/* Copies frame f into read-ahead entry a and decodes it there (rd_item_take), and asks for
+ * its connection's index line; false when its bytes do not fit and no larger buffer can be
+ * had (the caller then processes f directly). */
+static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf_frame *f)
 {
-	if (f->caplen > a->cap) {
-		size_t cap = a->cap ? a->cap : 2048;
-		while (cap < f->caplen)
-			cap *= 2;
-		uint8_t *nb = realloc(a->buf, cap);
-		if (!nb)
-			return false;
-		a->buf = nb;
-		a->cap = cap;
-	}
-	a->f = *f;
-	if (f->caplen)
-		memcpy(a->buf, f->data, f->caplen);
-	a->f.data = a->buf;
-	sf_decode(&a->f, &p->cfg.decode, &a->pkt);
-	a->hash = 0;
-	if (p->tracker && a->pkt.has_tcp) {
-		a->hash = sf_tracker_hash(&a->pkt);
+	if (!rd_item_take(a, f, &p->cfg.decode))
+		return false;
+	if (p->tracker && a->pkt.has_tcp)
 		sf_tracker_prefetch_index(p->tracker, a->hash);
-	}
 	return true;
 }
 

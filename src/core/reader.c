@@ -43,7 +43,7 @@ static void wait_a_bit(unsigned *spins)
 	nanosleep(&ts, NULL);
 }
 
-static bool take(struct rd_item *it, const struct sf_frame *f)
+bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts)
 {
 	if (f->caplen > it->cap) {
 		size_t cap = it->cap ? it->cap : 2048;
@@ -59,6 +59,8 @@ static bool take(struct rd_item *it, const struct sf_frame *f)
 	if (f->caplen)
 		memcpy(it->buf, f->data, f->caplen);
 	it->f.data = it->buf;
+	sf_decode(&it->f, opts, &it->pkt);
+	it->hash = sf_tracker_hash(&it->pkt);
 	return true;
 }
 
@@ -74,12 +76,10 @@ static void *produce(void *arg)
 		r->rc = sf_source_next(r->src, &r->last, r->err, sizeof(r->err));
 		if (r->rc != SF_SRC_FRAME)
 			break;
-		if (!take(it, &r->last)) {
+		if (!rd_item_take(it, &r->last, &r->opts)) {
 			r->oom = true;
 			break;
 		}
-		sf_decode(&it->f, &r->opts, &it->pkt);
-		it->hash = sf_tracker_hash(&it->pkt);
 		atomic_store_explicit(&r->head, ++head, memory_order_release);
 	}
 	atomic_store_explicit(&r->done, 1, memory_order_release);

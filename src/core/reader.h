@@ -9,6 +9,7 @@
 #ifndef SYNFIN_CORE_READER_H
 #define SYNFIN_CORE_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,11 @@ struct rd_item {
 	uint8_t *buf;
 	size_t cap;
 };
+
+/* Copies frame f into it (growing its buffer when f is larger), decodes it there with opts
+ * and computes its hash; false when no buffer large enough can be had. The read-ahead ring of
+ * the single-threaded pipeline uses it too. */
+bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts);
 
 struct sf_reader;
 

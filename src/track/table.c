@@ -201,12 +201,34 @@ static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 	return conn_hash(c->addr[0].family, c->addr[0].a, c->port[0], c->addr[1].a, c->port[1]);
 }
 
-static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
+void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
 {
 	uint32_t i = h & mask;
 	while (slot[i])
 		i = (i + 1) & mask;
 	slot[i] = v;
+}
+
+/* Backward-shift deletion keeps linear probing correct without tombstones. */
+void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
+                   uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx)
+{
+	uint32_t j = i;
+	for (;;) {
+		slot[i] = 0;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!slot[j])
+				return;
+			uint32_t home = hash_of(ctx, slot[j]) & mask;
+			/* move slot j back to i unless its home lies cyclically in (i, j] */
+			bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+			if (!stays)
+				break;
+		}
+		slot[i] = slot[j];
+		i = j;
+	}
 }
 
 static int grow_index(struct trk_table *t)
@@ -219,7 +241,7 @@ static int grow_index(struct trk_table *t)
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		if (!t->slot[i])
 			continue;
-		place(ns, nmask, rec_hash(t, slot_idx(t->slot[i])), t->slot[i]);
+		trk_oa_place(ns, nmask, rec_hash(t, slot_idx(t->slot[i])), t->slot[i]);
 	}
 	t->bytes += ((size_t)nmask - t->mask) * sizeof(uint32_t);
 	free(t->slot);
@@ -264,7 +286,7 @@ int trk_table_insert(struct trk_table *t, uint32_t idx)
 		return -1;
 	struct trk_rec *r = trk_rec_at(t, idx);
 	uint32_t h = rec_hash(t, idx);
-	place(t->slot, t->mask, h, slot_of(h, idx));
+	trk_oa_place(t->slot, t->mask, h, slot_of(h, idx));
 	r->in_use = 1;
 	t->live++;
 	/* newest at the LRU tail */
@@ -333,28 +355,17 @@ void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s)
 	t->wheel[s] = idx;
 }
 
-/* Backward-shift deletion keeps linear probing correct without tombstones. */
+static uint32_t slot_hash(const void *t, uint32_t s)
+{
+	return rec_hash(t, slot_idx(s));
+}
+
 static void index_delete(struct trk_table *t, uint32_t idx)
 {
 	uint32_t i = rec_hash(t, idx) & t->mask;
 	while (t->slot[i] == 0 || slot_idx(t->slot[i]) != idx)
 		i = (i + 1) & t->mask;
-	uint32_t j = i;
-	for (;;) {
-		t->slot[i] = 0;
-		for (;;) {
-			j = (j + 1) & t->mask;
-			if (!t->slot[j])
-				return;
-			uint32_t home = rec_hash(t, slot_idx(t->slot[j])) & t->mask;
-			/* move slot j back to i unless its home lies cyclically in (i, j] */
-			bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
-			if (!stays)
-				break;
-		}
-		t->slot[i] = t->slot[j];
-		i = j;
-	}
+	trk_oa_delete(t->slot, t->mask, i, slot_hash, t);
 }
 
 void trk_table_clear(struct trk_table *t)

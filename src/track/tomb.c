@@ -22,14 +22,6 @@ void trk_tombs_free(struct trk_tombs *t)
 	trk_tombs_init(t);
 }
 
-static void place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
-{
-	uint32_t i = h & mask;
-	while (slot[i])
-		i = (i + 1) & mask;
-	slot[i] = v;
-}
-
 static int grow_index(struct trk_tombs *t)
 {
 	uint32_t nmask = t->slot ? t->mask * 2 + 1 : TOMB_IDX0 - 1;
@@ -38,7 +30,7 @@ static int grow_index(struct trk_tombs *t)
 		return -1;
 	for (uint32_t i = 0; t->slot && i <= t->mask; i++)
 		if (t->slot[i])
-			place(ns, nmask, t->v[t->slot[i] - 1].hash, t->slot[i]);
+			trk_oa_place(ns, nmask, t->v[t->slot[i] - 1].hash, t->slot[i]);
 	t->bytes += ((size_t)nmask + 1 - (t->slot ? (size_t)t->mask + 1 : 0)) * sizeof(uint32_t);
 	free(t->slot);
 	t->slot = ns;
@@ -67,7 +59,7 @@ static uint32_t alloc_tomb(struct trk_tombs *t)
 	return t->used_hwm++;
 }
 
-int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t h, uint32_t deadline_s)
+int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t deadline_s)
 {
 	if ((!t->slot || (uint64_t)(t->live + 1) * 2 > (uint64_t)t->mask + 1) && grow_index(t) < 0)
 		return -1;
@@ -92,7 +84,7 @@ int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t h, uint
 		                                    .wnd_scaled = rs->wnd_scaled,
 		                                    .zeek = rs->zeek};
 	}
-	b->hash = h;
+	b->hash = trk_key_hash(&b->key);
 	b->deadline_s = deadline_s;
 	memcpy(b->state, r->c.state, sizeof(b->state));
 	b->ws1 = (uint8_t)(r->c.opts[0].wscale + 1) & 0xf; /* 0 … 14, or -1 */
@@ -108,7 +100,7 @@ int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t h, uint
 	else
 		t->head = i;
 	t->tail = i;
-	place(t->slot, t->mask, h, i + 1);
+	trk_oa_place(t->slot, t->mask, b->hash, i + 1);
 	t->live++;
 	return 0;
 }
@@ -133,7 +125,12 @@ uint32_t trk_tombs_find(const struct trk_tombs *t, const struct trk_key *k, uint
 	}
 }
 
-/* Backward-shift deletion, as the record index does (table.c). */
+static uint32_t tomb_hash(const void *ctx, uint32_t s)
+{
+	const struct trk_tombs *t = ctx;
+	return t->v[s - 1].hash;
+}
+
 void trk_tombs_kill(struct trk_tombs *t, uint32_t idx)
 {
 	struct trk_tomb *b = &t->v[idx];
@@ -144,21 +141,7 @@ void trk_tombs_kill(struct trk_tombs *t, uint32_t idx)
 	uint32_t i = b->hash & t->mask;
 	while (t->slot[i] != idx + 1)
 		i = (i + 1) & t->mask;
-	uint32_t j = i;
-	for (;;) {
-		t->slot[i] = 0;
-		for (;;) {
-			j = (j + 1) & t->mask;
-			if (!t->slot[j])
-				return;
-			uint32_t home = t->v[t->slot[j] - 1].hash & t->mask;
-			bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
-			if (!stays)
-				break;
-		}
-		t->slot[i] = t->slot[j];
-		i = j;
-	}
+	trk_oa_delete(t->slot, t->mask, i, tomb_hash, t);
 }
 
 uint64_t trk_tombs_expire(struct trk_tombs *t, uint32_t now_s, uint32_t max)

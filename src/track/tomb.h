@@ -53,9 +53,9 @@ struct trk_tombs {
 
 void trk_tombs_init(struct trk_tombs *t);
 void trk_tombs_free(struct trk_tombs *t);
-/* Makes a tombstone for record r (whose key hash is h) ending at deadline_s. -1 when out of
- * memory (the caller then just lets the record go). */
-int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t h, uint32_t deadline_s);
+/* Makes a tombstone for record r ending at deadline_s. -1 when out of memory (the caller then
+ * just lets the record go). */
+int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t deadline_s);
 /* Tombstone index for key k (hash h), or TRK_NIL. */
 uint32_t trk_tombs_find(const struct trk_tombs *t, const struct trk_key *k, uint32_t h);
 static inline struct trk_tomb *trk_tomb_at(const struct trk_tombs *t, uint32_t i)

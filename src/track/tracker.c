@@ -179,11 +179,8 @@ static enum sf_end_reason expiry_reason(const struct trk_rec *r)
 static void settle(struct sf_tracker *t, uint32_t idx)
 {
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
-	struct trk_key k;
-	trk_key_of_rec(&k, r);
 	uint32_t dl = wheel_second(t, r->c.last_ns + 2 * t->cfg.msl_ns + SEC - 1);
-	if (trk_tombs_add(&t->tombs, r, trk_key_hash(&k), dl) == 0 &&
-	    t->tombs.live > t->st.tombs_peak)
+	if (trk_tombs_add(&t->tombs, r, dl) == 0 && t->tombs.live > t->st.tombs_peak)
 		t->st.tombs_peak = t->tombs.live;
 	end_conn(t, idx, SF_END_SETTLED);
 }

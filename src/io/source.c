@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/source_priv.h"
@@ -106,6 +107,8 @@ struct sf_source *sf_source_open_file(const char *path, uint32_t file_index, cha
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto fail_fd;
 	}
+	struct stat st;
+	s->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	int rc = fmt == SF_FMT_PCAPNG
 	             ? sf_pcapng_open(s, fd, !is_stdin, hdr, (size_t)got, err, errlen)
 	             : sf_pcap_open(s, fd, !is_stdin, hdr, (size_t)got, err, errlen);
@@ -162,6 +165,14 @@ int sf_source_stats(struct sf_source *s, uint64_t *recv, uint64_t *drop, uint64_
 	*drop = st.ps_drop;
 	*ifdrop = st.ps_ifdrop;
 	return 0;
+}
+
+/* A pipeline that reads a few frames ahead (to fetch their connections' memory early) must not
+ * do it on a pipe fed a packet at a time (tcpdump -U -w - | synfin packets -): the frames
+ * already captured would wait for later ones. So reading ahead is kept to regular files. */
+bool sf_source_is_regular_file(const struct sf_source *s)
+{
+	return s->regular;
 }
 
 const char *sf_source_name(const struct sf_source *s)

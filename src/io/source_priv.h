@@ -80,6 +80,7 @@ struct sf_source {
 	uint32_t snaplen;           /* classic pcap: the file header's snaplen */
 	pcap_t *pcap;               /* live only */
 	bool ts_nano;               /* live: libpcap delivers nanoseconds in tv_usec */
+	bool regular;               /* a file source reading a regular file (fstat at open) */
 	struct sf_pcapfile pf;      /* classic pcap */
 	struct sf_pcapng ng;        /* pcapng */
 	struct sf_bpf_cache bpf;    /* capture filter of a file source */

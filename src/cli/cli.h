@@ -55,6 +55,8 @@ struct cli_common {
 
 /* Long-option codes of the tracking options (track_opts.c); commands' own codes stay below. */
 enum { CLI_OPT_MAX_CONNS = 400, CLI_OPT_MSL, CLI_OPT_TIMEOUT, CLI_OPT_IGNORE_VLAN };
+/* True when s is a positive decimal count (digits only) no larger than max; sets *out. */
+bool cli_count(const char *s, uint64_t max, uint64_t *out);
 /* Applies one tracking option to cfg: 0, -1 after printing why the value is wrong, or 1 when
  * opt is not a tracking option. */
 int cli_track_opt(struct sf_track_cfg *cfg, int opt, const char *arg);

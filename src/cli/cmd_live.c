@@ -115,17 +115,13 @@ struct live_args {
 	unsigned duration;
 };
 
-/* A positive decimal count no larger than max. */
+/* A positive decimal count no larger than max (cli_count). */
 static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (!s[0] || *end || errno || v == 0 || v > max || strspn(s, "0123456789") != strlen(s)) {
+	if (!cli_count(s, max, out)) {
 		cli_error("live: %s takes a positive number, not '%s'", opt, s);
 		return -1;
 	}
-	*out = v;
 	return 0;
 }
 

@@ -16,6 +16,17 @@ static const char *const timeout_names[SF_TO__COUNT] = {
     [SF_TO_CLOSED] = "closed",           [SF_TO_MIDSTREAM] = "midstream",
 };
 
+bool cli_count(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!s[0] || *end || errno || v == 0 || v > max || strspn(s, "0123456789") != strlen(s))
+		return false;
+	*out = v;
+	return true;
+}
+
 /* Seconds (≥ 0, at most ten years) as nanoseconds; -1 when s is not such a number. */
 static int64_t parse_seconds(const char *s)
 {
@@ -52,10 +63,8 @@ int cli_track_opt(struct sf_track_cfg *cfg, int opt, const char *arg)
 {
 	switch (opt) {
 	case CLI_OPT_MAX_CONNS: {
-		char *end;
-		errno = 0;
-		unsigned long long n = strtoull(arg, &end, 10);
-		if (errno || end == arg || *end || arg[0] == '-' || n == 0 || n > UINT32_MAX) {
+		uint64_t n;
+		if (!cli_count(arg, UINT32_MAX, &n)) {
 			cli_error(
 			    "--max-conns takes a number of connections from 1 to %u, not '%s'",
 			    (unsigned)UINT32_MAX, arg);

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "table.h"
-#include "util/hugemem.h"
 
 static uint32_t chunk_base(unsigned k)
 {
@@ -237,7 +236,6 @@ static int grow_index(struct trk_table *t)
 	uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
 	if (!ns)
 		return -1;
-	sf_advise_huge(ns, ((size_t)nmask + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		if (!t->slot[i])
 			continue;
@@ -266,7 +264,6 @@ uint32_t trk_table_alloc(struct trk_table *t)
 			struct trk_rec *c = malloc(n * sizeof(*c));
 			if (!c)
 				return TRK_NIL;
-			sf_advise_huge(c, n * sizeof(*c));
 			t->chunk[t->n_chunks++] = c;
 			t->capacity += (uint32_t)n;
 			t->bytes += n * sizeof(*c);

@@ -104,9 +104,85 @@ static int check_rel(struct gen *g, const struct node *nd, const struct sf_field
 	return 0;
 }
 
+/* glibc's regcomp() builds its automaton by copying a bounded repetition's operand as many
+ * times as the bound says, so nested bounds multiply: "a{1,255}{1,255}" takes ~150 MB and one
+ * more level exhausts memory (found by fuzz_filter). Wireshark's PCRE2 has no such blow-up;
+ * here a pattern is refused when its size with every bound expanded would pass RE_MAX_SIZE
+ * copies of an atom. The size is computed as regcomp expands: an atom (a character, an
+ * escape, a bracket expression, ".") counts 1, a group or the whole pattern the sum of its
+ * parts, and {m}, {m,} or {m,n} multiplies the size of what it follows by n (m + 1 for
+ * {m,}). Returns the estimate, saturated just past the limit. */
+#define RE_MAX_SIZE 10000u
+#define RE_MAX_NEST 64u
+
+static uint64_t re_size(const char *p)
+{
+	uint64_t sum[RE_MAX_NEST + 1] = {0}, last[RE_MAX_NEST + 1] = {0};
+	unsigned d = 0;
+	for (; *p; p++) {
+		uint64_t unit = 1;
+		if (*p == '(') {
+			if (d == RE_MAX_NEST)
+				return RE_MAX_SIZE + 1;
+			d++;
+			sum[d] = last[d] = 0;
+			continue;
+		}
+		if (*p == ')' && d) {
+			unit = sum[d--];
+		} else if (*p == '{') {
+			char *end;
+			unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
+			if (*end == ',')
+				hi = end[1] == '}' ? lo + 1 : strtoul(end + 1, &end, 10);
+			for (p = end; *p && *p != '}'; p++)
+				;
+			if (!*p)
+				p--;
+			sum[d] -= last[d];
+			last[d] *= hi ? hi : 1;
+			if (last[d] > RE_MAX_SIZE)
+				last[d] = RE_MAX_SIZE + 1;
+			sum[d] += last[d];
+			if (sum[d] > RE_MAX_SIZE)
+				return RE_MAX_SIZE + 1;
+			continue;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '[') {
+			/* a bracket expression is one atom: a "]" first is literal, and [:class:],
+			 * [.coll.] and [=equiv=] may hold one */
+			const char *q = p + 1;
+			q += *q == '^';
+			q += *q == ']';
+			while (*q && *q != ']') {
+				const char *close = NULL;
+				if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '='))
+					close = strstr(q + 2, (const char[]){q[1], ']', '\0'});
+				q = close ? close + 2 : q + 1;
+			}
+			p = *q ? q : q - 1;
+		} else if (*p == '*' || *p == '+' || *p == '?' || *p == '|' || *p == '^' ||
+		           *p == '$') {
+			continue; /* they add no copies */
+		}
+		last[d] = unit;
+		sum[d] += unit;
+		if (sum[d] > RE_MAX_SIZE)
+			return RE_MAX_SIZE + 1;
+	}
+	return sum[0];
+}
+
 static int add_regex(struct gen *g, const struct tok *vt, const char *pattern)
 {
 	struct sf_filter *f = g->f;
+	if (re_size(pattern) > RE_MAX_SIZE) {
+		ferr_set(g->e, vt->pos, vt->len,
+		         "regular expression too large: its repetition counts multiply past %u",
+		         RE_MAX_SIZE);
+		return -1;
+	}
 	if (grow((void **)&f->res, &g->re_cap, f->nres + 1, sizeof(regex_t)) < 0) {
 		ferr_set(g->e, vt->pos, vt->len, "out of memory");
 		return -1;

@@ -107,6 +107,12 @@ static const struct rcase rejects[] = {
     {"ip.src  &  0xff", "        ^", "\"&\" needs an integer field; ip.src is an IPv4 address"},
     {"tcp.flags.str matches \"(\"", "                      ^~~",
      "invalid regular expression: Unmatched ( or \\("},
+    /* nested bounds multiply in glibc's regcomp (150 MB for two levels, gigabytes for three) */
+    {"tcp.flags.str matches \"a{1,255}{1,255}\"", "                      ^~~~~~~~~~~~~~~~~",
+     "regular expression too large: its repetition counts multiply past 10000"},
+    {"tcp.flags.str matches \"((x[ab]{2,}){99}y){1,50}\"",
+     "                      ^~~~~~~~~~~~~~~~~~~~~~~~~~",
+     "regular expression too large: its repetition counts multiply past 10000"},
 };
 
 static void test_rejects(void **state)

@@ -111,16 +111,27 @@ static int check_rel(struct gen *g, const struct node *nd, const struct sf_field
  * copies of an atom. The size is computed as regcomp expands: an atom (a character, an
  * escape, a bracket expression, ".") counts 1, a group or the whole pattern the sum of its
  * parts, and {m}, {m,} or {m,n} multiplies the size of what it follows by n (m + 1 for
- * {m,}). Returns the estimate, saturated just past the limit. */
+ * {m,}); "+" is {1,}, so it doubles it (stacked, "a++++…" doubles it each time: a 203-byte
+ * pattern with 41 of them took more than 3 GB). A repetition right after another ("a**",
+ * "a+?", "a{2}+") is refused outright: POSIX leaves it undefined, glibc builds it as a
+ * repetition of a repetition (whose epsilon closures fuzz_filter drove past its 10 s timeout),
+ * and Wireshark's PCRE2 reads "+" and "?" there as possessive and lazy, which glibc cannot
+ * do. Returns the estimate, saturated just past the limit, or RE_STACKED. */
 #define RE_MAX_SIZE 10000u
 #define RE_MAX_NEST 64u
+#define RE_STACKED  UINT64_MAX /* re_size: a repetition right after another */
 
 static uint64_t re_size(const char *p)
 {
 	uint64_t sum[RE_MAX_NEST + 1] = {0}, last[RE_MAX_NEST + 1] = {0};
 	unsigned d = 0;
+	bool repeated = false; /* the last item was a repetition operator */
 	for (; *p; p++) {
 		uint64_t unit = 1;
+		bool rep = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+		if (rep && repeated)
+			return RE_STACKED;
+		repeated = rep;
 		if (*p == '(') {
 			if (d == RE_MAX_NEST)
 				return RE_MAX_SIZE + 1;
@@ -130,15 +141,19 @@ static uint64_t re_size(const char *p)
 		}
 		if (*p == ')' && d) {
 			unit = sum[d--];
-		} else if (*p == '{') {
-			char *end;
-			unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
-			if (*end == ',')
-				hi = end[1] == '}' ? lo + 1 : strtoul(end + 1, &end, 10);
-			for (p = end; *p && *p != '}'; p++)
-				;
-			if (!*p)
-				p--;
+		} else if (*p == '{' || *p == '+') {
+			unsigned long hi = 2; /* "+" is {1,}: two copies */
+			if (*p == '{') {
+				char *end;
+				unsigned long lo = strtoul(p + 1, &end, 10);
+				hi = lo;
+				if (*end == ',')
+					hi = end[1] == '}' ? lo + 1 : strtoul(end + 1, &end, 10);
+				for (p = end; *p && *p != '}'; p++)
+					;
+				if (!*p)
+					p--;
+			}
 			sum[d] -= last[d];
 			last[d] *= hi ? hi : 1;
 			if (last[d] > RE_MAX_SIZE)
@@ -162,8 +177,7 @@ static uint64_t re_size(const char *p)
 				q = close ? close + 2 : q + 1;
 			}
 			p = *q ? q : q - 1;
-		} else if (*p == '*' || *p == '+' || *p == '?' || *p == '|' || *p == '^' ||
-		           *p == '$') {
+		} else if (*p == '*' || *p == '?' || *p == '|' || *p == '^' || *p == '$') {
 			continue; /* they add no copies */
 		}
 		last[d] = unit;
@@ -177,7 +191,14 @@ static uint64_t re_size(const char *p)
 static int add_regex(struct gen *g, const struct tok *vt, const char *pattern)
 {
 	struct sf_filter *f = g->f;
-	if (re_size(pattern) > RE_MAX_SIZE) {
+	uint64_t size = re_size(pattern);
+	if (size == RE_STACKED) {
+		ferr_set(g->e, vt->pos, vt->len,
+		         "a repetition (*, +, ? or {}) cannot follow another: group the first, "
+		         "as in (a+)*");
+		return -1;
+	}
+	if (size > RE_MAX_SIZE) {
 		ferr_set(g->e, vt->pos, vt->len,
 		         "regular expression too large: its repetition counts multiply past %u",
 		         RE_MAX_SIZE);

@@ -108,11 +108,16 @@ static const struct rcase rejects[] = {
     {"tcp.flags.str matches \"(\"", "                      ^~~",
      "invalid regular expression: Unmatched ( or \\("},
     /* nested bounds multiply in glibc's regcomp (150 MB for two levels, gigabytes for three) */
-    {"tcp.flags.str matches \"a{1,255}{1,255}\"", "                      ^~~~~~~~~~~~~~~~~",
+    {"tcp.flags.str matches \"(a{1,255}){1,255}\"", "                      ^~~~~~~~~~~~~~~~~~~",
      "regular expression too large: its repetition counts multiply past 10000"},
     {"tcp.flags.str matches \"((x[ab]{2,}){99}y){1,50}\"",
      "                      ^~~~~~~~~~~~~~~~~~~~~~~~~~",
      "regular expression too large: its repetition counts multiply past 10000"},
+    /* a repetition of a repetition: undefined in POSIX, exponential in glibc */
+    {"tcp.flags.str matches \"a{1,255}{1,255}\"", "                      ^~~~~~~~~~~~~~~~~",
+     "a repetition (*, +, ? or {}) cannot follow another: group the first, as in (a+)*"},
+    {"tcp.flags.str matches \"(ab++)+\"", "                      ^~~~~~~~~",
+     "a repetition (*, +, ? or {}) cannot follow another: group the first, as in (a+)*"},
 };
 
 static void test_rejects(void **state)

@@ -250,7 +250,8 @@ struct sf_track_hooks {
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
 	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
-	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
+	 * tracker steps it, so a later layer can start fetching its own state for that slot.
+	 * Also called at capture end (sf_tracker_flush) a few records before each is ended. */
 	void (*found)(void *self, uint32_t slot);
 };
 

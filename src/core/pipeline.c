@@ -43,8 +43,9 @@ struct sf_pipeline {
 	struct skipped_link skipped[MAX_SKIPPED_LINKTYPES];
 	unsigned n_skipped;
 	bool finished;
-	struct sf_tracker *tracker;   /* NULL when cfg.track is off */
-	struct sf_pkt_track trk;      /* tracking annotation of the current packet */
+	bool flushing;              /* the tracker is ending every live connection (capture end) */
+	struct sf_tracker *tracker; /* NULL when cfg.track is off */
+	struct sf_pkt_track trk;    /* tracking annotation of the current packet */
 	struct sf_analyser *analyser; /* NULL when cfg.analyse is off */
 	struct sf_pkt_analysis ana;   /* analysis of the current packet */
 	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
@@ -95,12 +96,18 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 		sf_analyser_conn_end(p->analyser, c);
 }
 
-/* The tracker found the packet's connection: fetch its analysis state meanwhile. */
+/* The tracker found the packet's connection, or is about to end it at capture end: fetch its
+ * analysis state meanwhile, and at capture end the sinks' too (for a packet, warm() asked for
+ * theirs a packet earlier). */
 static void on_conn_found(void *self, uint32_t slot)
 {
 	struct sf_pipeline *p = self;
 	if (p->analyser)
 		sf_analyser_prefetch(p->analyser, slot);
+	if (p->flushing)
+		for (unsigned i = 0; i < p->n_sinks; i++)
+			if (p->sinks[i].prefetch)
+				p->sinks[i].prefetch(p->sinks[i].self, slot);
 }
 
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
@@ -160,7 +167,9 @@ static void track_finish(struct sf_pipeline *p)
 {
 	if (!p->tracker)
 		return;
+	p->flushing = true;
 	sf_tracker_flush(p->tracker);
+	p->flushing = false;
 	struct sf_track_stats ts;
 	sf_tracker_stats(p->tracker, &ts);
 	p->stats.conns.created = ts.created;

@@ -34,7 +34,7 @@ int ob_flush(struct sf_outbuf *ob)
 	return ob->error ? -1 : 0;
 }
 
-void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
+void ob_put_mem_slow(struct sf_outbuf *ob, const char *s, size_t n)
 {
 	while (n) {
 		if (ob->len == ob->cap)

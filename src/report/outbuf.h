@@ -44,7 +44,16 @@ static inline void ob_putc(struct sf_outbuf *ob, char c)
 }
 
 /* Any length: long spans are written in pieces. */
-void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n);
+void ob_put_mem_slow(struct sf_outbuf *ob, const char *s, size_t n);
+static inline void ob_put_mem(struct sf_outbuf *ob, const char *s, size_t n)
+{
+	if (ob->cap - ob->len >= n) { /* the common case: it fits */
+		memcpy(ob->buf + ob->len, s, n);
+		ob->len += n;
+		return;
+	}
+	ob_put_mem_slow(ob, s, n);
+}
 
 static inline void ob_puts(struct sf_outbuf *ob, const char *s)
 {

@@ -365,6 +365,23 @@ static void index_delete(struct trk_table *t, uint32_t idx)
 	trk_oa_delete(t->slot, t->mask, i, slot_hash, t);
 }
 
+size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size_t cap)
+{
+	size_t k = 0;
+	for (unsigned c = 0; c < t->n_chunks && k < cap; c++) {
+		uint32_t base = chunk_base(c);
+		if (base >= t->used_hwm)
+			break;
+		uint32_t n =
+		    chunk_size(c) < t->used_hwm - base ? chunk_size(c) : t->used_hwm - base;
+		const struct trk_rec *r = t->chunk[c];
+		for (uint32_t i = 0; i < n && k < cap; i++)
+			if (r[i].in_use)
+				out[k++] = (struct trk_live){r[i].c.last_frame, base + i};
+	}
+	return k;
+}
+
 void trk_table_clear(struct trk_table *t)
 {
 	memset(t->slot, 0, ((size_t)t->mask + 1) * sizeof(uint32_t));

@@ -70,6 +70,14 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);
 int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* A live record and its last frame (the order records end in at the end of a capture). */
+struct trk_live {
+	uint64_t last_frame;
+	uint32_t idx;
+};
+/* The live records, at most cap, in pool order: a sequential read of the pool, where walking
+ * the LRU list would wait on each record in turn. Returns how many were written. */
+size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size_t cap);
 /* Frees every record at once (the pool's memory is kept for reuse). */
 void trk_table_clear(struct trk_table *t);
 /* Unindexes, unlinks and frees a record. */

@@ -220,31 +220,45 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 	t->st.tombs_dropped += trk_tombs_expire(&t->tombs, now_s, t->cfg.max_conns);
 }
 
-struct flush_ent {
-	uint64_t last_frame;
-	uint32_t idx;
-};
-
-static int by_last_frame(const void *a, const void *b)
+/* Sorts v[0..n) by last frame, tmp holding n more, and returns which of the two holds the
+ * result: least significant digit first, 11 bits at a time and only as many digits as the
+ * largest frame number has (two up to 4 million frames), each pass stable. Frame numbers are
+ * unique to a connection, so any correct sort gives this order. */
+static struct trk_live *sort_by_last_frame(struct trk_live *v, struct trk_live *tmp, size_t n)
 {
-	const struct flush_ent *x = a, *y = b;
-	return x->last_frame < y->last_frame ? -1 : x->last_frame > y->last_frame;
+	uint64_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		max = v[i].last_frame > max ? v[i].last_frame : max;
+	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0; shift += 11) {
+		size_t count[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(v[i].last_frame >> shift) & 2047]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i].last_frame >> shift) & 2047]++] = v[i];
+		struct trk_live *sw = v;
+		v = tmp;
+		tmp = sw;
+	}
+	return v;
 }
 
 /* Live records end in the order of their last packet (least recently active first), exactly;
- * the LRU list itself is only kept to the second (see sf_tracker_process). The sort keys are
- * copied out so that sorting reads no record. */
+ * the LRU list itself is only kept to the second (see sf_tracker_process). The records are
+ * listed by reading the pool in order, and the sort keys copied out, so that sorting reads
+ * no record. */
 void sf_tracker_flush(struct sf_tracker *t)
 {
 	size_t n = t->tab.live, k = 0;
-	struct flush_ent *order = n ? malloc(n * sizeof(struct flush_ent)) : NULL;
-	if (order) {
-		for (uint32_t i = t->tab.lru_head; i != TRK_NIL && k < n; k++) {
-			const struct trk_rec *r = trk_rec_at(&t->tab, i);
-			order[k] = (struct flush_ent){r->c.last_frame, i};
-			i = r->lru_next;
-		}
-		qsort(order, k, sizeof(struct flush_ent), by_last_frame);
+	struct trk_live *buf = n ? malloc(2 * n * sizeof(struct trk_live)) : NULL;
+	if (buf) {
+		k = trk_table_live_list(&t->tab, buf, n);
+		const struct trk_live *order = sort_by_last_frame(buf, buf + n, k);
 		/* every record goes: empty the table at once rather than unindex each */
 		for (size_t j = 0; j < k; j++) {
 			/* records end in time order, scattered in memory: fetch a few ahead, and
@@ -265,7 +279,7 @@ void sf_tracker_flush(struct sf_tracker *t)
 			for (size_t j = 0; j < k; j++)
 				trk_table_remove(&t->tab, order[j].idx);
 	}
-	free(order);
+	free(buf);
 	/* the compact TIME-WAIT records have nothing left to say */
 	trk_tombs_free(&t->tombs);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */

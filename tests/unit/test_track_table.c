@@ -347,6 +347,92 @@ static void test_index_growth(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* Capture end: every live record ends, in the order of its last packet, however the pool holds
+ * them. Slots freed by early RSTs are taken again by later connections, and the connections
+ * are touched last in a shuffled order. */
+struct flush_seen {
+	uint64_t last;
+	unsigned n;
+	bool ordered;
+};
+
+static void flush_closed(void *self, const struct sf_conn *c)
+{
+	struct flush_seen *f = self;
+	if (f->n && c->last_frame <= f->last)
+		f->ordered = false;
+	f->last = c->last_frame;
+	f->n++;
+}
+
+static void flush_order_from(uint64_t frame)
+{
+	struct flush_seen seen = {.ordered = true};
+	struct sf_track_hooks h = {.self = &seen, .closed = flush_closed};
+	char err[256];
+	struct sf_tracker *t = sf_tracker_new(NULL, &h, err, sizeof(err));
+	assert_non_null(t);
+	struct sf_packet p;
+	struct sf_frame f;
+	struct sf_pkt_track trk;
+	enum { N = 6000 };
+	/* N connections open; every third is reset at once (its slot goes back to the pool) */
+	for (unsigned i = 0; i < N; i++) {
+		hseg_set_endpoints((uint16_t)(1024 + i), 443, (uint8_t)(1 + i % 5), 9);
+		const struct hseg syn = {HSEG_A, S, i, 0, 0, i, 0};
+		hseg_build(&p, &f, &syn, frame++);
+		assert_non_null(sf_tracker_process(t, &p, &trk));
+		if (i % 3 == 0) {
+			const struct hseg rst = {HSEG_B, R | A, 0, i + 1, 0, i, 0};
+			hseg_build(&p, &f, &rst, frame++);
+			sf_tracker_process(t, &p, &trk);
+		}
+	}
+	/* 11 s later the reset ones have lingered their 10 s and are written; the survivors
+	 * answer in a shuffled order (7 is prime to N) */
+	unsigned live = 0;
+	for (unsigned k = 0; k < N; k++) {
+		unsigned i = (unsigned)((k * 7u) % N);
+		if (i % 3 == 0)
+			continue;
+		hseg_set_endpoints((uint16_t)(1024 + i), 443, (uint8_t)(1 + i % 5), 9);
+		const struct hseg synack = {HSEG_B, S | A, 7000, i + 1, 0, 11000000 + k, 0};
+		hseg_build(&p, &f, &synack, frame++);
+		sf_tracker_process(t, &p, &trk);
+		live++;
+	}
+	assert_int_equal(seen.n, N / 3);
+	/* new connections take the freed slots */
+	for (unsigned i = 0; i < N / 3; i++) {
+		hseg_set_endpoints((uint16_t)(20000 + i), 443, 7, 9);
+		const struct hseg syn = {HSEG_A, S, i, 0, 0, 12000000 + i, 0};
+		hseg_build(&p, &f, &syn, frame++);
+		sf_tracker_process(t, &p, &trk);
+		live++;
+	}
+	unsigned closed_before = seen.n;
+	seen = (struct flush_seen){.ordered = true};
+	sf_tracker_flush(t);
+	assert_int_equal(closed_before, N / 3);
+	assert_int_equal(seen.n, live);
+	assert_true(seen.ordered);
+	assert_true(seen.last == frame - 1); /* the last packet's connection ends last */
+	struct sf_track_stats st;
+	sf_tracker_stats(t, &st);
+	assert_int_equal(st.live, 0);
+	sf_tracker_free(t);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
+/* Two, three and four digits of the sort (an odd count leaves the result in the other half). */
+static void test_flush_order(void **state)
+{
+	(void)state;
+	flush_order_from(1);
+	flush_order_from((UINT64_C(1) << 30) - 3000);
+	flush_order_from((UINT64_C(1) << 40) - 3000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_cap),
 	    cmocka_unit_test(test_vlan_keying),
 	    cmocka_unit_test(test_index_growth),
+	    cmocka_unit_test(test_flush_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,18 +96,24 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 		sf_analyser_conn_end(p->analyser, c);
 }
 
+/* Asks for the analysis state of the connection at record slot `slot`, and the sinks' state
+ * for it when `sinks`. */
+static void prefetch_slot(struct sf_pipeline *p, uint32_t slot, bool sinks)
+{
+	if (p->analyser)
+		sf_analyser_prefetch(p->analyser, slot);
+	for (unsigned i = 0; sinks && i < p->n_sinks; i++)
+		if (p->sinks[i].prefetch)
+			p->sinks[i].prefetch(p->sinks[i].self, slot);
+}
+
 /* The tracker found the packet's connection, or is about to end it at capture end: fetch its
  * analysis state meanwhile, and at capture end the sinks' too (for a packet, warm() asked for
  * theirs a packet earlier). */
 static void on_conn_found(void *self, uint32_t slot)
 {
 	struct sf_pipeline *p = self;
-	if (p->analyser)
-		sf_analyser_prefetch(p->analyser, slot);
-	if (p->flushing)
-		for (unsigned i = 0; i < p->n_sinks; i++)
-			if (p->sinks[i].prefetch)
-				p->sinks[i].prefetch(p->sinks[i].self, slot);
+	prefetch_slot(p, slot, p->flushing);
 }
 
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
@@ -381,11 +387,7 @@ static void warm(struct sf_pipeline *p, const struct sf_packet *pkt, uint32_t ha
 	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, hash);
 	if (slot == UINT32_MAX)
 		return;
-	if (p->analyser)
-		sf_analyser_prefetch(p->analyser, slot);
-	for (unsigned i = 0; i < p->n_sinks; i++)
-		if (p->sinks[i].prefetch)
-			p->sinks[i].prefetch(p->sinks[i].self, slot);
+	prefetch_slot(p, slot, true);
 }
 
 /* Reads src to its end through the read-ahead entries. Returns the source's last status. */

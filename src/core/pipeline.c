@@ -134,12 +134,14 @@ static int analyse_start(struct sf_pipeline *p, char *err, size_t errlen)
 	return p->analyser ? 0 : -1;
 }
 
-/* Runs the tracker on a TCP packet; tracking events join the run's counters. */
-static void track_packet(struct sf_pipeline *p, struct sf_packet *pkt, struct sf_pkt_view *v)
+/* Runs the tracker on a TCP packet (whose hash is `hash`); tracking events join the run's
+ * counters. */
+static void track_packet(struct sf_pipeline *p, struct sf_packet *pkt, uint32_t hash,
+                         struct sf_pkt_view *v)
 {
 	if (!p->tracker || !pkt->has_tcp)
 		return;
-	v->conn = sf_tracker_process(p->tracker, pkt, &p->trk);
+	v->conn = sf_tracker_process_hashed(p->tracker, pkt, hash, &p->trk);
 	if (!v->conn)
 		return;
 	v->trk = &p->trk;
@@ -332,9 +334,10 @@ static bool filter_packet(struct sf_pipeline *p, const struct sf_pkt_view *v)
 	return match || p->cfg.filter_conns;
 }
 
-/* Everything after decoding pkt (of frame f): numbering, counters, tracking, analysis, the
- * display filter and the sinks, in the order frames were read. */
-static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_packet *pkt)
+/* Everything after decoding pkt (of frame f, hash sf_tracker_hash(pkt)): numbering, counters,
+ * tracking, analysis, the display filter and the sinks, in the order frames were read. */
+static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_packet *pkt,
+                           uint32_t hash)
 {
 	struct sf_run_stats *st = &p->stats;
 	f->number = p->next_number++;
@@ -351,7 +354,7 @@ static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_
 	count_packet(st, pkt);
 
 	struct sf_pkt_view v = {.pkt = pkt, .ectx = &p->ectx};
-	track_packet(p, pkt, &v);
+	track_packet(p, pkt, hash, &v);
 	analyse_packet(p, pkt, &v);
 	if (!filter_packet(p, &v))
 		return;
@@ -364,7 +367,7 @@ static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_
 void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
 {
 	sf_decode(f, &p->cfg.decode, &p->pkt);
-	process_packet(p, f, &p->pkt);
+	process_packet(p, f, &p->pkt, p->tracker ? sf_tracker_hash(&p->pkt) : 0);
 }
 
 /* Copies frame f into read-ahead entry a and decodes it there (rd_item_take), and asks for
@@ -407,7 +410,8 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 			}
 			for (; n;
 			     n--, head = (head + 1) % AHEAD) /* out of memory: no reading ahead */
-				process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt);
+				process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt,
+				               p->ahead[head].hash);
 			sf_pipeline_feed(p, f);
 		}
 		if (!n)
@@ -415,7 +419,7 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 		if (n > 1)
 			warm(p, &p->ahead[(head + 1) % AHEAD].pkt,
 			     p->ahead[(head + 1) % AHEAD].hash);
-		process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt);
+		process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt, p->ahead[head].hash);
 		head = (head + 1) % AHEAD;
 		n--;
 	}
@@ -435,7 +439,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 			sf_tracker_prefetch_index(p->tracker, far->hash);
 		if (next)
 			warm(p, &next->pkt, next->hash);
-		process_packet(p, &it->f, &it->pkt);
+		process_packet(p, &it->f, &it->pkt, it->hash);
 	}
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
 	if (rc != SF_SRC_FRAME)

@@ -7,6 +7,7 @@
  *                      ─► relative seq/ack (packet-tcp.c base_seq rules) ─► completeness
  *                      ─► trk_fsm_step (fsm.c) ─► trk_zeek_packet (zeek.c) ─► counters, timeout
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,17 +71,20 @@ static int64_t pkt_ns(const struct sf_packet *p)
 	return p->frame->ts_sec * SEC + p->frame->ts_nsec;
 }
 
-/* What timeout_of reads of a record, packed: equal before and after a packet, its timeout did
- * not change. */
-static uint32_t timeout_inputs(const struct trk_rec *r)
+/* What timeout_of reads of a record: both states and the open kind, read with the close kind
+ * beside them as one word; and the reset and FIN marks, which only a packet with RST or FIN
+ * sets. A packet without either flag that leaves this word as it was leaves the timeout. */
+_Static_assert(offsetof(struct sf_conn, open_kind) == offsetof(struct sf_conn, state) + 2 &&
+                   offsetof(struct sf_conn, close_kind) == offsetof(struct sf_conn, state) + 3,
+               "states, open and close kind side by side");
+static uint32_t timeout_word(const struct trk_rec *r)
 {
-	return (uint32_t)r->c.state[0] | (uint32_t)r->c.state[1] << 8 |
-	       (uint32_t)r->c.open_kind << 16 | (uint32_t)r->reset << 24 |
-	       (uint32_t)r->side[0].fin_sent << 25 | (uint32_t)r->side[1].fin_sent << 26;
+	uint32_t w;
+	memcpy(&w, r->c.state, sizeof(w));
+	return w;
 }
 
-/* Which timeout applies now: the one table in the configuration, plus TIME-WAIT = 2×MSL. Reads
- * only what timeout_inputs packs. */
+/* Which timeout applies now: the one table in the configuration, plus TIME-WAIT = 2×MSL. */
 static int64_t timeout_of(const struct sf_tracker *t, const struct trk_rec *r)
 {
 	const uint8_t *s = r->c.state;
@@ -663,7 +667,7 @@ const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_
 	uint32_t before = 0; /* what the record's timeout depends on, before this packet */
 	if (idx != TRK_NIL) {
 		struct trk_rec *r = trk_rec_at(&t->tab, idx);
-		before = timeout_inputs(r);
+		before = timeout_word(r);
 		const struct trk_side *fs = &r->side[from_client ? 0 : 1];
 		if (is_port_reuse(fs->base_set, fs->base, pkt)) {
 			end_conn(t, idx, SF_END_REUSED);
@@ -714,7 +718,7 @@ const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_
 		trk_lru_touch(&t->tab, idx);
 	/* The same timeout from a later last packet: a deadline no earlier than the one the
 	 * record is queued for (the lazy timer's invariant), which schedule would leave. */
-	if (trk->new_conn || timeout_inputs(r) != before)
+	if (trk->new_conn || (pkt->flags & (SF_TCP_FIN | SF_TCP_RST)) || timeout_word(r) != before)
 		schedule(t, idx, trk->new_conn);
 	return &r->c;
 }

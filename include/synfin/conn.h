@@ -265,6 +265,9 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
  * Expiry runs first, at the packet's capture time. */
 const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet *pkt,
                                          struct sf_pkt_track *trk);
+/* The same, for a packet whose hash (sf_tracker_hash) is already known. */
+const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_packet *pkt,
+                                                uint32_t hash, struct sf_pkt_track *trk);
 /* Hints for a packet that will be tracked soon, so that its memory is fetched while earlier
  * packets are processed (a pipeline reading ahead): they change nothing. sf_tracker_hash gives
  * the packet's table hash (0 when it has no TCP header); prefetch_index asks for the index

@@ -50,6 +50,9 @@ struct sf_pipeline {
 	struct sf_pkt_analysis ana;   /* analysis of the current packet */
 	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
 	struct rd_item ahead[AHEAD];  /* sf_pipeline_run on regular files */
+	/* record slots whose analysis state warm() asked for: the current packet's connection's,
+	 * and the next packet's (UINT32_MAX: none) */
+	uint32_t warm_cur, warm_next;
 };
 
 /* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
@@ -113,7 +116,8 @@ static void prefetch_slot(struct sf_pipeline *p, uint32_t slot, bool sinks)
 static void on_conn_found(void *self, uint32_t slot)
 {
 	struct sf_pipeline *p = self;
-	prefetch_slot(p, slot, p->flushing);
+	if (p->flushing || slot != p->warm_cur)
+		prefetch_slot(p, slot, p->flushing);
 }
 
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
@@ -134,12 +138,14 @@ static int analyse_start(struct sf_pipeline *p, char *err, size_t errlen)
 	return p->analyser ? 0 : -1;
 }
 
-/* Runs the tracker on a TCP packet; tracking events join the run's counters. */
-static void track_packet(struct sf_pipeline *p, struct sf_packet *pkt, struct sf_pkt_view *v)
+/* Runs the tracker on a TCP packet (whose hash is `hash`); tracking events join the run's
+ * counters. */
+static void track_packet(struct sf_pipeline *p, struct sf_packet *pkt, uint32_t hash,
+                         struct sf_pkt_view *v)
 {
 	if (!p->tracker || !pkt->has_tcp)
 		return;
-	v->conn = sf_tracker_process(p->tracker, pkt, &p->trk);
+	v->conn = sf_tracker_process_hashed(p->tracker, pkt, hash, &p->trk);
 	if (!v->conn)
 		return;
 	v->trk = &p->trk;
@@ -203,6 +209,7 @@ struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err
 		p->cfg = *cfg;
 	sf_eval_ctx_init(&p->ectx);
 	p->next_number = 1;
+	p->warm_cur = p->warm_next = UINT32_MAX;
 	p->cur_file = "-";
 	if (p->cfg.filter && (p->cfg.filter_conns || sf_filter_needs_track(p->cfg.filter)))
 		p->cfg.track = true;
@@ -332,9 +339,10 @@ static bool filter_packet(struct sf_pipeline *p, const struct sf_pkt_view *v)
 	return match || p->cfg.filter_conns;
 }
 
-/* Everything after decoding pkt (of frame f): numbering, counters, tracking, analysis, the
- * display filter and the sinks, in the order frames were read. */
-static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_packet *pkt)
+/* Everything after decoding pkt (of frame f, hash sf_tracker_hash(pkt)): numbering, counters,
+ * tracking, analysis, the display filter and the sinks, in the order frames were read. */
+static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_packet *pkt,
+                           uint32_t hash)
 {
 	struct sf_run_stats *st = &p->stats;
 	f->number = p->next_number++;
@@ -351,7 +359,7 @@ static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_
 	count_packet(st, pkt);
 
 	struct sf_pkt_view v = {.pkt = pkt, .ectx = &p->ectx};
-	track_packet(p, pkt, &v);
+	track_packet(p, pkt, hash, &v);
 	analyse_packet(p, pkt, &v);
 	if (!filter_packet(p, &v))
 		return;
@@ -363,8 +371,9 @@ static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_
 
 void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
 {
+	p->warm_cur = p->warm_next = UINT32_MAX; /* nothing was fetched ahead for this one */
 	sf_decode(f, &p->cfg.decode, &p->pkt);
-	process_packet(p, f, &p->pkt);
+	process_packet(p, f, &p->pkt, p->tracker ? sf_tracker_hash(&p->pkt) : 0);
 }
 
 /* Copies frame f into read-ahead entry a and decodes it there (rd_item_take), and asks for
@@ -379,15 +388,20 @@ static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf
 	return true;
 }
 
-/* One packet before its turn: its connection's record, analysis state and the sinks' state. */
+/* One packet before its turn (pkt; NULL when none is decoded yet): its connection's record,
+ * analysis state and the sinks' state. The tracker's found hook then leaves alone the state
+ * asked for here. */
 static void warm(struct sf_pipeline *p, const struct sf_packet *pkt, uint32_t hash)
 {
-	if (!p->tracker || !pkt->has_tcp)
+	p->warm_cur = p->warm_next;
+	p->warm_next = UINT32_MAX;
+	if (!p->tracker || !pkt || !pkt->has_tcp)
 		return;
 	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, hash);
 	if (slot == UINT32_MAX)
 		return;
 	prefetch_slot(p, slot, true);
+	p->warm_next = slot;
 }
 
 /* Reads src to its end through the read-ahead entries. Returns the source's last status. */
@@ -407,15 +421,15 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 			}
 			for (; n;
 			     n--, head = (head + 1) % AHEAD) /* out of memory: no reading ahead */
-				process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt);
+				process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt,
+				               p->ahead[head].hash);
 			sf_pipeline_feed(p, f);
 		}
 		if (!n)
 			return rc;
-		if (n > 1)
-			warm(p, &p->ahead[(head + 1) % AHEAD].pkt,
-			     p->ahead[(head + 1) % AHEAD].hash);
-		process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt);
+		warm(p, n > 1 ? &p->ahead[(head + 1) % AHEAD].pkt : NULL,
+		     p->ahead[(head + 1) % AHEAD].hash);
+		process_packet(p, &p->ahead[head].f, &p->ahead[head].pkt, p->ahead[head].hash);
 		head = (head + 1) % AHEAD;
 		n--;
 	}
@@ -433,9 +447,8 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 		const struct rd_item *far = sf_reader_peek(rd, 3), *next = sf_reader_peek(rd, 1);
 		if (p->tracker && far && far->pkt.has_tcp)
 			sf_tracker_prefetch_index(p->tracker, far->hash);
-		if (next)
-			warm(p, &next->pkt, next->hash);
-		process_packet(p, &it->f, &it->pkt);
+		warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);
+		process_packet(p, &it->f, &it->pkt, it->hash);
 	}
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
 	if (rc != SF_SRC_FRAME)

@@ -14,16 +14,6 @@ static uint32_t chunk_size(unsigned k)
 	return k == 0 ? TRK_POOL_CHUNK0 : TRK_POOL_CHUNK0 << (k - 1);
 }
 
-struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx)
-{
-	unsigned k = 0;
-	if (idx >= TRK_POOL_CHUNK0) {
-		/* chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k) */
-		k = (unsigned)(32 - __builtin_clz(idx / TRK_POOL_CHUNK0));
-	}
-	return &t->chunk[k][idx - chunk_base(k)];
-}
-
 int trk_table_init(struct trk_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -146,21 +136,24 @@ static bool tag_eq(uint32_t s, uint32_t h)
 }
 
 /* The record is packet p's connection: same family and VLAN, and p's two endpoints are the
- * record's client and server in either order. */
+ * record's client and server in either order (*fwd: in that order). */
 static bool rec_has_pkt(const struct trk_table *t, const struct trk_rec *r,
-                        const struct sf_packet *p)
+                        const struct sf_packet *p, bool *fwd)
 {
 	const struct sf_conn *c = &r->c;
 	if (c->addr[0].family != p->src.family || c->vlan != vlan_of(t, p))
 		return false;
+	*fwd = true;
 	if (c->port[0] == p->sport && c->port[1] == p->dport &&
 	    memcmp(c->addr[0].a, p->src.a, 16) == 0 && memcmp(c->addr[1].a, p->dst.a, 16) == 0)
 		return true;
+	*fwd = false;
 	return c->port[0] == p->dport && c->port[1] == p->sport &&
 	       memcmp(c->addr[0].a, p->dst.a, 16) == 0 && memcmp(c->addr[1].a, p->src.a, 16) == 0;
 }
 
-uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h)
+uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h,
+                        bool *from_client)
 {
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slot[i];
@@ -173,7 +166,7 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
 		 * tracker reads the others next, and they arrive in parallel, not in turn. */
 		for (size_t off = 0; off < sizeof(*r); off += 64)
 			__builtin_prefetch((const char *)r + off);
-		if (rec_has_pkt(t, r, p))
+		if (rec_has_pkt(t, r, p, from_client))
 			return slot_idx(s);
 	}
 }

@@ -55,7 +55,15 @@ void trk_table_free(struct trk_table *t);
  * probe points to when the tag matches, whose index is returned (TRK_NIL otherwise). */
 void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
-struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx);
+/* The record at pool index idx: chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k). Inline:
+ * the tracker asks for records several times a packet. */
+static inline struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx)
+{
+	if (idx < TRK_POOL_CHUNK0)
+		return &t->chunk[0][idx];
+	unsigned k = (unsigned)(32 - __builtin_clz(idx / TRK_POOL_CHUNK0));
+	return &t->chunk[k][idx - (TRK_POOL_CHUNK0 << (k - 1))];
+}
 void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p);
 /* The packet's VLAN id as the table keys it: 0 when untagged or VLANs are ignored. */
 uint16_t trk_vlan_of(const struct trk_table *t, const struct sf_packet *p);
@@ -64,8 +72,10 @@ void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r);
  * same value). */
 uint32_t trk_key_hash(const struct trk_key *k);
 uint32_t trk_pkt_hash(const struct sf_packet *p);
-/* Record index of packet p's connection (whose hash is h), or TRK_NIL. */
-uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h);
+/* Record index of packet p's connection (whose hash is h), or TRK_NIL; *from_client tells
+ * whether p's source is the record's first endpoint (its client). */
+uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, uint32_t h,
+                        bool *from_client);
 /* A zeroed record, indexed under its key (the caller fills the addresses first); TRK_NIL when
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);

@@ -7,6 +7,7 @@
  *                      ─► relative seq/ack (packet-tcp.c base_seq rules) ─► completeness
  *                      ─► trk_fsm_step (fsm.c) ─► trk_zeek_packet (zeek.c) ─► counters, timeout
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@ struct sf_tracker {
 	int64_t epoch_s; /* capture second that wheel second 0 stands for */
 	bool have_epoch;
 	int64_t now_ns; /* latest capture time seen */
+	/* start of the capture second after the wheel's (wheel_pos): until then, and while that
+	 * second's slot and the TIME-WAIT records are empty, expiry has nothing to do; 0 = unknown
+	 */
+	int64_t next_sec_ns;
 };
 
 struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct sf_track_hooks *h,
@@ -64,6 +69,19 @@ void trk_event(struct trk_rec *r, struct sf_packet *p, struct sf_pkt_track *trk,
 static int64_t pkt_ns(const struct sf_packet *p)
 {
 	return p->frame->ts_sec * SEC + p->frame->ts_nsec;
+}
+
+/* What timeout_of reads of a record: both states and the open kind, read with the close kind
+ * beside them as one word; and the reset and FIN marks, which only a packet with RST or FIN
+ * sets. A packet without either flag that leaves this word as it was leaves the timeout. */
+_Static_assert(offsetof(struct sf_conn, open_kind) == offsetof(struct sf_conn, state) + 2 &&
+                   offsetof(struct sf_conn, close_kind) == offsetof(struct sf_conn, state) + 3,
+               "states, open and close kind side by side");
+static uint32_t timeout_word(const struct trk_rec *r)
+{
+	uint32_t w;
+	memcpy(&w, r->c.state, sizeof(w));
+	return w;
 }
 
 /* Which timeout applies now: the one table in the configuration, plus TIME-WAIT = 2×MSL. */
@@ -189,6 +207,11 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 {
 	if (!t->have_epoch)
 		return;
+	/* still within the second last walked, whose slot is empty, and no TIME-WAIT record:
+	 * the walk below would find nothing (most packets) */
+	if (now_ns < t->next_sec_ns &&
+	    t->tab.wheel[t->tab.wheel_pos % TRK_WHEEL_SLOTS] == TRK_NIL && t->tombs.head == TRK_NIL)
+		return;
 	uint32_t now_s = wheel_second(t, now_ns);
 	/* walk every second between the last one processed and now (at most one lap) */
 	uint32_t from = t->tab.wheel_pos;
@@ -218,6 +241,12 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 	}
 	t->tab.wheel_pos = now_s;
 	t->st.tombs_dropped += trk_tombs_expire(&t->tombs, now_s, t->cfg.max_conns);
+	/* only a positive boundary: below zero, ns / SEC rounds towards zero, not down */
+	int64_t next;
+	if (__builtin_add_overflow(t->epoch_s, (int64_t)now_s + 1, &next) ||
+	    __builtin_mul_overflow(next, SEC, &next) || next <= 0)
+		next = 0;
+	t->next_sec_ns = next;
 }
 
 /* Sorts v[0..n) by last frame, tmp holding n more, and returns which of the two holds the
@@ -395,11 +424,6 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	if (t->hooks.opened)
 		t->hooks.opened(t->hooks.self, &r->c);
 	return idx;
-}
-
-static bool same_addr(const struct sf_addr *a, const struct sf_addr *b)
-{
-	return a->family == b->family && memcmp(a->a, b->a, a->family == 4 ? 4 : 16) == 0;
 }
 
 /* packet-tcp.c: a SYN without ACK whose sequence number differs from the base_seq of its
@@ -617,6 +641,12 @@ static void note_seq(struct trk_rec *r, const struct sf_packet *p, int from)
 const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet *pkt,
                                          struct sf_pkt_track *trk)
 {
+	return sf_tracker_process_hashed(t, pkt, pkt->has_tcp ? trk_pkt_hash(pkt) : 0, trk);
+}
+
+const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_packet *pkt,
+                                                uint32_t h, struct sf_pkt_track *trk)
+{
 	memset(trk, 0, sizeof(*trk));
 	if (!pkt->has_tcp || !pkt->frame)
 		return NULL;
@@ -629,15 +659,15 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 		t->now_ns = now;
 	sf_tracker_expire(t, t->now_ns);
 
-	uint32_t h = trk_pkt_hash(pkt);
-	uint32_t idx = trk_table_find(&t->tab, pkt, h);
+	bool from_client = false;
+	uint32_t idx = trk_table_find(&t->tab, pkt, h, &from_client);
 	if (idx != TRK_NIL && t->hooks.found)
 		t->hooks.found(t->hooks.self, idx);
-	bool from_client = false;
 	bool reuse = false;
+	uint32_t before = 0; /* what the record's timeout depends on, before this packet */
 	if (idx != TRK_NIL) {
 		struct trk_rec *r = trk_rec_at(&t->tab, idx);
-		from_client = same_addr(&pkt->src, &r->c.addr[0]) && pkt->sport == r->c.port[0];
+		before = timeout_word(r);
 		const struct trk_side *fs = &r->side[from_client ? 0 : 1];
 		if (is_port_reuse(fs->base_set, fs->base, pkt)) {
 			end_conn(t, idx, SF_END_REUSED);
@@ -686,7 +716,10 @@ const struct sf_conn *sf_tracker_process(struct sf_tracker *t, struct sf_packet 
 	t->st.events += trk->n_events;
 	if (touch)
 		trk_lru_touch(&t->tab, idx);
-	schedule(t, idx, trk->new_conn);
+	/* The same timeout from a later last packet: a deadline no earlier than the one the
+	 * record is queued for (the lazy timer's invariant), which schedule would leave. */
+	if (trk->new_conn || (pkt->flags & (SF_TCP_FIN | SF_TCP_RST)) || timeout_word(r) != before)
+		schedule(t, idx, trk->new_conn);
 	return &r->c;
 }
 

@@ -281,6 +281,57 @@ static void test_time_wait_cap(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* Expiry within one second of capture time: a connection whose deadline is the current second
+ * (closed linger 0, reset exactly on a second) ends at the next packet of that same second,
+ * whoever it belongs to; later packets of the second find nothing more to end. */
+static void test_expiry_within_second(void **state)
+{
+	(void)state;
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.timeout_ns[SF_TO_CLOSED] = 0;
+	hseg_run_init(&run, &cfg);
+	const struct hseg refused[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
+	                               {HSEG_B, R | A, 0, 101, 0, 5000000, 0}};
+	hseg_feed(&run, refused, 2);
+	assert_int_equal(run.n_closed, 0);
+	hseg_set_endpoints(40001, 80, 1, 2);
+	const struct hseg other[] = {{HSEG_A, S, 7, 0, 0, 5000001, 0}};
+	hseg_feed(&run, other, 1);
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].port[0], 40000);
+	assert_int_equal(run.closed[0].end_reason, SF_END_CLOSED);
+	const struct hseg again[] = {{HSEG_A, S, 7, 0, 0, 5000002, 0}};
+	hseg_feed(&run, again, 1);
+	assert_int_equal(run.n_closed, 1);
+	hseg_set_endpoints(40000, 80, 1, 2);
+	hseg_run_end(&run);
+	assert_int_equal(run.n_closed, 2);
+}
+
+/* A packet without FIN or RST that moves a state to one with a shorter timeout brings the
+ * deadline forward: a SYN (SYN-SENT, 120 s) answered by a SYN-ACK (SYN-RECEIVED, 60 s) and
+ * then silent is idle at 61 s, not 120 s. */
+static void test_deadline_moves_earlier(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	const struct hseg half[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
+	                            {HSEG_B, S | A, 500, 101, 0, 1000000, 0}};
+	hseg_feed(&run, half, 2);
+	hseg_set_endpoints(40001, 80, 1, 2);
+	const struct hseg at60[] = {{HSEG_A, S, 7, 0, 0, 60000000, 0}};
+	hseg_feed(&run, at60, 1);
+	assert_int_equal(run.n_closed, 0);
+	const struct hseg at62[] = {{HSEG_A, S, 7, 0, 0, 62000000, 0}};
+	hseg_feed(&run, at62, 1);
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(run.closed[0].port[0], 40000);
+	assert_int_equal(run.closed[0].end_reason, SF_END_IDLE);
+	hseg_set_endpoints(40000, 80, 1, 2);
+	hseg_run_end(&run);
+}
+
 /* A handshake whose directions carry different VLAN ids (a router between two VLANs, seen
  * on a trunk): two connections when the VLAN id is part of the key (the default), one with
  * ignore_vlan, as tshark sees it. */
@@ -444,6 +495,8 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_ends),
 	    cmocka_unit_test(test_time_wait_late_packet),
 	    cmocka_unit_test(test_time_wait_cap),
+	    cmocka_unit_test(test_expiry_within_second),
+	    cmocka_unit_test(test_deadline_moves_earlier),
 	    cmocka_unit_test(test_vlan_keying),
 	    cmocka_unit_test(test_index_growth),
 	    cmocka_unit_test(test_flush_order),

@@ -63,8 +63,15 @@ void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_
 
 /* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
 
+/* A row of JSON or CSV is written with a cursor into room reserved once (KV_ROW_MAX), not with
+ * a room check per key and value: about ninety keys of at most 32 bytes, values of at most 66
+ * (a bracketless IPv6 address in quotes, a name cut at NAME_MAX_LEN, a number with the scratch
+ * room its formatter needs). */
+#define NAME_MAX_LEN 64u
+#define KV_ROW_MAX   16384u
+
 struct kv_emit {
-	struct sf_outbuf *ob;
+	char *p;
 	bool json;
 	bool header; /* CSV header: key names only */
 	bool first;
@@ -74,43 +81,42 @@ struct kv_emit {
  * and measuring each with strlen cost more than writing it. */
 #define K(lit) lit, sizeof(lit) - 1
 
+static void put(struct kv_emit *e, const char *s, size_t n)
+{
+	memcpy(e->p, s, n);
+	e->p += n;
+}
+
 /* Writes the separator and the key; true when the value must be skipped (header mode). */
 static bool key(struct kv_emit *e, const char *k, size_t n)
 {
+	if (!e->first)
+		*e->p++ = ',';
+	e->first = false;
 	if (e->header) {
-		if (!e->first)
-			ob_putc(e->ob, ',');
-		e->first = false;
-		ob_put_mem(e->ob, k, n);
+		put(e, k, n);
 		return true;
 	}
-	ob_room(e->ob, n + 4);
-	char *p = e->ob->buf + e->ob->len;
-	if (!e->first)
-		*p++ = ',';
-	e->first = false;
 	if (e->json) {
-		*p++ = '"';
-		memcpy(p, k, n);
-		p += n;
-		*p++ = '"';
-		*p++ = ':';
+		*e->p++ = '"';
+		put(e, k, n);
+		*e->p++ = '"';
+		*e->p++ = ':';
 	}
-	e->ob->len = (size_t)(p - e->ob->buf);
 	return false;
 }
 
 static void kv_null(struct kv_emit *e)
 {
 	if (e->json)
-		ob_put_mem(e->ob, "null", 4);
+		put(e, "null", 4);
 }
 
 static void kv_u64(struct kv_emit *e, const char *k, size_t n, uint64_t v)
 {
 	if (key(e, k, n))
 		return;
-	ob_put_u64(e->ob, v);
+	e->p = sf_fmt_u64w(e->p, v, 0);
 }
 
 /* Values are addresses, kind names and history letters: none holds a quote, a backslash, a
@@ -125,12 +131,12 @@ static void kv_str(struct kv_emit *e, const char *k, size_t n, const char *v)
 		return;
 	}
 	if (e->json)
-		ob_putc(e->ob, '"');
-	for (; *v; v++)
-		if ((unsigned char)*v > 0x20 && *v != '"' && *v != '\\' && *v != ',')
-			ob_putc(e->ob, *v);
+		*e->p++ = '"';
+	for (unsigned i = 0; i < NAME_MAX_LEN && v[i]; i++)
+		if ((unsigned char)v[i] > 0x20 && v[i] != '"' && v[i] != '\\' && v[i] != ',')
+			*e->p++ = v[i];
 	if (e->json)
-		ob_putc(e->ob, '"');
+		*e->p++ = '"';
 }
 
 static void kv_addr(struct kv_emit *e, const char *k, size_t n, const struct sf_addr *a)
@@ -138,10 +144,10 @@ static void kv_addr(struct kv_emit *e, const char *k, size_t n, const struct sf_
 	if (key(e, k, n))
 		return;
 	if (e->json)
-		ob_putc(e->ob, '"');
-	ob_put_addr(e->ob, a, false);
+		*e->p++ = '"';
+	e->p = sf_fmt_addr(e->p, a, false);
 	if (e->json)
-		ob_putc(e->ob, '"');
+		*e->p++ = '"';
 }
 
 static void kv_bool(struct kv_emit *e, const char *k, size_t n, bool v)
@@ -149,9 +155,9 @@ static void kv_bool(struct kv_emit *e, const char *k, size_t n, bool v)
 	if (key(e, k, n))
 		return;
 	if (v)
-		ob_put_mem(e->ob, "true", 4);
+		put(e, "true", 4);
 	else
-		ob_put_mem(e->ob, "false", 5);
+		put(e, "false", 5);
 }
 
 /* An integer that may be absent (negative = absent). */
@@ -160,7 +166,7 @@ static void kv_opt_int(struct kv_emit *e, const char *k, size_t n, long v)
 	if (key(e, k, n))
 		return;
 	if (v >= 0)
-		ob_put_u64(e->ob, (uint64_t)v);
+		e->p = sf_fmt_u64w(e->p, (uint64_t)v, 0);
 	else
 		kv_null(e);
 }
@@ -169,15 +175,15 @@ static void kv_secs(struct kv_emit *e, const char *k, size_t n, int64_t ns)
 {
 	if (key(e, k, n))
 		return;
-	ob_put_nsec(e->ob, ns, 6);
+	e->p = sf_fmt_nsec(e->p, ns, 6);
 }
 
 static void kv_ms(struct kv_emit *e, const char *k, size_t n, int64_t ns)
 {
 	if (key(e, k, n))
 		return;
-	if (ns >= 0)
-		sf_conn_fmt_ms(e->ob, ns);
+	if (ns >= 0) /* as sf_conn_fmt_ms */
+		e->p = sf_fmt_nsec(e->p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
 	else
 		kv_null(e);
 }
@@ -188,7 +194,7 @@ static void kv_ana(struct kv_emit *e, const char *k, size_t n, bool has, uint64_
 	if (key(e, k, n))
 		return;
 	if (has)
-		ob_put_u64(e->ob, v);
+		e->p = sf_fmt_u64w(e->p, v, 0);
 	else
 		kv_null(e);
 }
@@ -247,7 +253,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_u64(e, K("server_port"), r->server_port);
 	kv_bool(e, K("roles_guessed"), r->roles_guessed);
 	if (!key(e, K("ts")))
-		put_epoch(e->ob, r->start_sec, r->start_nsec);
+		e->p = sf_fmt_nsec(e->p, r->start_sec * 1000000000LL + (int64_t)r->start_nsec, 6);
 	kv_secs(e, K("start"), sf_conn_fmt_rel_start_ns(ctx, r));
 	kv_secs(e, K("duration"), sf_row_duration_ns(r));
 	kv_u64(e, K("first_frame"), r->first_frame);
@@ -286,13 +292,33 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_bool(e, K("resumed"), r->resumed);
 }
 
+/* One JSON object or CSV line (or the CSV header: keys only), with its newline. */
+static void kv_line(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
+                    const struct sf_conn_row *r, bool json, bool header)
+{
+	char local[KV_ROW_MAX];
+	bool direct = ob->cap >= KV_ROW_MAX; /* the views' buffers: straight into the output */
+	if (direct)
+		ob_room(ob, KV_ROW_MAX);
+	char *base = direct ? ob->buf + ob->len : local;
+	struct kv_emit e = {.p = base, .json = json, .header = header, .first = true};
+	if (json)
+		*e.p++ = '{';
+	emit_fields(&e, ctx, r);
+	if (json)
+		*e.p++ = '}';
+	*e.p++ = '\n';
+	if (direct)
+		ob->len = (size_t)(e.p - ob->buf);
+	else
+		ob_put_mem(ob, local, (size_t)(e.p - local));
+}
+
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 {
 	struct sf_conn_row zero;
-	struct kv_emit e = {.ob = ob, .header = true, .first = true};
 	memset(&zero, 0, sizeof(zero));
-	emit_fields(&e, ctx, &zero);
-	ob_putc(ob, '\n');
+	kv_line(ob, ctx, &zero, false, true);
 }
 
 /* ---- Zeek conn.log ------------------------------------------------------------------------- */
@@ -401,20 +427,15 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
                      const struct sf_conn_row *r)
 {
-	struct kv_emit e = {.ob = ob, .first = true};
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
 		sf_conn_fmt_table_row(ob, ctx, r);
 		break;
 	case SF_CONNS_JSON:
-		e.json = true;
-		ob_putc(ob, '{');
-		emit_fields(&e, ctx, r);
-		ob_put_mem(ob, "}\n", 2);
+		kv_line(ob, ctx, r, true, false);
 		break;
 	case SF_CONNS_CSV:
-		emit_fields(&e, ctx, r);
-		ob_putc(ob, '\n');
+		kv_line(ob, ctx, r, false, false);
 		break;
 	case SF_CONNS_ZEEK:
 		zeek_row(ob, r);

@@ -447,14 +447,24 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
                                           struct sf_source *src, struct sf_frame *f, char *err,
                                           size_t errlen)
 {
-	struct rd_item *it;
-	while ((it = sf_reader_next(rd)) != NULL) {
-		/* the index line three frames ahead, the record and state of the next one */
-		const struct rd_item *far = sf_reader_peek(rd, 3), *next = sf_reader_peek(rd, 1);
-		if (p->tracker && far && far->pkt.has_tcp)
-			sf_tracker_prefetch_index(p->tracker, far->hash);
-		warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);
-		process_packet(p, &it->f, &it->pkt, it->hash);
+	size_t n;
+	while ((n = sf_reader_wait(rd)) != 0) {
+		for (size_t k = 0; k < n; k++) {
+			/* the index line three frames ahead, the record and state of the next one;
+			 * near the batch's end, frames decoded since may extend it */
+			if (k + 3 >= n)
+				n = sf_reader_more(rd);
+			if (p->tracker && k + 3 < n) {
+				const struct rd_item *far = sf_reader_at(rd, k + 3);
+				if (far->pkt.has_tcp)
+					sf_tracker_prefetch_index(p->tracker, far->hash);
+			}
+			const struct rd_item *next = k + 1 < n ? sf_reader_at(rd, k + 1) : NULL;
+			warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);
+			struct rd_item *it = sf_reader_at(rd, k);
+			process_packet(p, &it->f, &it->pkt, it->hash);
+		}
+		sf_reader_done(rd, n);
 	}
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
 	if (rc != SF_SRC_FRAME)

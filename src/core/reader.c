@@ -33,10 +33,9 @@ struct sf_reader {
 	struct sf_frame last;
 	char err[SF_ERRBUF];
 	/* the consumer's own */
-	alignas(64) uint64_t cur; /* the frame it holds is cur - 1 when holding */
+	alignas(64) uint64_t cur; /* frames given back */
 	uint64_t c_head;          /* its copy of head */
 	uint64_t c_tail;          /* the tail it last published */
-	bool holding;
 	/* set before the thread starts */
 	alignas(64) struct sf_source *src;
 	struct sf_decode_opts opts;
@@ -129,55 +128,58 @@ struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_
 	return r;
 }
 
-struct rd_item *sf_reader_next(struct sf_reader *r)
+/* Frames decoded after cur, up to SF_READER_BATCH, reading the producer's counter only when the
+ * cached copy has none. */
+static size_t avail(struct sf_reader *r)
 {
-	if (r->holding)
-		sf_reader_release(r);
-	if (r->cur >= r->c_head) {
+	if (r->c_head <= r->cur)
 		r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
-		if (r->cur >= r->c_head) { /* empty: all it gave back goes out before it waits */
-			if (r->c_tail != r->cur) {
-				r->c_tail = r->cur;
-				atomic_store_explicit(&r->tail, r->cur, memory_order_release);
-			}
-			unsigned spins = 0;
-			for (;;) {
-				r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
-				if (r->c_head > r->cur)
-					break;
-				/* done is published after the last frame: seen done, a second
-				 * look at head tells whether anything came before it */
-				if (atomic_load_explicit(&r->done, memory_order_acquire)) {
-					r->c_head =
-					    atomic_load_explicit(&r->head, memory_order_acquire);
-					if (r->c_head <= r->cur)
-						return NULL;
-					break;
-				}
-				wait_a_bit(&spins);
-			}
-		}
+	uint64_t n = r->c_head - r->cur;
+	return n < SF_READER_BATCH ? (size_t)n : SF_READER_BATCH;
+}
+
+size_t sf_reader_more(struct sf_reader *r)
+{
+	size_t n = avail(r);
+	if (n < SF_READER_BATCH) { /* the cached copy may be behind: one look at the producer's */
+		r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
+		n = avail(r);
 	}
-	r->holding = true;
-	return &r->ring[r->cur++ % RING];
+	return n;
 }
 
-const struct rd_item *sf_reader_peek(const struct sf_reader *r, unsigned k)
+size_t sf_reader_wait(struct sf_reader *r)
 {
-	uint64_t want = r->cur + k - (r->holding ? 1 : 0); /* index of the k-th after current */
-	if (k >= RING)
-		return NULL;
-	/* what the cached head already covers needs no look at the producer's line */
-	if (want < r->c_head || want < atomic_load_explicit(&r->head, memory_order_acquire))
-		return &r->ring[want % RING];
-	return NULL;
+	size_t n = avail(r);
+	if (n)
+		return n;
+	/* empty: all it gave back goes out before it waits */
+	if (r->c_tail != r->cur) {
+		r->c_tail = r->cur;
+		atomic_store_explicit(&r->tail, r->cur, memory_order_release);
+	}
+	unsigned spins = 0;
+	for (;;) {
+		if ((n = avail(r)) != 0)
+			return n;
+		/* done is published after the last frame: seen done, a second look at head tells
+		 * whether anything came before it */
+		if (atomic_load_explicit(&r->done, memory_order_acquire)) {
+			r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
+			return avail(r);
+		}
+		wait_a_bit(&spins);
+	}
 }
 
-void sf_reader_release(struct sf_reader *r)
+struct rd_item *sf_reader_at(struct sf_reader *r, size_t k)
 {
-	if (!r->holding)
-		return;
-	r->holding = false;
+	return &r->ring[(r->cur + k) % RING];
+}
+
+void sf_reader_done(struct sf_reader *r, size_t n)
+{
+	r->cur += n;
 	if (r->cur - r->c_tail >= BATCH) {
 		r->c_tail = r->cur;
 		atomic_store_explicit(&r->tail, r->cur, memory_order_release);

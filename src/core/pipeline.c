@@ -35,6 +35,9 @@ struct sf_pipeline {
 	struct sf_pipeline_cfg cfg;
 	struct sf_sink sinks[SF_MAX_SINKS];
 	unsigned n_sinks;
+	/* the sinks with a packet (prefetch) callback, so that the per-packet loops skip none */
+	const struct sf_sink *pkt_sinks[SF_MAX_SINKS], *pf_sinks[SF_MAX_SINKS];
+	unsigned n_pkt_sinks, n_pf_sinks;
 	struct sf_run_stats stats;
 	struct sf_packet pkt; /* decoded in place: no allocation per packet */
 	uint64_t next_number;
@@ -105,9 +108,8 @@ static void prefetch_slot(struct sf_pipeline *p, uint32_t slot, bool sinks)
 {
 	if (p->analyser)
 		sf_analyser_prefetch(p->analyser, slot);
-	for (unsigned i = 0; sinks && i < p->n_sinks; i++)
-		if (p->sinks[i].prefetch)
-			p->sinks[i].prefetch(p->sinks[i].self, slot);
+	for (unsigned i = 0; sinks && i < p->n_pf_sinks; i++)
+		p->pf_sinks[i]->prefetch(p->pf_sinks[i]->self, slot);
 }
 
 /* The tracker found the packet's connection, or is about to end it at capture end: fetch its
@@ -248,7 +250,12 @@ int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink)
 {
 	if (p->n_sinks >= SF_MAX_SINKS)
 		return -1;
-	p->sinks[p->n_sinks++] = *sink;
+	struct sf_sink *s = &p->sinks[p->n_sinks++];
+	*s = *sink;
+	if (s->packet)
+		p->pkt_sinks[p->n_pkt_sinks++] = s;
+	if (s->prefetch)
+		p->pf_sinks[p->n_pf_sinks++] = s;
 	return 0;
 }
 
@@ -364,9 +371,8 @@ static void process_packet(struct sf_pipeline *p, struct sf_frame *f, struct sf_
 	if (!filter_packet(p, &v))
 		return;
 	st->packets_shown++;
-	for (unsigned i = 0; i < p->n_sinks; i++)
-		if (p->sinks[i].packet)
-			p->sinks[i].packet(p->sinks[i].self, &v);
+	for (unsigned i = 0; i < p->n_pkt_sinks; i++)
+		p->pkt_sinks[i]->packet(p->pkt_sinks[i]->self, &v);
 }
 
 void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
@@ -441,14 +447,24 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
                                           struct sf_source *src, struct sf_frame *f, char *err,
                                           size_t errlen)
 {
-	struct rd_item *it;
-	while ((it = sf_reader_next(rd)) != NULL) {
-		/* the index line three frames ahead, the record and state of the next one */
-		const struct rd_item *far = sf_reader_peek(rd, 3), *next = sf_reader_peek(rd, 1);
-		if (p->tracker && far && far->pkt.has_tcp)
-			sf_tracker_prefetch_index(p->tracker, far->hash);
-		warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);
-		process_packet(p, &it->f, &it->pkt, it->hash);
+	size_t n;
+	while ((n = sf_reader_wait(rd)) != 0) {
+		for (size_t k = 0; k < n; k++) {
+			/* the index line three frames ahead, the record and state of the next one;
+			 * near the batch's end, frames decoded since may extend it */
+			if (k + 3 >= n)
+				n = sf_reader_more(rd);
+			if (p->tracker && k + 3 < n) {
+				const struct rd_item *far = sf_reader_at(rd, k + 3);
+				if (far->pkt.has_tcp)
+					sf_tracker_prefetch_index(p->tracker, far->hash);
+			}
+			const struct rd_item *next = k + 1 < n ? sf_reader_at(rd, k + 1) : NULL;
+			warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);
+			struct rd_item *it = sf_reader_at(rd, k);
+			process_packet(p, &it->f, &it->pkt, it->hash);
+		}
+		sf_reader_done(rd, n);
 	}
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
 	if (rc != SF_SRC_FRAME)

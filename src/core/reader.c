@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -12,23 +13,33 @@
 
 #include "synfin/conn.h"
 
-#define RING 512u /* frames in flight: a power of two */
+#define RING  512u /* frames in flight: a power of two */
+#define BATCH 32u  /* frames published, or given back, at a time */
 
+/* Each side writes its own cache lines only, and tells the other side how far it got once per
+ * BATCH frames (or before it waits), reading the other side's counter only when its cached
+ * copy says the ring is full (producer) or empty (consumer): a line shared by both threads and
+ * written per frame would travel between the cores at every frame. */
 struct sf_reader {
 	struct rd_item ring[RING];
-	_Atomic uint64_t head; /* frames published (producer) */
-	_Atomic uint64_t tail; /* frames given back (consumer) */
-	_Atomic int done;      /* the producer has stopped; rc and the rest are set */
-	uint64_t cur;          /* consumer: the frame it holds is cur - 1 when holding */
-	bool holding;
-	struct sf_source *src;
-	struct sf_decode_opts opts;
-	pthread_t thread;
-	/* the producer's end, read by the consumer after done */
-	enum sf_source_status rc;
-	bool oom; /* stopped for want of memory at frame `last` */
+	alignas(64) _Atomic uint64_t head; /* frames published (producer) */
+	_Atomic int done;                  /* the producer has stopped; rc and the rest are set */
+	alignas(64) _Atomic uint64_t tail; /* frames given back (consumer) */
+	/* the producer's own */
+	alignas(64) uint64_t p_head; /* frames written */
+	uint64_t p_tail;             /* its copy of tail */
+	enum sf_source_status rc;    /* the producer's end, read by the consumer after done */
+	bool oom;                    /* stopped for want of memory at frame `last` */
 	struct sf_frame last;
 	char err[SF_ERRBUF];
+	/* the consumer's own */
+	alignas(64) uint64_t cur; /* frames given back */
+	uint64_t c_head;          /* its copy of head */
+	uint64_t c_tail;          /* the tail it last published */
+	/* set before the thread starts */
+	alignas(64) struct sf_source *src;
+	struct sf_decode_opts opts;
+	pthread_t thread;
 };
 
 /* Waiting: yield first (the other side is about to move), then sleep briefly so that a side
@@ -67,11 +78,20 @@ bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_
 static void *produce(void *arg)
 {
 	struct sf_reader *r = arg;
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	uint64_t head = r->p_head;
 	for (;;) {
-		unsigned spins = 0;
-		while (head - atomic_load_explicit(&r->tail, memory_order_acquire) >= RING)
-			wait_a_bit(&spins);
+		if (head - r->p_tail >= RING) {
+			r->p_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+			if (head - r->p_tail >=
+			    RING) { /* full: all it has goes out before it waits */
+				atomic_store_explicit(&r->head, head, memory_order_release);
+				unsigned spins = 0;
+				while (head - (r->p_tail = atomic_load_explicit(
+				                   &r->tail, memory_order_acquire)) >=
+				       RING)
+					wait_a_bit(&spins);
+			}
+		}
 		struct rd_item *it = &r->ring[head % RING];
 		r->rc = sf_source_next(r->src, &r->last, r->err, sizeof(r->err));
 		if (r->rc != SF_SRC_FRAME)
@@ -80,17 +100,21 @@ static void *produce(void *arg)
 			r->oom = true;
 			break;
 		}
-		atomic_store_explicit(&r->head, ++head, memory_order_release);
+		if (++head % BATCH == 0)
+			atomic_store_explicit(&r->head, head, memory_order_release);
 	}
+	r->p_head = head;
+	atomic_store_explicit(&r->head, head, memory_order_release);
 	atomic_store_explicit(&r->done, 1, memory_order_release);
 	return NULL;
 }
 
 struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts)
 {
-	struct sf_reader *r = calloc(1, sizeof(*r));
+	struct sf_reader *r = aligned_alloc(64, sizeof(*r));
 	if (!r)
 		return NULL;
+	memset(r, 0, sizeof(*r));
 	r->src = src;
 	if (opts)
 		r->opts = *opts;
@@ -104,39 +128,62 @@ struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_
 	return r;
 }
 
-struct rd_item *sf_reader_next(struct sf_reader *r)
+/* Frames decoded after cur, up to SF_READER_BATCH, reading the producer's counter only when the
+ * cached copy has none. */
+static size_t avail(struct sf_reader *r)
 {
-	if (r->holding)
-		sf_reader_release(r);
+	if (r->c_head <= r->cur)
+		r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint64_t n = r->c_head - r->cur;
+	return n < SF_READER_BATCH ? (size_t)n : SF_READER_BATCH;
+}
+
+size_t sf_reader_more(struct sf_reader *r)
+{
+	size_t n = avail(r);
+	if (n < SF_READER_BATCH) { /* the cached copy may be behind: one look at the producer's */
+		r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
+		n = avail(r);
+	}
+	return n;
+}
+
+size_t sf_reader_wait(struct sf_reader *r)
+{
+	size_t n = avail(r);
+	if (n)
+		return n;
+	/* empty: all it gave back goes out before it waits */
+	if (r->c_tail != r->cur) {
+		r->c_tail = r->cur;
+		atomic_store_explicit(&r->tail, r->cur, memory_order_release);
+	}
 	unsigned spins = 0;
 	for (;;) {
-		if (atomic_load_explicit(&r->head, memory_order_acquire) > r->cur)
-			break;
-		/* done is published after the last frame: seen done, a second look at head
-		 * tells whether anything came before it */
-		if (atomic_load_explicit(&r->done, memory_order_acquire) &&
-		    atomic_load_explicit(&r->head, memory_order_acquire) <= r->cur)
-			return NULL;
+		if ((n = avail(r)) != 0)
+			return n;
+		/* done is published after the last frame: seen done, a second look at head tells
+		 * whether anything came before it */
+		if (atomic_load_explicit(&r->done, memory_order_acquire)) {
+			r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
+			return avail(r);
+		}
 		wait_a_bit(&spins);
 	}
-	r->holding = true;
-	return &r->ring[r->cur++ % RING];
 }
 
-const struct rd_item *sf_reader_peek(const struct sf_reader *r, unsigned k)
+struct rd_item *sf_reader_at(struct sf_reader *r, size_t k)
 {
-	uint64_t want = r->cur + k - (r->holding ? 1 : 0); /* index of the k-th after current */
-	if (k >= RING || atomic_load_explicit(&r->head, memory_order_acquire) <= want)
-		return NULL;
-	return &r->ring[want % RING];
+	return &r->ring[(r->cur + k) % RING];
 }
 
-void sf_reader_release(struct sf_reader *r)
+void sf_reader_done(struct sf_reader *r, size_t n)
 {
-	if (!r->holding)
-		return;
-	r->holding = false;
-	atomic_store_explicit(&r->tail, r->cur, memory_order_release);
+	r->cur += n;
+	if (r->cur - r->c_tail >= BATCH) {
+		r->c_tail = r->cur;
+		atomic_store_explicit(&r->tail, r->cur, memory_order_release);
+	}
 }
 
 enum sf_source_status sf_reader_finish(struct sf_reader *r, struct sf_frame *f, char *err,

@@ -37,14 +37,17 @@ struct sf_reader;
 /* Starts reading src on a new thread, decoding with opts. NULL (nothing started) when the
  * thread or the ring cannot be had: the caller then reads src itself. */
 struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts);
-/* The next frame in order, waiting for it; NULL when the source has no more (see
- * sf_reader_finish). Valid until sf_reader_release. */
-struct rd_item *sf_reader_next(struct sf_reader *r);
-/* The k-th frame after the current one when it is already decoded, else NULL (no waiting). */
-const struct rd_item *sf_reader_peek(const struct sf_reader *r, unsigned k);
-/* Gives the current frame back to the reader. */
-void sf_reader_release(struct sf_reader *r);
-/* After sf_reader_next returned NULL: joins the thread, frees the ring and returns the source's
+/* Frames are taken in batches. sf_reader_wait waits until a frame after those given back is
+ * decoded and returns how many are (at most SF_READER_BATCH; 0: the source has no more, see
+ * sf_reader_finish); sf_reader_more returns the same count without waiting (it only grows
+ * until sf_reader_done); sf_reader_at gives the k-th of them (k below that count);
+ * sf_reader_done gives the first n back to the reader, which may then write over them. */
+#define SF_READER_BATCH 64u
+size_t sf_reader_wait(struct sf_reader *r);
+size_t sf_reader_more(struct sf_reader *r);
+struct rd_item *sf_reader_at(struct sf_reader *r, size_t k);
+void sf_reader_done(struct sf_reader *r, size_t n);
+/* After sf_reader_wait returned 0: joins the thread, frees the ring and returns the source's
  * final status with *f and err as sf_source_next left them. SF_SRC_FRAME means the reader ran
  * out of memory for a frame: *f is that frame, still valid in the source, and the caller goes
  * on reading the source itself. */

@@ -63,27 +63,45 @@ void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_
 
 /* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
 
+/* A row of JSON or CSV is written with a cursor into room reserved once (KV_ROW_MAX), not with
+ * a room check per key and value: about ninety keys of at most 32 bytes, values of at most 66
+ * (a bracketless IPv6 address in quotes, a name cut at NAME_MAX_LEN, a number with the scratch
+ * room its formatter needs). */
+#define NAME_MAX_LEN 64u
+#define KV_ROW_MAX   16384u
+
 struct kv_emit {
-	struct sf_outbuf *ob;
+	char *p;
 	bool json;
 	bool header; /* CSV header: key names only */
 	bool first;
 };
 
+/* Keys are string literals passed with their length (K): a row of JSON writes about ninety,
+ * and measuring each with strlen cost more than writing it. */
+#define K(lit) lit, sizeof(lit) - 1
+
+static void put(struct kv_emit *e, const char *s, size_t n)
+{
+	memcpy(e->p, s, n);
+	e->p += n;
+}
+
 /* Writes the separator and the key; true when the value must be skipped (header mode). */
-static bool key(struct kv_emit *e, const char *k)
+static bool key(struct kv_emit *e, const char *k, size_t n)
 {
 	if (!e->first)
-		ob_putc(e->ob, ',');
+		*e->p++ = ',';
 	e->first = false;
 	if (e->header) {
-		ob_puts(e->ob, k);
+		put(e, k, n);
 		return true;
 	}
 	if (e->json) {
-		ob_putc(e->ob, '"');
-		ob_puts(e->ob, k);
-		ob_put_mem(e->ob, "\":", 2);
+		*e->p++ = '"';
+		put(e, k, n);
+		*e->p++ = '"';
+		*e->p++ = ':';
 	}
 	return false;
 }
@@ -91,149 +109,133 @@ static bool key(struct kv_emit *e, const char *k)
 static void kv_null(struct kv_emit *e)
 {
 	if (e->json)
-		ob_puts(e->ob, "null");
+		put(e, "null", 4);
 }
 
-static void kv_u64(struct kv_emit *e, const char *k, uint64_t v)
+static void kv_u64(struct kv_emit *e, const char *k, size_t n, uint64_t v)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
-	ob_put_u64(e->ob, v);
+	e->p = sf_fmt_u64w(e->p, v, 0);
 }
 
 /* Values are addresses, kind names and history letters: none holds a quote, a backslash, a
  * comma or a control byte, so no escaping is needed; anything else is dropped, never emitted
  * raw. Empty strings are null in JSON and empty in CSV. */
-static void kv_str(struct kv_emit *e, const char *k, const char *v)
+static void kv_str(struct kv_emit *e, const char *k, size_t n, const char *v)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
 	if (!v || !*v) {
 		kv_null(e);
 		return;
 	}
 	if (e->json)
-		ob_putc(e->ob, '"');
-	for (; *v; v++)
-		if ((unsigned char)*v > 0x20 && *v != '"' && *v != '\\' && *v != ',')
-			ob_putc(e->ob, *v);
+		*e->p++ = '"';
+	for (unsigned i = 0; i < NAME_MAX_LEN && v[i]; i++)
+		if ((unsigned char)v[i] > 0x20 && v[i] != '"' && v[i] != '\\' && v[i] != ',')
+			*e->p++ = v[i];
 	if (e->json)
-		ob_putc(e->ob, '"');
+		*e->p++ = '"';
 }
 
-static void kv_addr(struct kv_emit *e, const char *k, const struct sf_addr *a)
+static void kv_addr(struct kv_emit *e, const char *k, size_t n, const struct sf_addr *a)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
 	if (e->json)
-		ob_putc(e->ob, '"');
-	ob_put_addr(e->ob, a, false);
+		*e->p++ = '"';
+	e->p = sf_fmt_addr(e->p, a, false);
 	if (e->json)
-		ob_putc(e->ob, '"');
+		*e->p++ = '"';
 }
 
-static void kv_bool(struct kv_emit *e, const char *k, bool v)
+static void kv_bool(struct kv_emit *e, const char *k, size_t n, bool v)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
-	ob_puts(e->ob, v ? "true" : "false");
+	if (v)
+		put(e, "true", 4);
+	else
+		put(e, "false", 5);
 }
 
 /* An integer that may be absent (negative = absent). */
-static void kv_opt_int(struct kv_emit *e, const char *k, long v)
+static void kv_opt_int(struct kv_emit *e, const char *k, size_t n, long v)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
 	if (v >= 0)
-		ob_put_u64(e->ob, (uint64_t)v);
+		e->p = sf_fmt_u64w(e->p, (uint64_t)v, 0);
 	else
 		kv_null(e);
 }
 
-static void kv_secs(struct kv_emit *e, const char *k, int64_t ns)
+static void kv_secs(struct kv_emit *e, const char *k, size_t n, int64_t ns)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
-	ob_put_nsec(e->ob, ns, 6);
+	e->p = sf_fmt_nsec(e->p, ns, 6);
 }
 
-static void kv_ms(struct kv_emit *e, const char *k, int64_t ns)
+static void kv_ms(struct kv_emit *e, const char *k, size_t n, int64_t ns)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
-	if (ns >= 0)
-		sf_conn_fmt_ms(e->ob, ns);
+	if (ns >= 0) /* as sf_conn_fmt_ms */
+		e->p = sf_fmt_nsec(e->p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
 	else
 		kv_null(e);
 }
 
 /* An analysis count: null (empty in CSV) when analysis was off. */
-static void kv_ana(struct kv_emit *e, const char *k, bool has, uint64_t v)
+static void kv_ana(struct kv_emit *e, const char *k, size_t n, bool has, uint64_t v)
 {
-	if (key(e, k))
+	if (key(e, k, n))
 		return;
 	if (has)
-		ob_put_u64(e->ob, v);
+		e->p = sf_fmt_u64w(e->p, v, 0);
 	else
 		kv_null(e);
 }
 
-/* PREFIX NAME into k (48 bytes), or "" for a CSV row, which prints no key: the key names of
- * the side pairs are written for every row of JSON, and building them is most of the cost of
- * a CSV row when done there too. */
-static const char *side_key(const struct kv_emit *e, char *k, const char *prefix, const char *name)
-{
-	if (!e->json && !e->header)
-		return "";
-	size_t p = strlen(prefix), n = strlen(name);
-	if (p + n >= 48)
-		n = 47 - p;
-	memcpy(k, prefix, p);
-	memcpy(k + p, name, n);
-	k[p + n] = '\0';
-	return k;
-}
-
-/* A figure of both sides: client_NAME, then server_NAME. */
-static void kv_ana_pair(struct kv_emit *e, const char *name, bool has, uint64_t c, uint64_t s)
-{
-	char k[48];
-	kv_ana(e, side_key(e, k, "client_", name), has, c);
-	kv_ana(e, side_key(e, k, "server_", name), has, s);
-}
-
-static void kv_ms_pair(struct kv_emit *e, const char *name, int64_t c, int64_t s)
-{
-	char k[48];
-	kv_ms(e, side_key(e, k, "client_", name), c);
-	kv_ms(e, side_key(e, k, "server_", name), s);
-}
+/* A figure of both sides: client_NAME, then server_NAME (keys joined at compile time). */
+#define KV_ANA_PAIR(e, name, has, c, s)                                                            \
+	do {                                                                                       \
+		kv_ana(e, K("client_" name), has, c);                                              \
+		kv_ana(e, K("server_" name), has, s);                                              \
+	} while (0)
+#define KV_MS_PAIR(e, name, c, s)                                                                  \
+	do {                                                                                       \
+		kv_ms(e, K("client_" name), c);                                                    \
+		kv_ms(e, K("server_" name), s);                                                    \
+	} while (0)
 
 /* Sequence analysis keys, appended after the tracking keys (docs/conns-json.md). */
 static void emit_ana_fields(struct kv_emit *e, const struct sf_conn_row *r)
 {
 	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
 	bool h = r->has_ana;
-	kv_ana_pair(e, "retrans_pkts", h, c->retrans_pkts, s->retrans_pkts);
-	kv_ana_pair(e, "retrans_bytes", h, c->retrans_bytes, s->retrans_bytes);
-	kv_ana_pair(e, "fast_retrans", h, c->fast_retrans, s->fast_retrans);
-	kv_ana_pair(e, "spurious_retrans", h, c->spurious_retrans, s->spurious_retrans);
-	kv_ana_pair(e, "out_of_order", h, c->out_of_order, s->out_of_order);
-	kv_ana_pair(e, "lost_segments", h, c->lost_segments, s->lost_segments);
-	kv_ana_pair(e, "ack_unseen", h, c->ack_unseen, s->ack_unseen);
-	kv_ana_pair(e, "dup_acks", h, c->dup_acks, s->dup_acks);
-	kv_ana_pair(e, "zero_windows", h, c->zero_windows, s->zero_windows);
-	kv_ana_pair(e, "zero_window_probes", h, c->zero_window_probes, s->zero_window_probes);
-	kv_ana_pair(e, "keep_alives", h, c->keep_alives, s->keep_alives);
-	kv_ana_pair(e, "window_full", h, c->window_full, s->window_full);
-	kv_ana_pair(e, "window_updates", h, c->window_updates, s->window_updates);
-	kv_ana_pair(e, "rtt_samples", h, c->rtt_samples, s->rtt_samples);
-	kv_ms_pair(e, "rtt_min_ms", c->rtt_min_ns, s->rtt_min_ns);
-	kv_ms_pair(e, "rtt_avg_ms", c->rtt_avg_ns, s->rtt_avg_ns);
-	kv_ms_pair(e, "rtt_max_ms", c->rtt_max_ns, s->rtt_max_ns);
-	kv_ms_pair(e, "rtt_stdev_ms", c->rtt_stdev_ns, s->rtt_stdev_ns);
-	kv_ana_pair(e, "max_bytes_in_flight", h, c->max_bytes_in_flight, s->max_bytes_in_flight);
-	kv_ana_pair(e, "max_window", h, c->max_window, s->max_window);
+	KV_ANA_PAIR(e, "retrans_pkts", h, c->retrans_pkts, s->retrans_pkts);
+	KV_ANA_PAIR(e, "retrans_bytes", h, c->retrans_bytes, s->retrans_bytes);
+	KV_ANA_PAIR(e, "fast_retrans", h, c->fast_retrans, s->fast_retrans);
+	KV_ANA_PAIR(e, "spurious_retrans", h, c->spurious_retrans, s->spurious_retrans);
+	KV_ANA_PAIR(e, "out_of_order", h, c->out_of_order, s->out_of_order);
+	KV_ANA_PAIR(e, "lost_segments", h, c->lost_segments, s->lost_segments);
+	KV_ANA_PAIR(e, "ack_unseen", h, c->ack_unseen, s->ack_unseen);
+	KV_ANA_PAIR(e, "dup_acks", h, c->dup_acks, s->dup_acks);
+	KV_ANA_PAIR(e, "zero_windows", h, c->zero_windows, s->zero_windows);
+	KV_ANA_PAIR(e, "zero_window_probes", h, c->zero_window_probes, s->zero_window_probes);
+	KV_ANA_PAIR(e, "keep_alives", h, c->keep_alives, s->keep_alives);
+	KV_ANA_PAIR(e, "window_full", h, c->window_full, s->window_full);
+	KV_ANA_PAIR(e, "window_updates", h, c->window_updates, s->window_updates);
+	KV_ANA_PAIR(e, "rtt_samples", h, c->rtt_samples, s->rtt_samples);
+	KV_MS_PAIR(e, "rtt_min_ms", c->rtt_min_ns, s->rtt_min_ns);
+	KV_MS_PAIR(e, "rtt_avg_ms", c->rtt_avg_ns, s->rtt_avg_ns);
+	KV_MS_PAIR(e, "rtt_max_ms", c->rtt_max_ns, s->rtt_max_ns);
+	KV_MS_PAIR(e, "rtt_stdev_ms", c->rtt_stdev_ns, s->rtt_stdev_ns);
+	KV_ANA_PAIR(e, "max_bytes_in_flight", h, c->max_bytes_in_flight, s->max_bytes_in_flight);
+	KV_ANA_PAIR(e, "max_window", h, c->max_window, s->max_window);
 }
 
 /* The one list of JSON/CSV keys, in output order (documented in docs/conns-json.md). */
@@ -243,60 +245,80 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	char uid[24];
 	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
 
-	kv_u64(e, "stream", r->stream);
-	kv_str(e, "uid", sf_row_uid(r->stream, uid, sizeof(uid)));
-	kv_addr(e, "client", &r->client);
-	kv_u64(e, "client_port", r->client_port);
-	kv_addr(e, "server", &r->server);
-	kv_u64(e, "server_port", r->server_port);
-	kv_bool(e, "roles_guessed", r->roles_guessed);
-	if (!key(e, "ts"))
-		put_epoch(e->ob, r->start_sec, r->start_nsec);
-	kv_secs(e, "start", sf_conn_fmt_rel_start_ns(ctx, r));
-	kv_secs(e, "duration", sf_row_duration_ns(r));
-	kv_u64(e, "first_frame", r->first_frame);
-	kv_u64(e, "last_frame", r->last_frame);
-	kv_u64(e, "client_pkts", c->pkts);
-	kv_u64(e, "client_bytes", c->bytes);
-	kv_u64(e, "client_ip_bytes", c->ip_bytes);
-	kv_u64(e, "server_pkts", s->pkts);
-	kv_u64(e, "server_bytes", s->bytes);
-	kv_u64(e, "server_ip_bytes", s->ip_bytes);
-	kv_str(e, "open", r->open_kind);
-	kv_u64(e, "syn_retries", r->syn_retries);
-	kv_str(e, "close", r->close_kind);
-	kv_str(e, "closer", r->closer);
-	kv_str(e, "rst_by", r->rst_by);
-	kv_str(e, "rst_state", r->rst_state);
-	kv_str(e, "conn_state", r->conn_state);
-	kv_str(e, "history", r->history);
-	kv_u64(e, "completeness", r->completeness);
-	kv_ms(e, "rtt_ms", sf_row_handshake_ns(r));
-	kv_ms(e, "rtt_synack_ms", r->rtt_synack_ns);
-	kv_ms(e, "rtt_ack_ms", r->rtt_ack_ns);
-	kv_opt_int(e, "client_mss", c->mss);
-	kv_opt_int(e, "server_mss", s->mss);
-	kv_opt_int(e, "client_wscale", c->wscale);
-	kv_opt_int(e, "server_wscale", s->wscale);
-	kv_bool(e, "sack", c->sack_perm && s->sack_perm);
-	kv_bool(e, "timestamps", c->ts && s->ts);
-	kv_bool(e, "ecn", r->ecn);
-	kv_str(e, "client_state", c->final_state);
-	kv_str(e, "server_state", s->final_state);
-	kv_str(e, "end_reason", r->end_reason);
+	kv_u64(e, K("stream"), r->stream);
+	kv_str(e, K("uid"), sf_row_uid(r->stream, uid, sizeof(uid)));
+	kv_addr(e, K("client"), &r->client);
+	kv_u64(e, K("client_port"), r->client_port);
+	kv_addr(e, K("server"), &r->server);
+	kv_u64(e, K("server_port"), r->server_port);
+	kv_bool(e, K("roles_guessed"), r->roles_guessed);
+	if (!key(e, K("ts")))
+		e->p = sf_fmt_nsec(e->p, r->start_sec * 1000000000LL + (int64_t)r->start_nsec, 6);
+	kv_secs(e, K("start"), sf_conn_fmt_rel_start_ns(ctx, r));
+	kv_secs(e, K("duration"), sf_row_duration_ns(r));
+	kv_u64(e, K("first_frame"), r->first_frame);
+	kv_u64(e, K("last_frame"), r->last_frame);
+	kv_u64(e, K("client_pkts"), c->pkts);
+	kv_u64(e, K("client_bytes"), c->bytes);
+	kv_u64(e, K("client_ip_bytes"), c->ip_bytes);
+	kv_u64(e, K("server_pkts"), s->pkts);
+	kv_u64(e, K("server_bytes"), s->bytes);
+	kv_u64(e, K("server_ip_bytes"), s->ip_bytes);
+	kv_str(e, K("open"), r->open_kind);
+	kv_u64(e, K("syn_retries"), r->syn_retries);
+	kv_str(e, K("close"), r->close_kind);
+	kv_str(e, K("closer"), r->closer);
+	kv_str(e, K("rst_by"), r->rst_by);
+	kv_str(e, K("rst_state"), r->rst_state);
+	kv_str(e, K("conn_state"), r->conn_state);
+	kv_str(e, K("history"), r->history);
+	kv_u64(e, K("completeness"), r->completeness);
+	kv_ms(e, K("rtt_ms"), sf_row_handshake_ns(r));
+	kv_ms(e, K("rtt_synack_ms"), r->rtt_synack_ns);
+	kv_ms(e, K("rtt_ack_ms"), r->rtt_ack_ns);
+	kv_opt_int(e, K("client_mss"), c->mss);
+	kv_opt_int(e, K("server_mss"), s->mss);
+	kv_opt_int(e, K("client_wscale"), c->wscale);
+	kv_opt_int(e, K("server_wscale"), s->wscale);
+	kv_bool(e, K("sack"), c->sack_perm && s->sack_perm);
+	kv_bool(e, K("timestamps"), c->ts && s->ts);
+	kv_bool(e, K("ecn"), r->ecn);
+	kv_str(e, K("client_state"), c->final_state);
+	kv_str(e, K("server_state"), s->final_state);
+	kv_str(e, K("end_reason"), r->end_reason);
 	emit_ana_fields(e, r);
 	/* last, so that CSV columns before them keep their places */
-	kv_bool(e, "port_reused", r->port_reused);
-	kv_bool(e, "resumed", r->resumed);
+	kv_bool(e, K("port_reused"), r->port_reused);
+	kv_bool(e, K("resumed"), r->resumed);
+}
+
+/* One JSON object or CSV line (or the CSV header: keys only), with its newline. */
+static void kv_line(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
+                    const struct sf_conn_row *r, bool json, bool header)
+{
+	char local[KV_ROW_MAX];
+	bool direct = ob->cap >= KV_ROW_MAX; /* the views' buffers: straight into the output */
+	if (direct)
+		ob_room(ob, KV_ROW_MAX);
+	char *base = direct ? ob->buf + ob->len : local;
+	struct kv_emit e = {.p = base, .json = json, .header = header, .first = true};
+	if (json)
+		*e.p++ = '{';
+	emit_fields(&e, ctx, r);
+	if (json)
+		*e.p++ = '}';
+	*e.p++ = '\n';
+	if (direct)
+		ob->len = (size_t)(e.p - ob->buf);
+	else
+		ob_put_mem(ob, local, (size_t)(e.p - local));
 }
 
 static void csv_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 {
 	struct sf_conn_row zero;
-	struct kv_emit e = {.ob = ob, .header = true, .first = true};
 	memset(&zero, 0, sizeof(zero));
-	emit_fields(&e, ctx, &zero);
-	ob_putc(ob, '\n');
+	kv_line(ob, ctx, &zero, false, true);
 }
 
 /* ---- Zeek conn.log ------------------------------------------------------------------------- */
@@ -405,20 +427,15 @@ void sf_conn_fmt_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx)
 void sf_conn_fmt_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
                      const struct sf_conn_row *r)
 {
-	struct kv_emit e = {.ob = ob, .first = true};
 	switch (ctx->format) {
 	case SF_CONNS_TABLE:
 		sf_conn_fmt_table_row(ob, ctx, r);
 		break;
 	case SF_CONNS_JSON:
-		e.json = true;
-		ob_putc(ob, '{');
-		emit_fields(&e, ctx, r);
-		ob_put_mem(ob, "}\n", 2);
+		kv_line(ob, ctx, r, true, false);
 		break;
 	case SF_CONNS_CSV:
-		emit_fields(&e, ctx, r);
-		ob_putc(ob, '\n');
+		kv_line(ob, ctx, r, false, false);
 		break;
 	case SF_CONNS_ZEEK:
 		zeek_row(ob, r);

@@ -55,57 +55,89 @@ void sf_conn_fmt_table_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx
 	ob_puts(ob, " OPTIONS(C/S)\n");
 }
 
-/* Column i of a row: starts the item, returns its mark. */
-static size_t col(struct sf_outbuf *ob, unsigned i)
+/* A row is written with a cursor into room reserved once (TABLE_ROW_MAX), not with a room check
+ * per item: an item is at most 64 bytes (a name, cut there), the history SF_ROW_HISTORY_MAX, the
+ * options 95; TABLE_ROW_MAX covers the widest row with --wide columns and IPv6 endpoints. */
+#define NAME_MAX_LEN  64u
+#define TABLE_ROW_MAX (4096u + SF_ROW_HISTORY_MAX)
+
+/* The item written at m..p, padded to width: on the left (right) or the right (left). */
+static char *pad_to(char *m, char *p, unsigned width, bool right)
 {
-	if (i)
-		ob_putc(ob, ' ');
-	return vp_begin(ob);
+	size_t n = (size_t)(p - m);
+	if (n >= width)
+		return p;
+	size_t pad = width - n;
+	if (right) {
+		memmove(m + pad, m, n);
+		memset(m, ' ', pad);
+	} else {
+		memset(p, ' ', pad);
+	}
+	return m + width;
 }
 
-static void col_end(struct sf_outbuf *ob, unsigned i, size_t m)
+static char *put_str(char *p, const char *s, size_t max)
 {
-	vp_end(ob, m, table_cols[i].width, table_cols[i].right);
+	size_t n = strnlen(s, max);
+	memcpy(p, s, n);
+	return p + n;
 }
 
-static void put_ms_or_dash(struct sf_outbuf *ob, int64_t ns)
+static char *put_name(char *p, const char *s)
 {
-	if (ns < 0)
-		ob_putc(ob, '-');
-	else
-		sf_conn_fmt_ms(ob, ns);
+	return put_str(p, sf_conn_fmt_or_dash(s), NAME_MAX_LEN);
+}
+
+/* Milliseconds, three decimals, or "-" when unknown (negative). */
+static char *put_ms(char *p, int64_t ns)
+{
+	if (ns < 0) {
+		*p = '-';
+		return p + 1;
+	}
+	/* ns × 1000 prints milliseconds through the seconds formatter (sf_conn_fmt_ms) */
+	return sf_fmt_nsec(p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
 }
 
 /* "client/server", or "-" when analysis was off. */
-static void put_pair(struct sf_outbuf *ob, const struct sf_conn_row *r, enum wide_kind k, int64_t c,
-                     int64_t s)
+static char *put_pair(char *p, const struct sf_conn_row *r, enum wide_kind k, int64_t c, int64_t s)
 {
 	if (!r->has_ana) {
-		ob_putc(ob, '-');
-		return;
+		*p = '-';
+		return p + 1;
 	}
 	const int64_t v[2] = {c, s};
 	for (int i = 0; i < 2; i++) {
 		if (i)
-			ob_putc(ob, '/');
-		if (k == WK_MS)
-			put_ms_or_dash(ob, v[i]);
-		else
-			ob_put_u64(ob, (uint64_t)v[i]);
+			*p++ = '/';
+		p = k == WK_MS ? put_ms(p, v[i]) : sf_fmt_u64w(p, (uint64_t)v[i], 0);
 	}
+	return p;
 }
 
-static void pair_col(struct sf_outbuf *ob, const struct table_col *col, const struct sf_conn_row *r,
-                     enum wide_kind k, int64_t c, int64_t s)
+/* Column i of table_cols: the separator, then returns where its item starts. */
+static char *col(char *p, unsigned i)
 {
-	ob_putc(ob, ' ');
-	size_t m = vp_begin(ob);
-	put_pair(ob, r, k, c, s);
-	vp_end(ob, m, col->width, col->right);
+	if (i)
+		*p++ = ' ';
+	return p;
+}
+
+static char *col_end(char *m, char *p, unsigned i)
+{
+	return pad_to(m, p, table_cols[i].width, table_cols[i].right);
+}
+
+static char *endpoint(char *p, const struct sf_addr *a, uint16_t port)
+{
+	p = sf_fmt_addr(p, a, true);
+	*p++ = ':';
+	return sf_fmt_u64w(p, port, 0);
 }
 
 /* The --wide columns, in the order of wide_cols. */
-static void table_wide(struct sf_outbuf *ob, const struct sf_conn_row *r)
+static char *table_wide(char *p, const struct sf_conn_row *r)
 {
 	const struct sf_row_ana *c = &r->ana[SF_ROW_CLIENT], *s = &r->ana[SF_ROW_SERVER];
 	const struct {
@@ -125,74 +157,78 @@ static void table_wide(struct sf_outbuf *ob, const struct sf_conn_row *r)
 	    {WK_COUNT, c->max_bytes_in_flight, s->max_bytes_in_flight},
 	    {WK_COUNT, c->max_window, s->max_window},
 	};
-	for (unsigned i = 0; i < WC_N; i++)
-		pair_col(ob, &wide_cols[i], r, v[i].k, v[i].c, v[i].s);
+	for (unsigned i = 0; i < WC_N; i++) {
+		*p++ = ' ';
+		char *m = p;
+		p = put_pair(p, r, v[i].k, v[i].c, v[i].s);
+		p = pad_to(m, p, wide_cols[i].width, wide_cols[i].right);
+	}
+	return p;
+}
+
+static char *table_row(char *p, const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r)
+{
+	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
+	const uint64_t counts[4] = {c->pkts, c->bytes, s->pkts, s->bytes};
+	unsigned i = 0;
+	char *m;
+
+	p = sf_fmt_u64w(p, r->stream, table_cols[i++].width); /* numbers pad themselves */
+	m = col(p, i);
+	p = col_end(m, endpoint(m, &r->client, r->client_port), i++);
+	m = col(p, i);
+	p = col_end(m, endpoint(m, &r->server, r->server_port), i++);
+	m = col(p, i);
+	p = col_end(m, sf_fmt_nsec(m, sf_conn_fmt_rel_start_ns(ctx, r), 6), i++);
+	m = col(p, i);
+	p = col_end(m, sf_fmt_nsec(m, sf_row_duration_ns(r), 6), i++);
+	for (unsigned k = 0; k < 4; k++, i++)
+		p = sf_fmt_u64w(col(p, i), counts[k], table_cols[i].width);
+	m = col(p, i);
+	p = put_name(m, r->open_kind);
+	if (r->syn_retries) {
+		*p++ = '(';
+		p = sf_fmt_u64w(p, r->syn_retries, 0);
+		*p++ = ')';
+	}
+	p = col_end(m, p, i++);
+	const char *strs[3] = {r->close_kind, r->closer, r->conn_state};
+	for (unsigned k = 0; k < 3; k++, i++) {
+		m = col(p, i);
+		p = col_end(m, put_name(m, strs[k]), i);
+	}
+	m = col(p, i);
+	p = col_end(m, put_str(m, sf_conn_fmt_or_dash(r->history), SF_ROW_HISTORY_MAX), i++);
+	p = sf_fmt_u64w(col(p, i), r->completeness, table_cols[i].width);
+	i++;
+	m = col(p, i);
+	p = col_end(m, put_ms(m, sf_row_handshake_ns(r)), i++);
+	const struct sf_row_ana *ac = &r->ana[SF_ROW_CLIENT], *as = &r->ana[SF_ROW_SERVER];
+	m = col(p, i);
+	p = col_end(m, put_pair(m, r, WK_COUNT, ac->retrans_pkts, as->retrans_pkts), i++);
+	m = col(p, i);
+	p = col_end(m, put_pair(m, r, WK_MS, ac->rtt_avg_ns, as->rtt_avg_ns), i++);
+	m = col(p, i);
+	p = put_name(m, c->final_state);
+	*p++ = '/';
+	p = col_end(m, put_name(p, s->final_state), i++);
+	if (ctx->wide)
+		p = table_wide(p, r);
+	char opts[96];
+	*p++ = ' ';
+	p = put_str(p, sf_row_options(r, opts, sizeof(opts)), sizeof(opts));
+	*p++ = '\n';
+	return p;
 }
 
 void sf_conn_fmt_table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *ctx,
                            const struct sf_conn_row *r)
 {
-	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	const uint64_t counts[4] = {c->pkts, c->bytes, s->pkts, s->bytes};
-	unsigned i = 0;
-	size_t m;
-
-	m = col(ob, i);
-	ob_put_u64(ob, r->stream);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	sf_conn_fmt_endpoint(ob, &r->client, r->client_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	sf_conn_fmt_endpoint(ob, &r->server, r->server_port);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, sf_conn_fmt_rel_start_ns(ctx, r), 6);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_put_nsec(ob, sf_row_duration_ns(r), 6);
-	col_end(ob, i++, m);
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_put_u64(ob, counts[k]);
-		col_end(ob, i++, m);
+	if (ob->cap >= TABLE_ROW_MAX) { /* the views' buffers: straight into the output */
+		ob_room(ob, TABLE_ROW_MAX);
+		ob->len = (size_t)(table_row(ob->buf + ob->len, ctx, r) - ob->buf);
+		return;
 	}
-	m = col(ob, i);
-	ob_puts(ob, sf_conn_fmt_or_dash(r->open_kind));
-	if (r->syn_retries) {
-		ob_putc(ob, '(');
-		ob_put_u64(ob, r->syn_retries);
-		ob_putc(ob, ')');
-	}
-	col_end(ob, i++, m);
-	const char *strs[4] = {r->close_kind, r->closer, r->conn_state, r->history};
-	for (unsigned k = 0; k < 4; k++) {
-		m = col(ob, i);
-		ob_puts(ob, sf_conn_fmt_or_dash(strs[k]));
-		col_end(ob, i++, m);
-	}
-	m = col(ob, i);
-	ob_put_u64(ob, r->completeness);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_ms_or_dash(ob, sf_row_handshake_ns(r));
-	col_end(ob, i++, m);
-	const struct sf_row_ana *ac = &r->ana[SF_ROW_CLIENT], *as = &r->ana[SF_ROW_SERVER];
-	m = col(ob, i);
-	put_pair(ob, r, WK_COUNT, ac->retrans_pkts, as->retrans_pkts);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	put_pair(ob, r, WK_MS, ac->rtt_avg_ns, as->rtt_avg_ns);
-	col_end(ob, i++, m);
-	m = col(ob, i);
-	ob_puts(ob, sf_conn_fmt_or_dash(c->final_state));
-	ob_putc(ob, '/');
-	ob_puts(ob, sf_conn_fmt_or_dash(s->final_state));
-	col_end(ob, i++, m);
-	if (ctx->wide)
-		table_wide(ob, r);
-	char opts[96];
-	ob_putc(ob, ' ');
-	ob_puts(ob, sf_row_options(r, opts, sizeof(opts)));
-	ob_putc(ob, '\n');
+	char row[TABLE_ROW_MAX];
+	ob_put_mem(ob, row, (size_t)(table_row(row, ctx, r) - row));
 }

@@ -62,59 +62,61 @@ char *sf_row_uid(uint64_t stream, char *buf, size_t len)
 	return buf;
 }
 
-/* A tiny appender for the options column: snprintf per piece cost more than the rest of a
- * row (this runs once per connection). */
-struct cbuf {
-	char *p;
-	size_t len, n;
-};
-
-static void cb_puts(struct cbuf *b, const char *s)
+/* The options column, written into a local buffer that always has room (at most 48 bytes:
+ * two 10-digit MSS values, two shifts and the three flags) and then copied: this runs once per
+ * connection, and snprintf per piece, or a bounds check per byte, cost more than the rest of a
+ * table row. */
+static char *put_lit(char *p, const char *s, size_t n)
 {
-	for (; *s; s++)
-		if (b->n + 1 < b->len)
-			b->p[b->n++] = *s;
+	memcpy(p, s, n);
+	return p + n;
 }
 
 /* A number, or "-" when negative (unknown). */
-static void cb_num(struct cbuf *b, long v)
+static char *put_num(char *p, long v)
 {
+	if (v < 0) {
+		*p++ = '-';
+		return p;
+	}
 	char d[24];
 	size_t k = 0;
-	if (v < 0) {
-		cb_puts(b, "-");
-		return;
-	}
 	do {
 		d[k++] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v && k < sizeof(d));
-	while (k && b->n + 1 < b->len)
-		b->p[b->n++] = d[--k];
+	} while (v);
+	while (k)
+		*p++ = d[--k];
+	return p;
 }
 
 char *sf_row_options(const struct sf_conn_row *r, char *buf, size_t len)
 {
 	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	struct cbuf b = {buf, len, 0};
+	char tmp[96];
+	char *p = tmp;
 	if (!len)
 		return buf;
-	cb_puts(&b, "MSS=");
-	cb_num(&b, c->mss);
-	cb_puts(&b, "/");
-	cb_num(&b, s->mss);
-	cb_puts(&b, " WS=");
-	cb_num(&b, c->wscale);
-	cb_puts(&b, "/");
-	cb_num(&b, s->wscale);
+	p = put_lit(p, "MSS=", 4);
+	p = put_num(p, c->mss);
+	*p++ = '/';
+	p = put_num(p, s->mss);
+	p = put_lit(p, " WS=", 4);
+	p = put_num(p, c->wscale);
+	*p++ = '/';
+	p = put_num(p, s->wscale);
 	/* SACK and timestamps are in use only when both SYNs carry them (RFC 2018 §2,
 	 * RFC 7323 §3.2); the column says what was negotiated, not what was offered. */
 	if (c->sack_perm && s->sack_perm)
-		cb_puts(&b, " SACK");
+		p = put_lit(p, " SACK", 5);
 	if (c->ts && s->ts)
-		cb_puts(&b, " TS");
+		p = put_lit(p, " TS", 3);
 	if (r->ecn)
-		cb_puts(&b, " ECN");
-	buf[b.n] = '\0';
+		p = put_lit(p, " ECN", 4);
+	size_t n = (size_t)(p - tmp);
+	if (n > len - 1)
+		n = len - 1; /* cut, as a short buffer always was */
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return buf;
 }

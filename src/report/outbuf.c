@@ -73,24 +73,31 @@ static char *dec_backwards(char *end, uint64_t v)
 	return q;
 }
 
-void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
+char *sf_fmt_u64w(char *p, uint64_t v, unsigned width)
 {
 	/* most counters in a row are single digits (zero, mostly) */
 	if (v < 10 && width <= 1) {
-		ob_putc(ob, (char)('0' + v));
-		return;
+		*p = (char)('0' + v);
+		return p + 1;
 	}
-	char tmp[24];
-	char *q = dec_backwards(tmp + sizeof(tmp), v);
-	unsigned n = (unsigned)(tmp + sizeof(tmp) - q);
+	/* fixed-size copies: a few vector moves where a copy of n bytes was a call */
+	char tmp[48];
+	char *q = dec_backwards(tmp + 24, v);
+	unsigned n = (unsigned)(tmp + 24 - q);
 	if (width > 32)
 		width = 32;
+	if (n < width) {
+		memset(p, ' ', 32);
+		p += width - n;
+	}
+	memcpy(p, q, 24); /* the n digits, then scratch that the caller's room covers */
+	return p + n;
+}
+
+void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width)
+{
 	ob_room(ob, OB_MAX_PUT);
-	char *p = ob->buf + ob->len;
-	for (unsigned i = n; i < width; i++)
-		*p++ = ' ';
-	memcpy(p, q, n);
-	ob->len = (size_t)(p + n - ob->buf);
+	ob->len = (size_t)(sf_fmt_u64w(ob->buf + ob->len, v, width) - ob->buf);
 }
 
 void ob_put_u64z(struct sf_outbuf *ob, uint64_t v, unsigned width)
@@ -149,26 +156,26 @@ void ob_put_0x(struct sf_outbuf *ob, uint64_t v, unsigned digits)
 	ob_put_hex(ob, v, digits);
 }
 
-void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
+char *sf_fmt_nsec(char *p, int64_t ns, unsigned decimals)
 {
 	uint64_t u;
 	if (ns < 0) {
-		ob_putc(ob, '-');
+		*p++ = '-';
 		u = (uint64_t)0 - (uint64_t)ns;
 	} else {
 		u = (uint64_t)ns;
 	}
 	if (decimals > 9)
 		decimals = 9;
-	ob_put_u64(ob, u / 1000000000u);
+	p = sf_fmt_u64w(p, u / 1000000000u, 0);
 	if (!decimals)
-		return;
+		return p;
 	static const uint32_t pow10[10] = {1,      10,      100,      1000,      10000,
 	                                   100000, 1000000, 10000000, 100000000, 1000000000};
 	uint32_t frac = (uint32_t)(u % 1000000000u) / pow10[9 - decimals];
-	ob_putc(ob, '.');
-	ob_room(ob, OB_MAX_PUT);
-	char *p = ob->buf + ob->len + decimals;
+	*p++ = '.';
+	char *end = p + decimals;
+	p = end;
 	unsigned i = decimals;
 	for (; i >= 2; i -= 2) {
 		p -= 2;
@@ -177,7 +184,13 @@ void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
 	}
 	if (i)
 		*--p = (char)('0' + frac % 10);
-	ob->len += decimals;
+	return end;
+}
+
+void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
+{
+	ob_room(ob, OB_MAX_PUT);
+	ob->len = (size_t)(sf_fmt_nsec(ob->buf + ob->len, ns, decimals) - ob->buf);
 }
 
 /* Writes the decimal of one byte; returns the new end. */
@@ -262,7 +275,11 @@ static char *put_ipv6(char *p, const uint8_t *a)
 void ob_put_addr(struct sf_outbuf *ob, const struct sf_addr *a, bool bracket_v6)
 {
 	ob_room(ob, OB_MAX_PUT);
-	char *p = ob->buf + ob->len;
+	ob->len = (size_t)(sf_fmt_addr(ob->buf + ob->len, a, bracket_v6) - ob->buf);
+}
+
+char *sf_fmt_addr(char *p, const struct sf_addr *a, bool bracket_v6)
+{
 	if (a->family == 4) {
 		p = put_ipv4(p, a->a);
 	} else if (a->family == 6) {
@@ -274,7 +291,7 @@ void ob_put_addr(struct sf_outbuf *ob, const struct sf_addr *a, bool bracket_v6)
 	} else {
 		*p++ = '?';
 	}
-	ob->len = (size_t)(p - ob->buf);
+	return p;
 }
 
 void ob_put_mac(struct sf_outbuf *ob, const uint8_t mac[6])

@@ -60,6 +60,14 @@ static inline void ob_puts(struct sf_outbuf *ob, const char *s)
 	ob_put_mem(ob, s, strlen(s));
 }
 
+/* The formatters below write at p and return the end of what they wrote; the ob_put_* forms
+ * reserve OB_MAX_PUT first. A caller of sf_fmt_* provides OB_MAX_PUT bytes of room itself: a
+ * number is at most 32 bytes (widths above 32 count as 32), sf_fmt_nsec 31, sf_fmt_addr 47, and
+ * the number formatters may scribble past their end within that room. */
+char *sf_fmt_u64w(char *p, uint64_t v, unsigned width);
+char *sf_fmt_nsec(char *p, int64_t ns, unsigned decimals);
+char *sf_fmt_addr(char *p, const struct sf_addr *a, bool bracket_v6);
+
 /* Unsigned decimal, right-aligned in width columns (0 = no padding). */
 void ob_put_u64w(struct sf_outbuf *ob, uint64_t v, unsigned width);
 static inline void ob_put_u64(struct sf_outbuf *ob, uint64_t v)

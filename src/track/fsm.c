@@ -378,9 +378,22 @@ static int recv_class(enum fclass fc, uint16_t flags)
 	return fc;
 }
 
+/* Most packets: a segment with ACK and without SYN, FIN or RST between two ESTABLISHED sides of
+ * a connection that saw no FIN and no RST. Nothing below acts on it: its class is FC_ACK (no
+ * FIN to acknowledge), no guard names it, both rows for ESTABLISHED are IGN, no FIN is pending
+ * and neither side is in SYN-SENT or SYN-RECEIVED. */
+static bool settled_ack(const struct trk_rec *r, const struct sf_packet *p)
+{
+	return (p->flags & (SF_TCP_SYN | SF_TCP_FIN | SF_TCP_RST | SF_TCP_ACK)) == SF_TCP_ACK &&
+	       r->c.state[0] == SF_TCP_ESTABLISHED && r->c.state[1] == SF_TCP_ESTABLISHED &&
+	       !r->reset && !r->fin_pending && !r->side[0].fin_sent && !r->side[1].fin_sent;
+}
+
 void trk_fsm_step(struct trk_rec *r, struct sf_packet *p, int from, struct sf_pkt_track *trk,
                   uint64_t frame)
 {
+	if (settled_ack(r, p))
+		return;
 	int to = 1 - from;
 	enum fclass fc = classify(r, p, to);
 

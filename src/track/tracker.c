@@ -31,6 +31,9 @@ struct sf_tracker {
 	 * second's slot and the TIME-WAIT records are empty, expiry has nothing to do; 0 = unknown
 	 */
 	int64_t next_sec_ns;
+	/* [sec_lo, sec_hi): the capture second of the latest packet when its time is not negative
+	 * (sec_lo == sec_hi otherwise), so that comparing seconds needs no division */
+	int64_t sec_lo, sec_hi;
 };
 
 struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct sf_track_hooks *h,
@@ -111,6 +114,21 @@ static int64_t timeout_of(const struct sf_tracker *t, const struct trk_rec *r)
 	if (s[0] == SF_TCP_ESTABLISHED && s[1] == SF_TCP_ESTABLISHED)
 		return t->cfg.timeout_ns[SF_TO_ESTABLISHED];
 	return t->cfg.timeout_ns[SF_TO_CLOSING];
+}
+
+/* now / SEC != ns / SEC, for the latest packet's time now. */
+static bool other_second(struct sf_tracker *t, int64_t now, int64_t ns)
+{
+	if (now < t->sec_lo || now >= t->sec_hi) {
+		t->sec_lo = t->sec_hi = 0;
+		if (now >= 0 && now <= INT64_MAX - SEC) {
+			t->sec_lo = now / SEC * SEC;
+			t->sec_hi = t->sec_lo + SEC;
+		}
+	}
+	if (t->sec_lo == t->sec_hi || ns < 0)
+		return now / SEC != ns / SEC;
+	return ns < t->sec_lo || ns >= t->sec_hi;
 }
 
 static uint32_t wheel_second(struct sf_tracker *t, int64_t ns)
@@ -709,7 +727,7 @@ const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_
 	/* The LRU list (eviction of the oldest idle at --max-conns) is kept to the second of
 	 * capture time: moving a record to the tail on every packet would touch two other
 	 * records each time, a cache miss apiece on a large table. */
-	bool touch = now / SEC != r->c.last_ns / SEC;
+	bool touch = other_second(t, now, r->c.last_ns);
 	if (now > r->c.last_ns)
 		r->c.last_ns = now;
 	r->c.last_frame = pkt->frame->number;

@@ -102,6 +102,17 @@ static void test_fill_basic(void **state)
 	assert_string_equal(r.end_reason, "capture-end");
 	char opts[64];
 	assert_string_equal(sf_row_options(&r, opts, sizeof(opts)), "MSS=1460/- WS=7/- SACK");
+	/* a short buffer gets the start of the column, terminated */
+	char small[8];
+	assert_string_equal(sf_row_options(&r, small, sizeof(small)), "MSS=146");
+	/* the longest column: two ten-digit MSS values, two shifts and every flag */
+	r.side[SF_ROW_CLIENT].mss = r.side[SF_ROW_SERVER].mss = INT32_MAX;
+	r.side[SF_ROW_CLIENT].wscale = r.side[SF_ROW_SERVER].wscale = 14;
+	r.side[SF_ROW_CLIENT].sack_perm = r.side[SF_ROW_SERVER].sack_perm = true;
+	r.side[SF_ROW_CLIENT].ts = r.side[SF_ROW_SERVER].ts = true;
+	r.ecn = true;
+	assert_string_equal(sf_row_options(&r, opts, sizeof(opts)),
+	                    "MSS=2147483647/2147483647 WS=14/14 SACK TS ECN");
 }
 
 /* Every open and close kind maps to the views' stable names. */

@@ -41,17 +41,22 @@ const char *sf_conn_fmt_or_dash(const char *s)
 	return (s && *s) ? s : "-";
 }
 
+/* An epoch time, seconds with six decimals (Zeek's ts). */
+static char *fmt_epoch(char *p, int64_t sec, uint32_t nsec)
+{
+	return sf_fmt_nsec(p, sec * 1000000000LL + (int64_t)nsec, 6);
+}
+
 static void put_epoch(struct sf_outbuf *ob, int64_t sec, uint32_t nsec)
 {
-	ob_put_nsec(ob, sec * 1000000000LL + (int64_t)nsec, 6);
+	ob_room(ob, OB_MAX_PUT);
+	ob->len = (size_t)(fmt_epoch(ob->buf + ob->len, sec, nsec) - ob->buf);
 }
 
 /* Milliseconds, three decimals (microsecond resolution). */
 void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns)
 {
-	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
-	 * the 106 days where that would overflow; clamp rather than wrap past them). */
-	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+	ob_put_ms(ob, ns);
 }
 
 void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
@@ -182,8 +187,8 @@ static void kv_ms(struct kv_emit *e, const char *k, size_t n, int64_t ns)
 {
 	if (key(e, k, n))
 		return;
-	if (ns >= 0) /* as sf_conn_fmt_ms */
-		e->p = sf_fmt_nsec(e->p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+	if (ns >= 0)
+		e->p = sf_fmt_ms(e->p, ns);
 	else
 		kv_null(e);
 }
@@ -253,7 +258,7 @@ static void emit_fields(struct kv_emit *e, const struct sf_conn_fmt_ctx *ctx,
 	kv_u64(e, K("server_port"), r->server_port);
 	kv_bool(e, K("roles_guessed"), r->roles_guessed);
 	if (!key(e, K("ts")))
-		e->p = sf_fmt_nsec(e->p, r->start_sec * 1000000000LL + (int64_t)r->start_nsec, 6);
+		e->p = fmt_epoch(e->p, r->start_sec, r->start_nsec);
 	kv_secs(e, K("start"), sf_conn_fmt_rel_start_ns(ctx, r));
 	kv_secs(e, K("duration"), sf_row_duration_ns(r));
 	kv_u64(e, K("first_frame"), r->first_frame);

@@ -96,8 +96,7 @@ static char *put_ms(char *p, int64_t ns)
 		*p = '-';
 		return p + 1;
 	}
-	/* ns × 1000 prints milliseconds through the seconds formatter (sf_conn_fmt_ms) */
-	return sf_fmt_nsec(p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+	return sf_fmt_ms(p, ns);
 }
 
 /* "client/server", or "-" when analysis was off. */

@@ -31,9 +31,7 @@ static int side_of(const char *who)
 
 static void put_ms(struct sf_outbuf *ob, int64_t ns)
 {
-	/* ob_put_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below
-	 * the 106 days where that would overflow; clamp rather than wrap past them). */
-	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+	ob_put_ms(ob, ns);
 	ob_puts(ob, " ms");
 }
 
@@ -279,11 +277,6 @@ static void put_count(struct sf_outbuf *ob, uint64_t n, const char *one, const c
 	ob_puts(ob, n == 1 ? one : many);
 }
 
-static void put_ms_plain(struct sf_outbuf *ob, int64_t ns)
-{
-	ob_put_nsec(ob, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
-}
-
 /* "3 segments (4200 bytes) were retransmitted by the server (2 fast retransmissions, 1
  * spurious)." */
 static void retrans_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, const char *who)
@@ -382,7 +375,7 @@ static void rtt_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, const
 	ob_puts(ob, who);
 	ob_puts(ob, "'s data (segment → ACK): ");
 	if (a->rtt_samples == 1 || a->rtt_min_ns == a->rtt_max_ns) {
-		put_ms_plain(ob, a->rtt_min_ns);
+		ob_put_ms(ob, a->rtt_min_ns);
 		ob_puts(ob, a->rtt_samples == 1   ? " ms (1 sample).\n"
 		            : a->rtt_samples == 2 ? " ms in both samples.\n"
 		                                  : " ms in all ");
@@ -392,13 +385,13 @@ static void rtt_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, const
 		}
 		return;
 	}
-	put_ms_plain(ob, a->rtt_min_ns);
+	ob_put_ms(ob, a->rtt_min_ns);
 	ob_puts(ob, "–");
-	put_ms_plain(ob, a->rtt_max_ns);
+	ob_put_ms(ob, a->rtt_max_ns);
 	ob_puts(ob, " ms, avg ");
-	put_ms_plain(ob, a->rtt_avg_ns);
+	ob_put_ms(ob, a->rtt_avg_ns);
 	ob_puts(ob, " ms (stdev ");
-	put_ms_plain(ob, a->rtt_stdev_ns);
+	ob_put_ms(ob, a->rtt_stdev_ns);
 	ob_puts(ob, " ms) over ");
 	ob_put_u64(ob, a->rtt_samples);
 	ob_puts(ob, " samples.\n");

@@ -187,6 +187,19 @@ char *sf_fmt_nsec(char *p, int64_t ns, unsigned decimals)
 	return end;
 }
 
+char *sf_fmt_ms(char *p, int64_t ns)
+{
+	/* sf_fmt_nsec divides by 10^9: ns × 1000 prints milliseconds (RTTs stay far below the
+	 * 106 days where that would overflow; clamp rather than wrap past them) */
+	return sf_fmt_nsec(p, ns < INT64_MAX / 1000 ? ns * 1000 : INT64_MAX, 3);
+}
+
+void ob_put_ms(struct sf_outbuf *ob, int64_t ns)
+{
+	ob_room(ob, OB_MAX_PUT);
+	ob->len = (size_t)(sf_fmt_ms(ob->buf + ob->len, ns) - ob->buf);
+}
+
 void ob_put_nsec(struct sf_outbuf *ob, int64_t ns, unsigned decimals)
 {
 	ob_room(ob, OB_MAX_PUT);

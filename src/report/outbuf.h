@@ -66,6 +66,9 @@ static inline void ob_puts(struct sf_outbuf *ob, const char *s)
  * the number formatters may scribble past their end within that room. */
 char *sf_fmt_u64w(char *p, uint64_t v, unsigned width);
 char *sf_fmt_nsec(char *p, int64_t ns, unsigned decimals);
+/* Nanoseconds as milliseconds with three decimals (microsecond resolution). */
+char *sf_fmt_ms(char *p, int64_t ns);
+void ob_put_ms(struct sf_outbuf *ob, int64_t ns);
 char *sf_fmt_addr(char *p, const struct sf_addr *a, bool bracket_v6);
 
 /* Unsigned decimal, right-aligned in width columns (0 = no padding). */

@@ -34,6 +34,7 @@ enum {
 #define OPT_IF_TSRESOL   9
 #define OPT_IF_TSOFFSET  14
 #define RDBUF_START      (1u << 20)
+#define TS_SEC_LIMIT     INT64_C(4294967295) /* see ts_convert */
 
 /* Result of reading one block. */
 enum blk { BLK_ERROR = -1, BLK_END = 0, BLK_FRAME = 1, BLK_OTHER = 2 };
@@ -66,7 +67,15 @@ static void ts_convert(const struct sf_pcapng_iface *ifc, uint64_t ts, struct sf
 		ns = 0;
 	}
 	/* Wrapping add: a fuzzed offset must not be undefined behaviour. */
-	f->ts_sec = (int64_t)(sec + (uint64_t)ifc->ts_offset);
+	int64_t s = (int64_t)(sec + (uint64_t)ifc->ts_offset);
+	/* A time more than 2^32 s from the epoch (before 1834, after 2106) is no capture's: it
+	 * is held at that bound, so that times in nanoseconds, and their differences, stay
+	 * within 64 bits everywhere after (the classic format's range is 0 … 2^32 - 1). */
+	if (s > TS_SEC_LIMIT)
+		s = TS_SEC_LIMIT;
+	else if (s < -TS_SEC_LIMIT)
+		s = -TS_SEC_LIMIT;
+	f->ts_sec = s;
 	f->ts_nsec = ns;
 }
 

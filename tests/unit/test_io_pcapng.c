@@ -71,6 +71,28 @@ static void test_ng_interfaces_linktypes_and_resolutions(void **state)
 	}
 }
 
+/* A timestamp more than 2^32 s from the epoch (the largest µs count; a huge negative offset)
+ * is held at that bound, so that nanosecond times cannot overflow later. */
+static void test_ng_timestamp_out_of_range(void **state)
+{
+	(void)state;
+	struct capfile c = {0};
+	capfile_ng_shb(&c, false, 1, 0);
+	capfile_ng_idb(&c, false, 1, 0, -1, 0);
+	capfile_ng_idb(&c, false, 1, 0, -1, -9000000000ll);
+	capfile_ng_epb(&c, false, 0, UINT64_MAX, 64, 64, pkt);
+	capfile_ng_epb(&c, false, 1, 1000000, 64, 64, pkt);
+	capfile_ng_epb(&c, false, 0, 1700000000ull * 1000000, 64, 64, pkt);
+	struct capfile_got g;
+	read_capfile(&c, "ts-range.pcapng", &g);
+	assert_int_equal(g.rc, SF_SRC_END);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.f[0].ts_sec, 4294967295ll);
+	assert_int_equal(g.f[1].ts_sec, -4294967295ll);
+	assert_int_equal(g.f[2].ts_sec, 1700000000);
+	capfile_free(&c);
+}
+
 /* Each section has its own byte order and interfaces: interface 0 of section 2 is RAW. */
 static void test_ng_multiple_sections(void **state)
 {
@@ -317,6 +339,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ng_interfaces_linktypes_and_resolutions),
 	    cmocka_unit_test(test_ng_multiple_sections),
+	    cmocka_unit_test(test_ng_timestamp_out_of_range),
 	    cmocka_unit_test(test_ng_spb_pb_and_skipped_blocks),
 	    cmocka_unit_test(test_ng_caplen_above_snaplen_is_cut),
 	    cmocka_unit_test(test_ng_bad_version),

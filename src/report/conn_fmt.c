@@ -53,27 +53,13 @@ static void put_epoch(struct sf_outbuf *ob, int64_t sec, uint32_t nsec)
 	ob->len = (size_t)(fmt_epoch(ob->buf + ob->len, sec, nsec) - ob->buf);
 }
 
-/* Milliseconds, three decimals (microsecond resolution). */
-void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns)
-{
-	ob_put_ms(ob, ns);
-}
-
-void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port)
-{
-	ob_put_addr(ob, a, true);
-	ob_putc(ob, ':');
-	ob_put_u64(ob, port);
-}
-
 /* ---- JSON lines and CSV: one key list ------------------------------------------------------ */
 
 /* A row of JSON or CSV is written with a cursor into room reserved once (KV_ROW_MAX), not with
  * a room check per key and value: about ninety keys of at most 32 bytes, values of at most 66
- * (a bracketless IPv6 address in quotes, a name cut at NAME_MAX_LEN, a number with the scratch
- * room its formatter needs). */
-#define NAME_MAX_LEN 64u
-#define KV_ROW_MAX   16384u
+ * (a bracketless IPv6 address in quotes, a name cut at SF_CONN_FMT_NAME_MAX, a number with the
+ * scratch room its formatter needs). */
+#define KV_ROW_MAX 16384u
 
 struct kv_emit {
 	char *p;
@@ -137,7 +123,7 @@ static void kv_str(struct kv_emit *e, const char *k, size_t n, const char *v)
 	}
 	if (e->json)
 		*e->p++ = '"';
-	for (unsigned i = 0; i < NAME_MAX_LEN && v[i]; i++)
+	for (unsigned i = 0; i < SF_CONN_FMT_NAME_MAX && v[i]; i++)
 		if ((unsigned char)v[i] > 0x20 && v[i] != '"' && v[i] != '\\' && v[i] != ',')
 			*e->p++ = v[i];
 	if (e->json)

@@ -36,9 +36,10 @@ void sf_conn_fmt_table_row(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx *c
 
 /* Helpers shared by the formats. */
 int64_t sf_conn_fmt_rel_start_ns(const struct sf_conn_fmt_ctx *ctx, const struct sf_conn_row *r);
-const char *sf_conn_fmt_or_dash(const char *s);        /* "-" for NULL or "" */
-void sf_conn_fmt_ms(struct sf_outbuf *ob, int64_t ns); /* milliseconds, three decimals */
-void sf_conn_fmt_endpoint(struct sf_outbuf *ob, const struct sf_addr *a, uint16_t port);
+const char *sf_conn_fmt_or_dash(const char *s); /* "-" for NULL or "" */
+/* Names (kinds, states, who closed) are written up to this many bytes: all are far shorter,
+ * and the rows' reserved room counts on the bound. */
+#define SF_CONN_FMT_NAME_MAX 64u
 
 /* The #fields line of the Zeek format (without "#fields"), tab-separated: tests check it. */
 extern const char *const sf_zeek_conn_fields[];

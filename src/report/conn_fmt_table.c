@@ -56,9 +56,9 @@ void sf_conn_fmt_table_header(struct sf_outbuf *ob, const struct sf_conn_fmt_ctx
 }
 
 /* A row is written with a cursor into room reserved once (TABLE_ROW_MAX), not with a room check
- * per item: an item is at most 64 bytes (a name, cut there), the history SF_ROW_HISTORY_MAX, the
- * options 95; TABLE_ROW_MAX covers the widest row with --wide columns and IPv6 endpoints. */
-#define NAME_MAX_LEN  64u
+ * per item: an item is at most 64 bytes (a name, cut at SF_CONN_FMT_NAME_MAX), the history
+ * SF_ROW_HISTORY_MAX, the options 95; TABLE_ROW_MAX covers the widest row with --wide columns and
+ * IPv6 endpoints. */
 #define TABLE_ROW_MAX (4096u + SF_ROW_HISTORY_MAX)
 
 /* The item written at m..p, padded to width: on the left (right) or the right (left). */
@@ -86,7 +86,7 @@ static char *put_str(char *p, const char *s, size_t max)
 
 static char *put_name(char *p, const char *s)
 {
-	return put_str(p, sf_conn_fmt_or_dash(s), NAME_MAX_LEN);
+	return put_str(p, sf_conn_fmt_or_dash(s), SF_CONN_FMT_NAME_MAX);
 }
 
 /* Milliseconds, three decimals, or "-" when unknown (negative). */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/conn_row.h"
+#include "report/outbuf.h"
 
 int64_t sf_row_ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 {
@@ -72,28 +73,21 @@ static char *put_lit(char *p, const char *s, size_t n)
 	return p + n;
 }
 
-/* A number, or "-" when negative (unknown). */
+/* A number, or "-" when negative (unknown). tmp below leaves the formatter the room it may
+ * write past the digits (outbuf.h). */
 static char *put_num(char *p, long v)
 {
 	if (v < 0) {
 		*p++ = '-';
 		return p;
 	}
-	char d[24];
-	size_t k = 0;
-	do {
-		d[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (k)
-		*p++ = d[--k];
-	return p;
+	return sf_fmt_u64w(p, (uint64_t)v, 0);
 }
 
 char *sf_row_options(const struct sf_conn_row *r, char *buf, size_t len)
 {
 	const struct sf_row_side *c = &r->side[SF_ROW_CLIENT], *s = &r->side[SF_ROW_SERVER];
-	char tmp[96];
+	char tmp[48 + OB_MAX_PUT];
 	char *p = tmp;
 	if (!len)
 		return buf;

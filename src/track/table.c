@@ -4,11 +4,6 @@
 
 #include "table.h"
 
-static uint32_t chunk_base(unsigned k)
-{
-	return k == 0 ? 0 : TRK_POOL_CHUNK0 << (k - 1);
-}
-
 static uint32_t chunk_size(unsigned k)
 {
 	return k == 0 ? TRK_POOL_CHUNK0 : TRK_POOL_CHUNK0 << (k - 1);
@@ -57,21 +52,16 @@ static void key_set(struct trk_key *k, uint8_t fam, uint16_t vlan, const uint8_t
 	k->port[1] = swap ? p1 : p2;
 }
 
-static uint16_t vlan_of(const struct trk_table *t, const struct sf_packet *p)
+uint16_t trk_vlan_of(const struct trk_table *t, const struct sf_packet *p)
 {
 	if (t->ignore_vlan || !p->n_vlan)
 		return 0;
 	return (uint16_t)(p->vlan_tci[p->n_vlan - 1] & 0x0fff);
 }
 
-uint16_t trk_vlan_of(const struct trk_table *t, const struct sf_packet *p)
-{
-	return vlan_of(t, p);
-}
-
 void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p)
 {
-	key_set(k, p->src.family, vlan_of(t, p), p->src.a, p->sport, p->dst.a, p->dport);
+	key_set(k, p->src.family, trk_vlan_of(t, p), p->src.a, p->sport, p->dst.a, p->dport);
 }
 
 void trk_key_of_rec(struct trk_key *k, const struct trk_rec *r)
@@ -141,7 +131,7 @@ static bool rec_has_pkt(const struct trk_table *t, const struct trk_rec *r,
                         const struct sf_packet *p, bool *fwd)
 {
 	const struct sf_conn *c = &r->c;
-	if (c->addr[0].family != p->src.family || c->vlan != vlan_of(t, p))
+	if (c->addr[0].family != p->src.family || c->vlan != trk_vlan_of(t, p))
 		return false;
 	*fwd = true;
 	if (c->port[0] == p->sport && c->port[1] == p->dport &&
@@ -362,7 +352,7 @@ size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size
 {
 	size_t k = 0;
 	for (unsigned c = 0; c < t->n_chunks && k < cap; c++) {
-		uint32_t base = chunk_base(c);
+		uint32_t base = trk_chunk_base(c);
 		if (base >= t->used_hwm)
 			break;
 		uint32_t n =

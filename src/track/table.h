@@ -55,14 +55,19 @@ void trk_table_free(struct trk_table *t);
  * probe points to when the tag matches, whose index is returned (TRK_NIL otherwise). */
 void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
-/* The record at pool index idx: chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k). Inline:
- * the tracker asks for records several times a packet. */
+/* The first pool index of chunk k: chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k). */
+static inline uint32_t trk_chunk_base(unsigned k)
+{
+	return k == 0 ? 0 : TRK_POOL_CHUNK0 << (k - 1);
+}
+
+/* The record at pool index idx. Inline: the tracker asks for records several times a packet. */
 static inline struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx)
 {
 	if (idx < TRK_POOL_CHUNK0)
 		return &t->chunk[0][idx];
 	unsigned k = (unsigned)(32 - __builtin_clz(idx / TRK_POOL_CHUNK0));
-	return &t->chunk[k][idx - (TRK_POOL_CHUNK0 << (k - 1))];
+	return &t->chunk[k][idx - trk_chunk_base(k)];
 }
 void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p);
 /* The packet's VLAN id as the table keys it: 0 when untagged or VLANs are ignored. */

@@ -60,10 +60,15 @@ struct sf_pkt_analysis {
 	uint64_t rto_frame;       /* tcp.analysis.rto_frame */
 	uint32_t bytes_in_flight; /* tcp.analysis.bytes_in_flight */
 	bool has_bytes_in_flight;
+	bool bif_counted; /* bytes in flight were counted (Wireshark's analysis record exists), even
+	                     when the peer's SACK blocks leave none to show */
 	bool karn_skipped;       /* the ACK acknowledged a retransmitted segment: no RTT sample */
 	int32_t win_scalefactor; /* tcp.window_size_scalefactor: 1<<shift, or SF_WSCALE_* */
 	uint32_t window;         /* tcp.window_size: the window after scaling (raw if unknown) */
 	uint32_t rel_nxtseq;     /* tcp.nxtseq */
+	/* the packet carries a D-SACK (RFC 2883) for the peer's last retransmission: that
+	 * retransmission's frame, which the receiver got twice (spurious, RFC 3708); 0 = none */
+	uint64_t dsack_frame;
 	const struct sf_conn_analysis *conn; /* the connection's running figures */
 };
 
@@ -92,6 +97,9 @@ struct sf_ana_dir {
 	uint32_t window_updates;
 	uint32_t max_bytes_in_flight;
 	uint32_t max_window; /* largest window advertised (after scaling) */
+	/* retransmissions of this side that the peer reported receiving twice with a D-SACK
+	 * (RFC 2883, RFC 3708): the retransmission was not needed */
+	uint32_t dsack_spurious;
 };
 
 struct sf_conn_analysis {

@@ -188,6 +188,10 @@ struct sf_packet {
 
 /* True when the packet carries the event. */
 bool sf_packet_has_event(const struct sf_packet *p, enum sf_event ev);
+/* The packet's first SACK block is a D-SACK (RFC 2883 §4: it reports data received twice) by
+ * Wireshark's rule (dissect_tcpopt_sack): it ends at or below the acknowledgement number, or
+ * the second block holds its right edge. The block is copied to *dsack. */
+bool sf_packet_dsack(const struct sf_packet *p, struct sf_sack_block *dsack);
 /* Adds an event to the packet (kept once; extra ones beyond SF_MAX_PKT_EVENTS are counted). */
 void sf_packet_add_event(struct sf_packet *p, enum sf_event ev);
 

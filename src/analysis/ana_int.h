@@ -61,11 +61,15 @@ struct ana_side {
 	uint16_t nextseq_ipid; /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
 	int8_t win_scale;      /* shift, SF_WSCALE_UNKNOWN or SF_WSCALE_NONE */
 	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1;
-	uint8_t rt_set : 1;  /* struct ana_cold rt_lo/rt_hi hold a retransmitted range */
-	uint8_t zwp_set : 1; /* struct ana_cold zwp_end is set */
+	uint8_t rt_set : 1;     /* struct ana_cold rt_lo/rt_hi hold a retransmitted range */
+	uint8_t zwp_set : 1;    /* struct ana_cold zwp_end is set */
+	uint8_t rt_dsacked : 1; /* a D-SACK already reported that retransmitted range */
 	/* of this side's last segment: its SYN bit, and the only two of its SF_ANA_* flags that
 	 * the peer's next segment asks about */
 	uint8_t last_syn : 1, last_keep_alive : 1, last_zwp : 1;
+	/* bytes the SACK blocks of this side's last segment cover (its first three blocks, summed
+	 * modulo 2^32): Wireshark takes them off the peer's bytes in flight */
+	uint32_t sacked;
 	struct ana_ring segs;
 };
 
@@ -86,6 +90,7 @@ struct ana_cold {
 	uint32_t rt_lo[2], rt_hi[2]; /* range of each side's last retransmitted segment (Karn) */
 	uint32_t zwp_end[2];         /* just after the side's last zero-window probe byte (C4) */
 	int64_t ts_mru_syn;          /* most recent SYN without ACK */
+	uint32_t rt_frame[2];        /* that retransmission's frame - first_frame (D-SACK) */
 };
 
 /* The figures of one slot on whole cache lines. The public layout puts each direction's RTT

@@ -203,10 +203,12 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	out->rto_frame = 0;
 	out->bytes_in_flight = 0;
 	out->has_bytes_in_flight = false;
+	out->bif_counted = false;
 	out->karn_skipped = false;
 	out->win_scalefactor = SF_WSCALE_UNKNOWN;
 	out->window = pkt->window;
 	out->rel_nxtseq = 0;
+	out->dsack_frame = 0;
 	out->conn = NULL;
 	if (!c || !trk || !pkt->has_tcp || !pkt->frame)
 		return;

@@ -83,5 +83,13 @@ int sf_ana_format_labels(const struct sf_pkt_analysis *a, char *buf, size_t len)
 			snprintf(buf + n, len - n, "%s", one);
 		n += (size_t)k;
 	}
+	/* synfin's: the D-SACK this ACK carries shows that retransmission was not needed */
+	if (a->dsack_frame) {
+		int k =
+		    snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0,
+		             "[D-SACK: frame %llu spurious] ", (unsigned long long)a->dsack_frame);
+		if (k > 0)
+			n += (size_t)k;
+	}
 	return (int)n;
 }

@@ -8,7 +8,10 @@
  *   ACKed unseen segment
  *   spurious ▸ fast retransmission ▸ out-of-order ▸ retransmission (first match wins)
  *   remember the segment, nextseq, the ACK; acknowledge the peer's segments (RTT);
- *   bytes in flight
+ *   bytes in flight (less the peer's last SACK blocks); this segment's SACK blocks
+ *
+ * Beyond Wireshark, which only labels a D-SACK block: a D-SACK that covers the peer's last
+ * retransmission names it spurious (RFC 3708), as tcp.analysis.dsack_frame on the ACK.
  *
  * Where Wireshark is wrong, corrections (cfg.correct) run after its verdict and are
  * documented in tests/analysis_tshark_differences.md:
@@ -254,7 +257,9 @@ ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
 		if (s.retrans) {
 			cold->rt_lo[from] = seq;
 			cold->rt_hi[from] = s.nextseq;
+			cold->rt_frame[from] = s.frame_delta;
 			fw->rt_set = 1;
+			fw->rt_dsacked = 0;
 		}
 	}
 	bool zwp = (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
@@ -316,20 +321,60 @@ ANA_INLINE void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct an
 	rtt_sample(&fig->f.dir[1 - from], now - hit.ts);
 }
 
-/* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method. */
-static void bytes_in_flight(struct ana_side *fw, const struct sf_packet *p,
-                            struct sf_pkt_analysis *out)
+/* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method, less what
+ * the peer's last SACK blocks cover (as Wireshark: neither clipped to the unacknowledged
+ * range nor merged, modulo 2^32, a result outside (0, 2e9) dropped). */
+static void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
+                            const struct sf_packet *p, struct sf_pkt_analysis *out)
 {
 	uint32_t first, last;
 	if (p->tcp_len == 0 || !fw->valid_bif || !ana_ring_span(&fw->segs, fw->base, &first, &last))
 		return;
-	uint32_t in_flight = last - first;
+	out->bif_counted = true;
+	uint32_t in_flight = last - first - rv->sacked;
 	if (in_flight > 0 && in_flight < 2000000000u) {
 		out->bytes_in_flight = in_flight;
 		if (p->flags & (SF_TCP_SYN | SF_TCP_FIN))
 			out->bytes_in_flight -= 1;
 		out->has_bytes_in_flight = true;
 	}
+}
+
+/* Wireshark keeps the SACK blocks of a side's last segment, at most three (its table starts
+ * at index 1 of MAX_TCP_SACK_RANGES = 4), for the peer's bytes in flight. */
+#define WS_SACK_BLOCKS 3
+
+/* A D-SACK for the peer's last retransmission: the receiver got those bytes twice, so that
+ * retransmission was not needed (RFC 3708 §2). Only the last retransmitted range of the peer
+ * is remembered; a D-SACK for an older one, or for data the peer never resent (duplicated by
+ * the network), proves nothing here. */
+static __attribute__((noinline)) void dsack(struct ana_fig *fig, uint64_t first_frame,
+                                            struct ana_side *rv, const struct sf_packet *p,
+                                            int from, struct sf_pkt_analysis *out)
+{
+	struct sf_sack_block d;
+	int peer = 1 - from;
+	if (!rv->rt_set || rv->rt_dsacked || !sf_packet_dsack(p, &d))
+		return;
+	if (!SEQ_LT(d.left, fig->cold.rt_hi[peer]) || !SEQ_LT(fig->cold.rt_lo[peer], d.right))
+		return;
+	rv->rt_dsacked = 1;
+	fig->f.dir[peer].dsack_spurious++;
+	out->dsack_frame = first_frame + fig->cold.rt_frame[peer];
+}
+
+/* What this segment's SACK blocks tell: kept for the peer's next bytes in flight, and a
+ * D-SACK checked against the peer's last retransmission. */
+ANA_INLINE void sack_blocks(struct ana_fig *fig, uint64_t first_frame, struct ana_side *fw,
+                            struct ana_side *rv, const struct sf_packet *p, int from,
+                            struct sf_pkt_analysis *out)
+{
+	fw->sacked = 0;
+	if (p->n_sack == 0)
+		return;
+	for (unsigned i = 0; i < p->n_sack && i < WS_SACK_BLOCKS; i++)
+		fw->sacked += p->sack[i].right - p->sack[i].left;
+	dsack(fig, first_frame, rv, p, from, out);
 }
 
 /* Most segments are new data at nextseq or a cumulative ACK that moves, with both sides known
@@ -377,7 +422,8 @@ static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_fra
 	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
 	fw->last_syn = 0;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
-	bytes_in_flight(fw, p, out);
+	bytes_in_flight(fw, rv, p, out);
+	sack_blocks(fig, first_frame, fw, rv, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }
@@ -424,7 +470,8 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == (SF_TCP_SYN | SF_TCP_ACK))
 		fw->synack_seen = 1;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
-	bytes_in_flight(fw, p, out);
+	bytes_in_flight(fw, rv, p, out);
+	sack_blocks(fig, first_frame, fw, rv, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }

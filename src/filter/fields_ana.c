@@ -6,7 +6,8 @@
  * tree (tcp_print_sequence_number_analysis() and its helpers in epan/dissectors/packet-tcp.c):
  *
  *   tcp.analysis            the packet has an analysis record ("ta"): a flag, an acknowledged
- *                           frame, or data counted in flight (see has_record)
+ *                           frame, or data counted in flight, even when the peer's SACK
+ *                           blocks leave no bytes in flight to show (see has_record)
  *   tcp.analysis.acks_frame the ACK ends exactly at a remembered segment; ack_rtt beside it
  *                           unless the RTT is exactly zero ("only display RTT if we actually
  *                           have something")
@@ -25,6 +26,9 @@
  *   tcp.window_size_scalefactor  on every analysed packet but SYNs (whose window is never
  *                           scaled, RFC 7323 §2.2): 1 << shift, -1 unknown, -2 no scaling
  *
+ *   tcp.analysis.dsack_frame  synfin's, not Wireshark's: on an ACK whose D-SACK block covers
+ *                           the peer's last retransmission, that retransmission's frame
+ *
  * Not provided: tcp.analysis.push_bytes_sent (the analyser does not count bytes since the
  * last PSH) and the TCP Fast Open items (tcp.analysis.tfo_*).
  */
@@ -39,7 +43,7 @@
  * only then. */
 static bool has_record(const struct sf_pkt_analysis *a)
 {
-	return a->flags || a->acks_frame || a->has_bytes_in_flight;
+	return a->flags || a->acks_frame || a->bif_counted;
 }
 
 SF_GETTER(sf_get_ana_flag)
@@ -101,6 +105,8 @@ SF_GETTER(sf_get_ana_value)
 		return v->pkt->has_tcp && !(v->pkt->flags & SF_TCP_SYN)
 		           ? sf_fval_one_i(out, max, a->win_scalefactor)
 		           : 0;
+	case SF_ANA_V_DSACK_FRAME:
+		return a->dsack_frame ? sf_fval_one_u(out, max, a->dsack_frame) : 0;
 	default:
 		return 0;
 	}

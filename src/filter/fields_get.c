@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "filter/getters.h"
+#include "synfin/conn.h"
 
 #define NSEC_PER_SEC 1000000000LL
 
@@ -411,6 +412,42 @@ SF_GETTER(sf_get_tcp_opt_uint)
 	default:
 		return p->has_ts ? sf_fval_one_u(out, max, p->ts_ecr) : 0;
 	}
+}
+
+/* SACK edges are sequence numbers of the peer's data: relative to the peer's ISN like tcp.ack
+ * when the packet was tracked (its ack less its relative ack is that base), raw otherwise. */
+SF_GETTER(sf_get_tcp_sack)
+{
+	(void)c;
+	const struct sf_packet *p = v->pkt;
+	if (!p->has_tcp)
+		return 0;
+	if (arg == SF_SACK_COUNT) {
+		/* as Wireshark, 0 for a SACK option too short to hold a block */
+		unsigned nopts = p->n_opts < SF_MAX_TCP_OPTS ? p->n_opts : SF_MAX_TCP_OPTS;
+		for (unsigned i = 0; i < nopts; i++)
+			if (p->opts[i].kind == SF_TCPOPT_SACK)
+				return sf_fval_one_u(out, max, p->n_sack);
+		return 0;
+	}
+	if (p->n_sack == 0)
+		return 0;
+	uint32_t base = v->trk ? p->ack - v->trk->rel_ack : 0;
+	struct sf_sack_block d;
+	switch (arg) {
+	case SF_DSACK_LE:
+	case SF_DSACK_RE:
+		if (!sf_packet_dsack(p, &d))
+			return 0;
+		return sf_fval_one_u(out, max, (arg == SF_DSACK_LE ? d.left : d.right) - base);
+	default:
+		break;
+	}
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->n_sack && i < SF_MAX_SACK && n < max; i++)
+		n += sf_fval_one_u(out + n, max - n,
+		                   (arg == SF_SACK_LE ? p->sack[i].left : p->sack[i].right) - base);
+	return n;
 }
 
 /* arg is an option kind: present once per occurrence, value = the option's bytes. */

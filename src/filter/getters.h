@@ -71,6 +71,7 @@ SF_GETTER(sf_get_tcp_flag);
 SF_GETTER(sf_get_tcp_flags_str);
 SF_GETTER(sf_get_tcp_opt_uint);
 SF_GETTER(sf_get_tcp_opt_present);
+SF_GETTER(sf_get_tcp_sack);
 /* UDP, ICMP */
 SF_GETTER(sf_get_udp);
 SF_GETTER(sf_get_udp_port);
@@ -128,6 +129,8 @@ enum {
 	SF_TCP_LEN
 };
 enum { SF_OPT_MSS = 0, SF_OPT_WSCALE_SHIFT, SF_OPT_WSCALE_MULT, SF_OPT_TSVAL, SF_OPT_TSECR };
+/* sf_get_tcp_sack: the SACK blocks' edges, their count, the D-SACK block's edges */
+enum { SF_SACK_LE = 0, SF_SACK_RE, SF_SACK_COUNT, SF_DSACK_LE, SF_DSACK_RE };
 enum { SF_ICMP_TYPE = 0, SF_ICMP_CODE };
 enum { SF_TRK_STREAM = 0, SF_TRK_SEQ, SF_TRK_ACK, SF_TRK_NXTSEQ, SF_TRK_COMPLETENESS };
 enum { SF_TRK_STATE_CHANGED = 0 };
@@ -143,7 +146,8 @@ enum {
 	SF_ANA_V_RTO,
 	SF_ANA_V_RTO_FRAME,
 	SF_ANA_V_WINDOW,
-	SF_ANA_V_SCALEFACTOR
+	SF_ANA_V_SCALEFACTOR,
+	SF_ANA_V_DSACK_FRAME
 };
 
 #endif

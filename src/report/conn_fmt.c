@@ -211,6 +211,7 @@ static void emit_ana_fields(struct kv_emit *e, const struct sf_conn_row *r)
 	KV_ANA_PAIR(e, "retrans_bytes", h, c->retrans_bytes, s->retrans_bytes);
 	KV_ANA_PAIR(e, "fast_retrans", h, c->fast_retrans, s->fast_retrans);
 	KV_ANA_PAIR(e, "spurious_retrans", h, c->spurious_retrans, s->spurious_retrans);
+	KV_ANA_PAIR(e, "dsack_spurious", h, c->dsack_spurious, s->dsack_spurious);
 	KV_ANA_PAIR(e, "out_of_order", h, c->out_of_order, s->out_of_order);
 	KV_ANA_PAIR(e, "lost_segments", h, c->lost_segments, s->lost_segments);
 	KV_ANA_PAIR(e, "ack_unseen", h, c->ack_unseen, s->ack_unseen);

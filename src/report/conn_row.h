@@ -59,6 +59,7 @@ struct sf_row_ana {
 	uint32_t retrans_pkts;     /* retransmission, fast or spurious (each counted once) */
 	uint32_t fast_retrans;     /* of which fast retransmissions */
 	uint32_t spurious_retrans; /* of which spurious */
+	uint32_t dsack_spurious;   /* retransmissions the peer reported twice received (D-SACK) */
 	uint32_t out_of_order;
 	uint32_t lost_segments; /* "previous segment not captured" before a segment of this side */
 	uint32_t ack_unseen;    /* "ACKed unseen segment": this side acknowledged uncaptured data */

@@ -285,6 +285,7 @@ static void fill_ana_dir(struct sf_row_ana *o, const struct sf_ana_dir *d)
 	o->retrans_pkts = d->retrans_pkts;
 	o->fast_retrans = d->fast_retrans;
 	o->spurious_retrans = d->spurious_retrans;
+	o->dsack_spurious = d->dsack_spurious;
 	o->out_of_order = d->out_of_order;
 	o->lost_segments = d->lost_segments;
 	o->ack_unseen = d->ack_lost;
@@ -344,6 +345,7 @@ bool sf_xpkt_fill(struct sf_xpkt *x, const struct sf_pkt_view *v)
 		x->ana_flags = v->ana->flags;
 		x->dup_ack_num = v->ana->dup_ack_num;
 		x->dup_ack_frame = v->ana->dup_ack_frame;
+		x->dsack_frame = v->ana->dsack_frame;
 	}
 	for (unsigned i = 0; i < t->n_trans && i < SF_TRK_MAX_TRANS; i++) {
 		const struct sf_trans *tr = &t->trans[i];

@@ -110,7 +110,8 @@ static void put_ana_labels(struct sf_outbuf *ob, const struct sf_xpkt *p)
 {
 	struct sf_pkt_analysis a = {.flags = p->ana_flags,
 	                            .dup_ack_num = p->dup_ack_num,
-	                            .dup_ack_frame = p->dup_ack_frame};
+	                            .dup_ack_frame = p->dup_ack_frame,
+	                            .dsack_frame = p->dsack_frame};
 	char buf[512]; /* every label at once takes about 300 bytes */
 	sf_ana_format_labels(&a, buf, sizeof(buf));
 	size_t n = strlen(buf);

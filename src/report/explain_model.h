@@ -34,6 +34,7 @@ struct sf_xpkt {
 	uint32_t ana_flags;     /* SF_ANA_* bits of synfin/analysis.h, 0 without analysis */
 	uint32_t dup_ack_num;   /* tcp.analysis.duplicate_ack_num (with SF_ANA_DUPLICATE_ACK) */
 	uint64_t dup_ack_frame; /* tcp.analysis.duplicate_ack_frame */
+	uint64_t dsack_frame;   /* tcp.analysis.dsack_frame: a retransmission shown spurious */
 	/* RFC 9293 state each side entered with this packet, NULL when unchanged. */
 	const char *state_to[2];
 	const char *state_from[2];

@@ -308,6 +308,14 @@ static void retrans_sentence(struct sf_outbuf *ob, const struct sf_row_ana *a, c
 		ob_putc(ob, ')');
 	}
 	ob_puts(ob, ".\n");
+	if (a->dsack_spurious) {
+		ob_puts(ob, "A D-SACK from the peer showed that ");
+		put_count(ob, a->dsack_spurious, "of them", "of them");
+		ob_puts(ob, " arrived twice: ");
+		ob_puts(ob, a->dsack_spurious == 1 ? "that retransmission was"
+		                                   : "those retransmissions were");
+		ob_puts(ob, " not needed.\n");
+	}
 }
 
 /* Reordering, gaps and duplicate ACKs of one side. */

@@ -33,6 +33,7 @@ struct ana_totals {
 	uint64_t analysed;     /* connections with analysis figures */
 	uint64_t with_retrans; /* connections with at least one retransmission */
 	uint64_t retrans_pkts, retrans_bytes, fast, spurious;
+	uint64_t dsack; /* retransmissions a D-SACK showed to be spurious */
 	uint64_t with_dup_acks, dup_acks;
 	uint64_t with_ooo, with_lost, with_ack_unseen, with_zero_window;
 	uint64_t with_rtt; /* connections with at least one RTT sample */
@@ -93,6 +94,7 @@ static void count_ana(struct ana_totals *t, const struct sf_conn_row *r)
 	t->retrans_bytes += c->retrans_bytes + s->retrans_bytes;
 	t->fast += (uint64_t)c->fast_retrans + s->fast_retrans;
 	t->spurious += (uint64_t)c->spurious_retrans + s->spurious_retrans;
+	t->dsack += (uint64_t)c->dsack_spurious + s->dsack_spurious;
 	t->with_dup_acks += (c->dup_acks + s->dup_acks) > 0;
 	t->dup_acks += (uint64_t)c->dup_acks + s->dup_acks;
 	t->with_ooo += (c->out_of_order + s->out_of_order) > 0;
@@ -157,6 +159,7 @@ static void ana_section(struct sf_outbuf *ob, const struct ana_totals *t)
 	line_u64(ob, "retransmitted bytes", t->retrans_bytes);
 	line_u64(ob, "  of which fast retransmissions", t->fast);
 	line_u64(ob, "  of which spurious", t->spurious);
+	line_u64(ob, "  shown spurious by a D-SACK", t->dsack);
 	line_u64(ob, "connections with duplicate ACKs", t->with_dup_acks);
 	line_u64(ob, "duplicate ACKs", t->dup_acks);
 	line_u64(ob, "connections with out-of-order", t->with_ooo);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Live loss test: synfin's count of retransmitted segments against the Linux kernel's.
 #
-#   loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES]
+#   loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES] [data|acks]
 #
 # Two network namespaces joined by a veth pair (created here with names unique to this run,
 # removed on exit), segmentation offloads off so one captured packet is one segment, nftables
@@ -10,12 +10,20 @@
 # tcpdump on the sender's veth. The sender namespace's TcpRetransSegs (nstat) is the ground
 # truth; synfin's retransmissions (tcp.analysis.retransmission, fast and spurious included,
 # from the expert info of `synfin stats`) must be within 2 % of it. tshark's count is printed
-# beside them.
+# beside them. The retransmissions synfin shows to be spurious by a D-SACK can be no more than
+# the D-SACK blocks the sender's kernel received (TcpExtTCPDSACKRecv).
+# With `acks` the receiver's pure ACKs are dropped instead and the data goes in bursts 20 ms
+# apart: when a burst's last ACKs are lost the sender probes its tail again (Linux's tail loss
+# probe, or an RTO), the receiver already holds those bytes and answers with a D-SACK, so the
+# retransmissions are spurious and synfin must show them so: at least 90 % of the kernel's
+# D-SACKs.
 # Exit 77 (skip) without root, ip, nft, tcpdump, ethtool, nstat or python3.
 set -u
-SYNFIN=${1:?usage: loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES]}
+SYNFIN=${1:?usage: loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES] [data|acks]}
 DROP=${2:-3}
 MB=${3:-8}
+MODE=${4:-data}
+case $MODE in data | acks) ;; *) echo "mode: data or acks"; exit 2 ;; esac
 SKIP=77
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, nftables, capture)"; exit $SKIP; }
@@ -51,12 +59,21 @@ ip -n "$NS_R" link set lo up && ip -n "$NS_R" link set "$VR" up
 ip netns exec "$NS_S" ethtool -K "$VS" tso off gso off gro off >/dev/null 2>&1
 ip netns exec "$NS_R" ethtool -K "$VR" tso off gso off gro off >/dev/null 2>&1
 
-# drop the sender's data segments only (never SYN/FIN/RST) so every loss is repaired
+# drop the sender's data segments only (never SYN/FIN/RST) so every loss is repaired; or, in
+# acks mode, the receiver's pure ACKs
+if [ "$MODE" = data ]; then
+	RULE="type filter hook input priority 0; policy accept;
+		tcp dport $PORT tcp flags & (syn | fin | rst) == 0 ip length > 100 numgen random mod 100 < $DROP counter drop"
+	PAUSE=0
+else
+	RULE="type filter hook output priority 0; policy accept;
+		tcp sport $PORT tcp flags & (syn | fin | rst) == 0 ip length <= 100 numgen random mod 100 < $DROP counter drop"
+	PAUSE=0.02
+fi
 ip netns exec "$NS_R" nft -f - <<NFT || fail "nft"
 table inet sfloss {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport $PORT tcp flags & (syn | fin | rst) == 0 ip length > 100 numgen random mod 100 < $DROP counter drop
+	chain filter {
+		$RULE
 	}
 }
 NFT
@@ -84,7 +101,9 @@ for i in range(50):
         s = socket.create_connection(("10.213.0.2", $PORT), timeout=30); break
     except OSError: time.sleep(0.1)
 buf = b"x" * 65536
-for i in range($MB * 16): s.sendall(buf)
+for i in range($MB * 16):
+    s.sendall(buf)
+    if $PAUSE: time.sleep($PAUSE)
 s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
 PY
 ip netns exec "$NS_S" nstat -n >/dev/null 2>&1
@@ -99,21 +118,32 @@ kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null; TCPDUMP_PID=
 GOT=$(cat "$WORK/recv.out")
 [ "$GOT" = $((MB * 1048576)) ] || fail "receiver got $GOT bytes"
 KERNEL=$(ip netns exec "$NS_S" nstat -az TcpRetransSegs | awk '$1 == "TcpRetransSegs" {print $2}')
+# D-SACK blocks the sender received (RFC 2883): an upper bound of the retransmissions synfin
+# can show to be spurious by a D-SACK
+KDSACK=$(ip netns exec "$NS_S" nstat -az TcpExtTCPDSACKRecv | awk '$1 == "TcpExtTCPDSACKRecv" {print $2}')
 DROPPED=$(ip netns exec "$NS_R" nft list ruleset | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
 # the expert-info lines of `synfin stats` end with the flag's field; as in tshark, the
 # retransmission line counts fast and spurious retransmissions too
 SYN=$("$SYNFIN" stats "$CAP" | awk '$NF == "[tcp.analysis.retransmission]" {n += $1} END {print n + 0}')
 OOO=$("$SYNFIN" stats "$CAP" | awk '$NF == "[tcp.analysis.out_of_order]" {n += $1} END {print n + 0}')
+DSACK=$("$SYNFIN" stats "$CAP" | awk '/shown spurious by a D-SACK/ {print $NF}')
 if command -v tshark >/dev/null 2>&1; then
 	TSHARK=$(tshark -n -r "$CAP" -Y tcp.analysis.retransmission 2>/dev/null | wc -l)
 	TSHARK_OOO=$(tshark -n -r "$CAP" -Y tcp.analysis.out_of_order 2>/dev/null | wc -l)
+	TSHARK_SPUR=$(tshark -n -r "$CAP" -Y tcp.analysis.spurious_retransmission 2>/dev/null | wc -l)
 else
-	TSHARK="n/a"; TSHARK_OOO="n/a"
+	TSHARK="n/a"; TSHARK_OOO="n/a"; TSHARK_SPUR="n/a"
 fi
-echo "loss test: ${MB} MB, ${DROP}% of data segments dropped ($DROPPED dropped by nftables)"
+echo "loss test: ${MB} MB, ${DROP}% of $([ "$MODE" = data ] && echo "data segments" || echo "pure ACKs") dropped ($DROPPED dropped by nftables)"
 echo "  kernel TcpRetransSegs (sender): $KERNEL"
 echo "  synfin retransmissions:         $SYN (out-of-order: $OOO)"
 echo "  tshark retransmissions:         $TSHARK (out-of-order: $TSHARK_OOO)"
+echo "  D-SACKs received by the kernel:  ${KDSACK:-0}; synfin: $DSACK retransmissions shown spurious (tshark's spurious retransmissions: $TSHARK_SPUR)"
+[ "${DSACK:-x}" -le "${KDSACK:-0}" ] 2>/dev/null || fail "synfin counts $DSACK D-SACKs, the kernel received ${KDSACK:-0}"
+if [ "$MODE" = acks ]; then
+	[ "${KDSACK:-0}" -gt 0 ] || fail "no D-SACK received: nothing was tested"
+	[ $((100 * DSACK)) -ge $((90 * KDSACK)) ] || fail "synfin shows $DSACK of ${KDSACK} D-SACKs"
+fi
 [ -n "$KERNEL" ] && [ "$KERNEL" -gt 0 ] || fail "no kernel retransmissions: nothing was tested"
 DIFF=$((SYN > KERNEL ? SYN - KERNEL : KERNEL - SYN))
 # within 2 %: 100 * |synfin - kernel| <= 2 * kernel

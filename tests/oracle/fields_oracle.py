@@ -53,6 +53,8 @@ FIELDS = [
     "tcp.ack_raw", "tcp.nxtseq", "tcp.len", "tcp.hdr_len", "tcp.flags", "tcp.flags.syn",
     "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.str",
     "tcp.window_size_value", "tcp.options.mss_val", "tcp.options.wscale.shift",
+    "tcp.options.sack_le", "tcp.options.sack_re", "tcp.options.sack.count",
+    "tcp.options.sack.dsack_le", "tcp.options.sack.dsack_re",
     "tcp.completeness",
 ]
 # Sequence analysis (the analyse step): every tcp.analysis.* synfin computes, and the window.

@@ -386,6 +386,111 @@ static void rtt_figures_and_bytes_in_flight(void **state)
 	hana_end(&run);
 }
 
+/* B's pure ACK at time t carrying n SACK blocks (raw numbers of A's data). */
+#define SACK_ACK(ak, t, n, ...)                                                                    \
+	{                                                                                          \
+		.s = {.from_a = B, .flags = ACK, .seq = 5001, .ack = (ak), .len = 0, .t_us = (t)}, \
+		.n_sack = (n), .sack = {                                                           \
+			__VA_ARGS__                                                                \
+		}                                                                                  \
+	}
+
+/* Wireshark 4.0: the bytes the peer's last SACK blocks cover (its first three) come off bytes in
+ * flight; a packet of the peer without SACK clears them; when nothing is left the field goes
+ * but the packet keeps its analysis record. */
+static void bytes_in_flight_less_sacked(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000),
+	    SEG(A, PA, 1101, 5001, 100, 200100),
+	    SEG(A, PA, 1201, 5001, 100, 200200),
+	    SACK_ACK(1101, 300000, 1, {1201, 1301}), /* 1101–1201 lost, 1201–1301 held */
+	    SEG(A, PA, 1301, 5001, 100, 300100),     /* 1101..1401 unacked, 100 SACKed */
+	    SEG(B, ACK, 5001, 1101, 0, 300200),      /* no SACK: forgets the blocks */
+	    SEG(A, PA, 1401, 5001, 100, 300300),     /* 1101..1501 */
+	    SACK_ACK(1101, 300400, 4, {1201, 1301}, {1301, 1401}, {1401, 1501}, {1101, 1201}),
+	    SEG(A, PA, 1501, 5001, 100, 300500), /* 1101..1601 less three blocks (fourth ignored) */
+	    SACK_ACK(1101, 300600, 2, {1101, 1401}, {1401, 1601}),
+	    SEG(A, PA, 1601, 5001, 100, 300700), /* 1101..1701 less 500: 100 */
+	    SACK_ACK(1101, 300800, 1, {1101, 1801}),
+	    SEG(A, PA, 1701, 5001, 100, 300900), /* 600 less 700: below zero, no field */
+	};
+	hana_feed(&run, s, 13);
+	assert_int_equal(run.out[7].bytes_in_flight, 200);
+	assert_int_equal(run.out[9].bytes_in_flight, 400);
+	assert_int_equal(run.out[11].bytes_in_flight, 200); /* 500 - 3 x 100 */
+	assert_int_equal(run.out[13].bytes_in_flight, 100);
+	assert_false(run.out[15].has_bytes_in_flight);
+	assert_true(run.out[15].bif_counted);  /* tcp.analysis is still there */
+	assert_false(run.out[14].bif_counted); /* no payload: nothing counted */
+	assert_int_equal(run.out[15].conn->dir[0].max_bytes_in_flight, 400);
+	hana_end(&run);
+}
+
+/* RFC 2883 D-SACK for a retransmission (RFC 3708): the receiver got the bytes twice, so the
+ * retransmission was spurious; reported once, on the ACK, with the retransmission's frame. */
+static void dsack_names_spurious_retransmission(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000),
+	    SEG(A, PA, 1001, 5001, 100, 700000),     /* RTO: the ACK was only slow */
+	    SACK_ACK(1101, 710000, 1, {1001, 1101}), /* D-SACK: below the ACK */
+	    SACK_ACK(1101, 720000, 1, {1001, 1101}), /* the same report again */
+	    SEG(A, PA, 1101, 5001, 100, 730000),     /* new data: no retransmission */
+	    SACK_ACK(1201, 740000, 1, {1101, 1201}), /* a D-SACK, but 1101 was never resent */
+	};
+	hana_feed(&run, s, 6);
+	assert_int_equal(fl(4), SF_ANA_RETRANSMISSION);
+	assert_int_equal(run.out[5].dsack_frame, 5);
+	assert_int_equal(run.out[5].conn->dir[0].dsack_spurious, 1);
+	assert_int_equal(run.out[6].dsack_frame, 0);
+	assert_int_equal(run.out[8].dsack_frame, 0);
+	assert_int_equal(run.out[8].conn->dir[0].dsack_spurious, 1);
+	assert_int_equal(run.out[8].conn->dir[1].dsack_spurious, 0);
+	char buf[256];
+	sf_ana_format_labels(&run.out[5], buf, sizeof(buf));
+	assert_string_equal(buf, "[D-SACK: frame 5 spurious] ");
+	hana_end(&run);
+}
+
+/* The other D-SACK form: the first block inside the second (RFC 2883 §4.2: a duplicate above
+ * the cumulative ACK); a first block above the ACK and outside the second is plain SACK. */
+static void dsack_inside_second_block(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000),
+	    SEG(A, PA, 1101, 5001, 100, 200100),
+	    SEG(A, PA, 1201, 5001, 100, 200200),
+	    SACK_ACK(1001, 300000, 1, {1101, 1301}), /* 1001 lost: plain SACK */
+	    SEG(A, PA, 1201, 5001, 100, 300100),     /* 1201 resent for nothing */
+	    SACK_ACK(1001, 310000, 2, {1201, 1301}, {1101, 1301}),
+	};
+	hana_feed(&run, s, 6);
+	assert_int_equal(run.out[6].dsack_frame, 0);
+	assert_true(fl(7) & (SF_ANA_RETRANSMISSION | SF_ANA_OUT_OF_ORDER));
+	assert_int_equal(run.out[8].dsack_frame, 8);
+	struct sf_sack_block d;
+	run.pkt.n_sack = 2; /* sf_packet_dsack on its own: the rule, both ways */
+	run.pkt.has_tcp = true;
+	run.pkt.ack = 1001;
+	run.pkt.sack[0] = (struct sf_sack_block){1101, 1201};
+	run.pkt.sack[1] = (struct sf_sack_block){1301, 1401};
+	assert_false(sf_packet_dsack(&run.pkt, &d));
+	run.pkt.sack[1] = (struct sf_sack_block){1001, 1201}; /* holds the first's right edge */
+	assert_true(sf_packet_dsack(&run.pkt, &d));
+	assert_int_equal(d.left, 1101);
+	run.pkt.n_sack = 1;
+	run.pkt.ack = 0xfffffff0u; /* sequence space wraps: 1201 is above this ACK */
+	assert_false(sf_packet_dsack(&run.pkt, &d));
+	hana_end(&run);
+}
+
 /* Wireshark's window_size_scalefactor: -1 when the SYNs were not seen, -2 when the
  * handshake shows scaling is off, else 1 << shift applied to the window. */
 static void window_scaling_semantics(void **state)
@@ -478,6 +583,9 @@ int main(void)
 	    cmocka_unit_test(simultaneous_open),
 	    cmocka_unit_test(syn_resent_not_out_of_order),
 	    cmocka_unit_test(rtt_figures_and_bytes_in_flight),
+	    cmocka_unit_test(bytes_in_flight_less_sacked),
+	    cmocka_unit_test(dsack_names_spurious_retransmission),
+	    cmocka_unit_test(dsack_inside_second_block),
 	    cmocka_unit_test(window_scaling_semantics),
 	    cmocka_unit_test(state_released_with_connection),
 	    cmocka_unit_test(names_and_events),

@@ -237,7 +237,7 @@ static void test_rows_flagged(void **state)
 		if ((f->flags & (SF_FF_ANA | SF_FF_TRACK)) != (SF_FF_ANA | SF_FF_TRACK))
 			fail_msg("%s lacks the analysis flags", f->name);
 	}
-	assert_int_equal(n, 27); /* 25 tcp.analysis*, window_size, window_size_scalefactor */
+	assert_int_equal(n, 28); /* 26 tcp.analysis*, window_size, window_size_scalefactor */
 }
 
 int main(void)

@@ -26,7 +26,8 @@
 #define US 1000LL
 
 /* Client: 3 RTT samples of 100, 200 and 300 µs (mean 200 µs, population stdev 81.65 µs),
- * 2 retransmissions (1 fast, 1 spurious) of 1500 bytes, 4 dup ACKs; server: no RTT sample, 2
+ * 2 retransmissions (1 fast, 1 spurious, 1 shown spurious by a D-SACK) of 1500 bytes, 4 dup
+ * ACKs; server: no RTT sample, 2
  * zero windows, the client probed once. */
 static void figures(struct sf_conn_analysis *a)
 {
@@ -36,6 +37,7 @@ static void figures(struct sf_conn_analysis *a)
 	c->retrans_bytes = 1500;
 	c->fast_retrans = 1;
 	c->spurious_retrans = 1;
+	c->dsack_spurious = 1;
 	c->out_of_order = 1;
 	c->lost_segments = 3;
 	c->dup_acks = 4;
@@ -154,6 +156,7 @@ static void test_json_csv_keys(void **state)
 	assert_ptr_equal(strchr(er, ','), first); /* the key right after end_reason */
 	assert_non_null(strstr(j, "\"client_fast_retrans\":1,\"server_fast_retrans\":0,"
 	                          "\"client_spurious_retrans\":1,"));
+	assert_non_null(strstr(j, "\"client_dsack_spurious\":1,\"server_dsack_spurious\":0,"));
 	assert_non_null(strstr(j, "\"client_lost_segments\":3,"));
 	assert_non_null(strstr(j, "\"server_ack_unseen\":1,"));
 	assert_non_null(strstr(j, "\"client_dup_acks\":4,"));
@@ -185,7 +188,7 @@ static void test_json_csv_keys(void **state)
 	for (const char *p = nl + 1; *p && *p != '\n'; p++)
 		vals += *p == ',';
 	assert_int_equal(keys, vals);
-	assert_non_null(strstr(nl + 1, ",2,0,1500,0,1,0,1,0,1,0,3,0,0,1,4,0,0,2,1,0,"));
+	assert_non_null(strstr(nl + 1, ",2,0,1500,0,1,0,1,0,1,0,1,0,3,0,0,1,4,0,0,2,1,0,"));
 	assert_non_null(
 	    strstr(nl + 1, ",3,0,0.100,,0.200,,0.300,,0.081,,65000,0,8222720,29200,false,false\n"));
 	free(c);
@@ -328,7 +331,9 @@ static void test_summary_sentences(void **state)
 	char *t = explain_parts(&x, false);
 	assert_non_null(strstr(t,
 	                       "2 segments (1500 bytes) were retransmitted by the client (1 fast "
-	                       "retransmission, 1 spurious: already acknowledged).\n"));
+	                       "retransmission, 1 spurious: already acknowledged).\n"
+	                       "A D-SACK from the peer showed that 1 of them arrived twice: that "
+	                       "retransmission was not needed.\n"));
 	assert_non_null(
 	    strstr(t, "1 segment without data (SYN or FIN) was retransmitted by the server.\n"));
 	assert_non_null(strstr(t, "The capture saw 1 segment of the client out of order.\n"));
@@ -400,6 +405,7 @@ static void test_stats_expert(void **state)
 	                             "  retransmitted bytes                       1500\n"
 	                             "    of which fast retransmissions              1\n"
 	                             "    of which spurious                          1\n"
+	                             "    shown spurious by a D-SACK                 1\n"
 	                             "  connections with duplicate ACKs              1\n"
 	                             "  duplicate ACKs                               4\n"));
 	assert_non_null(strstr(text, "  connections with a zero window               1\n"

@@ -143,6 +143,8 @@ const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
                                                 const struct sf_conn *c);
 /* Releases a connection's state (call after the sinks saw conn_closed). */
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c);
+/* The same by record slot (sf_conn_slot), for a record already gone from the tracker. */
+void sf_analyser_slot_end(struct sf_analyser *a, uint32_t slot);
 
 struct sf_ana_stats {
 	uint64_t packets;                     /* packets analysed */

@@ -280,6 +280,17 @@ uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash);
 void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns);
 /* Ends every live connection (capture end): unterminated ones say so. */
 void sf_tracker_flush(struct sf_tracker *t);
+/* The same end in parts, for a caller that ends the records on two threads and reports them
+ * itself: the closed hook is not called. flush_list returns the live records' slots in the
+ * order sf_tracker_flush ends them (*n of them), or NULL when there are none or memory runs
+ * out (then call sf_tracker_flush). flush_one ends one of them and returns its final record;
+ * it touches that record only, so two threads may end distinct records at once, and
+ * prefetch_record asks for a record a few ahead. flush_done counts them all, empties the
+ * table and frees the list. */
+uint32_t *sf_tracker_flush_list(struct sf_tracker *t, size_t *n);
+void sf_tracker_prefetch_record(const struct sf_tracker *t, uint32_t slot);
+const struct sf_conn *sf_tracker_flush_one(struct sf_tracker *t, uint32_t slot);
+void sf_tracker_flush_done(struct sf_tracker *t, uint32_t *list, size_t n);
 void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st);
 void sf_tracker_free(struct sf_tracker *t);
 

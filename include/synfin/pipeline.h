@@ -113,6 +113,15 @@ struct sf_sink {
 	 * comes in a moment, so a sink that keeps per-slot state may start fetching it. Changes
 	 * nothing: the packet may belong to another connection by then, or never come. */
 	void (*prefetch)(void *self, uint32_t slot);
+	/* Optional, both or neither: capture end on two threads (read_thread on, no filter, this
+	 * the only sink with conn_final and none with conn_closed). The live connections are cut
+	 * into runs in the order they end; two lanes (0 and 1) take runs in turn. final_into
+	 * puts the row of one connection into the sink's buffer for that lane, from that lane's
+	 * thread, touching nothing that another connection's call touches; final_write, called
+	 * for one lane at a time in the order of the runs, writes the lane's buffer out and
+	 * empties it. conn_final is not called for those connections. */
+	void (*final_into)(void *self, unsigned lane, const struct sf_conn_view *v);
+	void (*final_write)(void *self, unsigned lane);
 };
 
 struct sf_pipeline_cfg {

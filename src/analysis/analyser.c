@@ -282,6 +282,11 @@ void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)
 	conn_release(a, sf_conn_slot(c));
 }
 
+void sf_analyser_slot_end(struct sf_analyser *a, uint32_t slot)
+{
+	conn_release(a, slot);
+}
+
 void sf_analyser_stats(const struct sf_analyser *a, struct sf_ana_stats *st)
 {
 	*st = a->st;

@@ -20,6 +20,7 @@
 #include "synfin/filter.h"
 #include "synfin/pipeline.h"
 
+#include "core/end_lanes.h"
 #include "core/reader.h"
 
 #define MAX_SKIPPED_LINKTYPES 16
@@ -177,12 +178,32 @@ const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipelin
 	return p->analyser && c ? sf_analyser_conn(p->analyser, c) : NULL;
 }
 
+/* The sink that can take the capture end on two lanes (struct sf_sink final_into), when it is
+ * the one sink of the connections' ends and nothing else must see them one by one (a filter's
+ * verdict on the final record, a conn_closed); NULL otherwise. */
+static const struct sf_sink *lanes_sink(const struct sf_pipeline *p)
+{
+	const struct sf_sink *s = NULL;
+	if (p->cfg.filter)
+		return NULL;
+	for (unsigned i = 0; i < p->n_sinks; i++) {
+		const struct sf_sink *k = &p->sinks[i];
+		if (k->conn_closed || (k->conn_final && s))
+			return NULL;
+		if (k->conn_final)
+			s = k;
+	}
+	return s && s->final_into && s->final_write ? s : NULL;
+}
+
 static void track_finish(struct sf_pipeline *p)
 {
 	if (!p->tracker)
 		return;
 	p->flushing = true;
-	sf_tracker_flush(p->tracker);
+	const struct sf_sink *ls = lanes_sink(p);
+	if (!ls || !sf_end_lanes(p->tracker, p->analyser, ls, p->cfg.read_thread))
+		sf_tracker_flush(p->tracker);
 	p->flushing = false;
 	struct sf_track_stats ts;
 	sf_tracker_stats(p->tracker, &ts);

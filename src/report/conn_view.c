@@ -6,6 +6,7 @@
  * keeps each finished connection as a compact row (sizeof(struct sf_conn_row), no pointer into
  * the tracker) and writes them sorted by tcp.stream at the end of the run.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,9 @@ struct sf_conns_view {
 	size_t n_rows, cap_rows;
 	bool oom;                      /* a row could not be kept: said once at the end */
 	struct sf_conn_extras *extras; /* IP bytes and RST sender of live connections */
+	/* capture end on two lanes (struct sf_sink final_into): each lane's rows of its run */
+	struct sf_outbuf lane[2];
+	uint64_t lane_rows[2];
 };
 
 struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o, char *err,
@@ -99,6 +103,40 @@ static void on_final(void *self, const struct sf_conn_view *cv)
 		write_row(v, &r);
 }
 
+/* The row of a connection ended at capture end, into the lane's memory buffer. Reads the
+ * formatting context and writes only the connection's own extras slot and the lane. */
+static void on_final_into(void *self, unsigned lane, const struct sf_conn_view *cv)
+{
+	struct sf_conns_view *v = self;
+	struct sf_outbuf *ob = &v->lane[lane & 1];
+	struct sf_conn_row r;
+	if (!sf_conn_view_final_row(&r, v->extras, cv))
+		return;
+	if (!ob->buf && ob_init(ob, NULL, (size_t)1 << 16) < 0) {
+		ob->error = ENOMEM;
+		return;
+	}
+	sf_conn_fmt_row(ob, &v->ctx, &r);
+	v->lane_rows[lane & 1]++;
+}
+
+static void on_final_write(void *self, unsigned lane)
+{
+	struct sf_conns_view *v = self;
+	struct sf_outbuf *ob = &v->lane[lane & 1];
+	if (ob->error && !v->ob.error)
+		v->ob.error = ob->error; /* rows lost for want of memory: the run fails as on a
+		                            write error */
+	if (v->lane_rows[lane & 1] && !v->header_done) {
+		sf_conn_fmt_header(&v->ob, &v->ctx);
+		v->header_done = true;
+	}
+	ob_put_mem(&v->ob, ob->buf, ob->len);
+	v->rows_written += v->lane_rows[lane & 1];
+	v->lane_rows[lane & 1] = 0;
+	ob->len = 0;
+}
+
 static int cmp_stream(const void *a, const void *b)
 {
 	const struct sf_conn_row *x = a, *y = b;
@@ -139,6 +177,10 @@ struct sf_sink sf_conns_view_sink(struct sf_conns_view *v)
 	                    .conn_final = on_final,
 	                    .end = on_end,
 	                    .prefetch = on_prefetch};
+	if (v->opts.order != SF_CONNS_ORDER_STREAM) { /* kept rows are sorted at the end anyway */
+		s.final_into = on_final_into;
+		s.final_write = on_final_write;
+	}
 	return s;
 }
 
@@ -157,6 +199,8 @@ void sf_conns_view_free(struct sf_conns_view *v)
 	if (!v)
 		return;
 	free(v->rows);
+	ob_free(&v->lane[0]);
+	ob_free(&v->lane[1]);
 	sf_conn_view_base_free(&v->ob, v->extras);
 	free(v);
 }

@@ -26,6 +26,15 @@ void ob_free(struct sf_outbuf *ob)
 
 int ob_flush(struct sf_outbuf *ob)
 {
+	if (!ob->fp && !ob->error) { /* a memory buffer: make room instead */
+		char *nb = realloc(ob->buf, 2 * ob->cap);
+		if (nb) {
+			ob->buf = nb;
+			ob->cap *= 2;
+			return 0;
+		}
+		ob->error = ENOMEM;
+	}
 	if (ob->len && !ob->error) {
 		if (fwrite(ob->buf, 1, ob->len, ob->fp) != ob->len)
 			ob->error = errno ? errno : EIO;
@@ -36,6 +45,11 @@ int ob_flush(struct sf_outbuf *ob)
 
 void ob_put_mem_slow(struct sf_outbuf *ob, const char *s, size_t n)
 {
+	if (ob->fp && n >= ob->cap) { /* a span larger than the buffer goes out as it is */
+		if (ob_flush(ob) == 0 && fwrite(s, 1, n, ob->fp) != n)
+			ob->error = errno ? errno : EIO;
+		return;
+	}
 	while (n) {
 		if (ob->len == ob->cap)
 			ob_flush(ob);

@@ -26,9 +26,10 @@ struct sf_outbuf {
 	int error; /* errno of the first failed write, 0 while all is well */
 };
 
+/* fp NULL: the buffer holds everything put (it doubles when full) until the owner takes it. */
 int ob_init(struct sf_outbuf *ob, FILE *fp, size_t cap);
 void ob_free(struct sf_outbuf *ob);
-/* Writes what is buffered; -1 on a write error (sticky). */
+/* Writes what is buffered (a memory buffer grows instead); -1 on a write error (sticky). */
 int ob_flush(struct sf_outbuf *ob);
 
 static inline void ob_room(struct sf_outbuf *ob, size_t n)

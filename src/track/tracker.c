@@ -301,36 +301,70 @@ static struct trk_live *sort_by_last_frame(struct trk_live *v, struct trk_live *
  * no record. */
 void sf_tracker_flush(struct sf_tracker *t)
 {
-	size_t n = t->tab.live, k = 0;
-	struct trk_live *buf = n ? malloc(2 * n * sizeof(struct trk_live)) : NULL;
-	if (buf) {
-		k = trk_table_live_list(&t->tab, buf, n);
-		const struct trk_live *order = sort_by_last_frame(buf, buf + n, k);
-		/* every record goes: empty the table at once rather than unindex each */
-		for (size_t j = 0; j < k; j++) {
-			/* records end in time order, scattered in memory: fetch a few ahead, and
-			 * let the later layers fetch theirs (the found hook) */
-			if (j + FLUSH_AHEAD < k) {
-				const struct trk_rec *nx =
-				    trk_rec_at(&t->tab, order[j + FLUSH_AHEAD].idx);
-				for (size_t off = 0; off < sizeof(*nx); off += 64)
-					__builtin_prefetch((const char *)nx + off);
-				if (t->hooks.found)
-					t->hooks.found(t->hooks.self, order[j + FLUSH_AHEAD].idx);
-			}
-			finish_conn(t, order[j].idx, SF_END_CAPTURE_END);
+	size_t k;
+	uint32_t *list = sf_tracker_flush_list(t, &k);
+	for (size_t j = 0; j < k; j++) {
+		/* records end in time order, scattered in memory: fetch a few ahead, and let the
+		 * later layers fetch theirs (the found hook) */
+		if (j + FLUSH_AHEAD < k) {
+			sf_tracker_prefetch_record(t, list[j + FLUSH_AHEAD]);
+			if (t->hooks.found)
+				t->hooks.found(t->hooks.self, list[j + FLUSH_AHEAD]);
 		}
-		if (k == n)
-			trk_table_clear(&t->tab);
-		else
-			for (size_t j = 0; j < k; j++)
-				trk_table_remove(&t->tab, order[j].idx);
+		finish_conn(t, list[j], SF_END_CAPTURE_END);
 	}
-	free(buf);
+	if (list) /* every record went: empty the table at once rather than unindex each */
+		trk_table_clear(&t->tab);
+	free(list);
 	/* the compact TIME-WAIT records have nothing left to say */
 	trk_tombs_free(&t->tombs);
 	while (t->tab.lru_head != TRK_NIL) /* out of memory above: LRU order */
 		end_conn(t, t->tab.lru_head, SF_END_CAPTURE_END);
+}
+
+uint32_t *sf_tracker_flush_list(struct sf_tracker *t, size_t *n)
+{
+	*n = 0;
+	size_t live = t->tab.live;
+	if (!live)
+		return NULL;
+	struct trk_live *buf = malloc(2 * live * sizeof(struct trk_live));
+	uint32_t *list = malloc(live * sizeof(*list));
+	size_t k = buf && list ? trk_table_live_list(&t->tab, buf, live) : 0;
+	if (k != live) { /* out of memory: the caller falls back to sf_tracker_flush */
+		free(buf);
+		free(list);
+		return NULL;
+	}
+	const struct trk_live *order = sort_by_last_frame(buf, buf + live, k);
+	for (size_t j = 0; j < k; j++)
+		list[j] = order[j].idx;
+	free(buf);
+	*n = k;
+	return list;
+}
+
+void sf_tracker_prefetch_record(const struct sf_tracker *t, uint32_t slot)
+{
+	const struct trk_rec *r = trk_rec_at(&t->tab, slot);
+	for (size_t off = 0; off < sizeof(*r); off += 64)
+		__builtin_prefetch((const char *)r + off);
+}
+
+const struct sf_conn *sf_tracker_flush_one(struct sf_tracker *t, uint32_t slot)
+{
+	struct trk_rec *r = trk_rec_at(&t->tab, slot);
+	r->c.end_reason = (uint8_t)SF_END_CAPTURE_END;
+	trk_lifecycle_finish(r);
+	return &r->c;
+}
+
+void sf_tracker_flush_done(struct sf_tracker *t, uint32_t *list, size_t n)
+{
+	t->st.flushed += n;
+	trk_table_clear(&t->tab);
+	trk_tombs_free(&t->tombs);
+	free(list);
 }
 
 /* Client = sender of the first SYN without ACK. Otherwise: the receiver of a SYN-ACK; else

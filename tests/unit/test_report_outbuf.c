@@ -138,6 +138,37 @@ static void test_mac_and_long_spans(void **state)
 	cap_close(&c);
 }
 
+/* Without a file the buffer keeps everything put, growing, in order; a span longer than a
+ * file buffer's capacity still lands whole after what was buffered before it. */
+static void test_memory_buffer_and_big_span(void **state)
+{
+	(void)state;
+	struct sf_outbuf ob;
+	assert_int_equal(ob_init(&ob, NULL, 256), 0);
+	for (unsigned i = 0; i < 1000; i++) {
+		ob_put_u64w(&ob, i, 4);
+		ob_putc(&ob, '\n');
+	}
+	assert_int_equal(ob.len, 5000);
+	assert_true(ob.cap >= 5000);
+	assert_memory_equal(ob.buf, "   0\n   1\n", 10);
+	assert_memory_equal(ob.buf + 4995, " 999\n", 5);
+	assert_int_equal(ob_flush(&ob), 0); /* grows rather than writes: nothing lost */
+	assert_int_equal(ob.len, 5000);
+
+	struct capture c;
+	cap_open(&c, 0); /* 256 bytes: the 5000-byte span is written past the buffer */
+	ob_puts(&c.ob, "head:");
+	ob_put_mem(&c.ob, ob.buf, ob.len);
+	ob_puts(&c.ob, ":tail");
+	const char *t = cap_text(&c);
+	assert_int_equal(strlen(t), 5 + 5000 + 5);
+	assert_memory_equal(t, "head:   0\n", 10);
+	assert_memory_equal(t + 5 + 4995, " 999\n:tail", 10);
+	cap_close(&c);
+	ob_free(&ob);
+}
+
 /* A failed write is reported, stays reported, and later output is dropped. */
 static void test_write_error_is_sticky(void **state)
 {
@@ -166,6 +197,7 @@ int main(void)
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_mac_and_long_spans),
 	    cmocka_unit_test(test_write_error_is_sticky),
+	    cmocka_unit_test(test_memory_buffer_and_big_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -386,6 +386,13 @@ static void rtt_figures_and_bytes_in_flight(void **state)
 	hana_end(&run);
 }
 
+/* A's three data segments after the handshake (frames 4-6): 1001, 1101, 1201, 100 bytes each. */
+static const struct hana_seg burst3[3] = {
+    SEG(A, PA, 1001, 5001, 100, 200000),
+    SEG(A, PA, 1101, 5001, 100, 200100),
+    SEG(A, PA, 1201, 5001, 100, 200200),
+};
+
 /* B's pure ACK at time t carrying n SACK blocks (raw numbers of A's data). */
 #define SACK_ACK(ak, t, n, ...)                                                                    \
 	{                                                                                          \
@@ -402,10 +409,8 @@ static void bytes_in_flight_less_sacked(void **state)
 {
 	(void)state;
 	start(NULL);
+	hana_feed(&run, burst3, 3);
 	const struct hana_seg s[] = {
-	    SEG(A, PA, 1001, 5001, 100, 200000),
-	    SEG(A, PA, 1101, 5001, 100, 200100),
-	    SEG(A, PA, 1201, 5001, 100, 200200),
 	    SACK_ACK(1101, 300000, 1, {1201, 1301}), /* 1101–1201 lost, 1201–1301 held */
 	    SEG(A, PA, 1301, 5001, 100, 300100),     /* 1101..1401 unacked, 100 SACKed */
 	    SEG(B, ACK, 5001, 1101, 0, 300200),      /* no SACK: forgets the blocks */
@@ -417,7 +422,7 @@ static void bytes_in_flight_less_sacked(void **state)
 	    SACK_ACK(1101, 300800, 1, {1101, 1801}),
 	    SEG(A, PA, 1701, 5001, 100, 300900), /* 600 less 700: below zero, no field */
 	};
-	hana_feed(&run, s, 13);
+	hana_feed(&run, s, 10);
 	assert_int_equal(run.out[7].bytes_in_flight, 200);
 	assert_int_equal(run.out[9].bytes_in_flight, 400);
 	assert_int_equal(run.out[11].bytes_in_flight, 200); /* 500 - 3 x 100 */
@@ -463,15 +468,13 @@ static void dsack_inside_second_block(void **state)
 {
 	(void)state;
 	start(NULL);
+	hana_feed(&run, burst3, 3);
 	const struct hana_seg s[] = {
-	    SEG(A, PA, 1001, 5001, 100, 200000),
-	    SEG(A, PA, 1101, 5001, 100, 200100),
-	    SEG(A, PA, 1201, 5001, 100, 200200),
 	    SACK_ACK(1001, 300000, 1, {1101, 1301}), /* 1001 lost: plain SACK */
 	    SEG(A, PA, 1201, 5001, 100, 300100),     /* 1201 resent for nothing */
 	    SACK_ACK(1001, 310000, 2, {1201, 1301}, {1101, 1301}),
 	};
-	hana_feed(&run, s, 6);
+	hana_feed(&run, s, 3);
 	assert_int_equal(run.out[6].dsack_frame, 0);
 	assert_true(fl(7) & (SF_ANA_RETRANSMISSION | SF_ANA_OUT_OF_ORDER));
 	assert_int_equal(run.out[8].dsack_frame, 8);

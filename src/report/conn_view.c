@@ -131,7 +131,8 @@ static void on_final_write(void *self, unsigned lane)
 		sf_conn_fmt_header(&v->ob, &v->ctx);
 		v->header_done = true;
 	}
-	ob_put_mem(&v->ob, ob->buf, ob->len);
+	if (ob->len)
+		ob_put_mem(&v->ob, ob->buf, ob->len);
 	v->rows_written += v->lane_rows[lane & 1];
 	v->lane_rows[lane & 1] = 0;
 	ob->len = 0;

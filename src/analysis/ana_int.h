@@ -113,6 +113,8 @@ int ana_ring_push_grow(struct ana_segpool *sp, struct ana_ring *r, const struct 
                        uint32_t max);
 int ana_ring_ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit);
 int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last);
+/* 1 when a remembered segment holds sequence number seq: those bytes went by before. */
+int ana_ring_holds(const struct ana_ring *r, uint32_t seq);
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
 void ana_segpool_free(struct ana_segpool *sp);
 

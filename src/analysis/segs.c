@@ -137,6 +137,16 @@ int ana_ring_ack_scan(struct ana_ring *r, uint32_t ack, struct ana_seg *hit)
 	return found;
 }
 
+int ana_ring_holds(const struct ana_ring *r, uint32_t seq)
+{
+	for (uint32_t i = 0; i < r->n; i++) {
+		const struct ana_seg *s = at(r, i);
+		if (SEQ_LE(s->seq, seq) && SEQ_LT(seq, s->nextseq))
+			return 1;
+	}
+	return 0;
+}
+
 /* ana_ring_span with a retransmission among the segments. */
 int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first, uint32_t *last)
 {

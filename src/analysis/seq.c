@@ -20,7 +20,8 @@
  *   C2 a SYN resent with the side's ISN is a retransmission, never out-of-order;
  *   C3 "out-of-order" segments that the sender provably sent later (IPv4 ID ahead of the
  *      segment that set nextseq, or the receiver's duplicate ACKs asked for exactly this
- *      sequence number) are retransmissions, as tcptrace decides;
+ *      sequence number, or, without IP IDs, bytes the capture already saw and that are not
+ *      acknowledged yet) are retransmissions, as tcptrace decides;
  *   C4 a zero-window probe byte that the receiver acknowledged was delivered: nextseq moves
  *      past it, so no "ACKed unseen segment" / "previous segment not captured" follows.
  */
@@ -168,7 +169,9 @@ static bool sent_later(const struct ana_side *fw, const struct ana_side *rv,
 		int16_t d = (int16_t)(uint16_t)(p->ip_id - fw->nextseq_ipid);
 		return d > 0;
 	}
-	return false;
+	/* no IP ID to tell (IPv6, or IDs of 0): the capture saw these bytes go by already and
+	 * they are not acknowledged yet, so this is their second copy */
+	return p->tcp_len > 0 && ana_ring_holds(&fw->segs, p->seq);
 }
 
 /* Retransmission, fast retransmission, spurious retransmission or out-of-order. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Live loss test: synfin's count of retransmitted segments against the Linux kernel's.
 #
-#   loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES] [data|acks]
+#   loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES] [data|acks] [4|6]
 #
 # Two network namespaces joined by a veth pair (created here with names unique to this run,
 # removed on exit), segmentation offloads off so one captured packet is one segment, nftables
@@ -16,7 +16,8 @@
 # apart: when a burst's last ACKs are lost the sender probes its tail again (Linux's tail loss
 # probe, or an RTO), the receiver already holds those bytes and answers with a D-SACK, so the
 # retransmissions are spurious and synfin must show them so: at least 90 % of the kernel's
-# D-SACKs.
+# D-SACKs. The last argument picks IPv4 (default) or IPv6: over IPv6 no IP ID tells a
+# retransmission from a reordered segment, so the test shows the other evidence at work.
 # Exit 77 (skip) without root, ip, nft, tcpdump, ethtool, nstat or python3.
 set -u
 SYNFIN=${1:?usage: loss_ns.sh SYNFIN [DROP_PERCENT] [MBYTES] [data|acks]}
@@ -24,6 +25,12 @@ DROP=${2:-3}
 MB=${3:-8}
 MODE=${4:-data}
 case $MODE in data | acks) ;; *) echo "mode: data or acks"; exit 2 ;; esac
+FAM=${5:-4}
+case $FAM in
+4) A_S=10.213.0.1/24 A_R=10.213.0.2/24 DST=10.213.0.2 AF=AF_INET LEN="ip length" ;;
+6) A_S="fd00:213::1/64 nodad" A_R="fd00:213::2/64 nodad" DST=fd00:213::2 AF=AF_INET6 LEN="ip6 length" ;;
+*) echo "family: 4 or 6"; exit 2 ;;
+esac
 SKIP=77
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, nftables, capture)"; exit $SKIP; }
@@ -52,8 +59,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 ip netns add "$NS_S" && ip netns add "$NS_R" || { echo "SKIP: cannot create namespaces"; exit $SKIP; }
 ip link add "$VS" netns "$NS_S" type veth peer name "$VR" netns "$NS_R" || fail "veth"
-ip -n "$NS_S" addr add 10.213.0.1/24 dev "$VS"
-ip -n "$NS_R" addr add 10.213.0.2/24 dev "$VR"
+# shellcheck disable=SC2086
+ip -n "$NS_S" addr add $A_S dev "$VS"
+# shellcheck disable=SC2086
+ip -n "$NS_R" addr add $A_R dev "$VR"
 ip -n "$NS_S" link set lo up && ip -n "$NS_S" link set "$VS" up
 ip -n "$NS_R" link set lo up && ip -n "$NS_R" link set "$VR" up
 ip netns exec "$NS_S" ethtool -K "$VS" tso off gso off gro off >/dev/null 2>&1
@@ -63,11 +72,11 @@ ip netns exec "$NS_R" ethtool -K "$VR" tso off gso off gro off >/dev/null 2>&1
 # acks mode, the receiver's pure ACKs
 if [ "$MODE" = data ]; then
 	RULE="type filter hook input priority 0; policy accept;
-		tcp dport $PORT tcp flags & (syn | fin | rst) == 0 ip length > 100 numgen random mod 100 < $DROP counter drop"
+		tcp dport $PORT tcp flags & (syn | fin | rst) == 0 $LEN > 100 numgen random mod 100 < $DROP counter drop"
 	PAUSE=0
 else
 	RULE="type filter hook output priority 0; policy accept;
-		tcp sport $PORT tcp flags & (syn | fin | rst) == 0 ip length <= 100 numgen random mod 100 < $DROP counter drop"
+		tcp sport $PORT tcp flags & (syn | fin | rst) == 0 $LEN <= 100 numgen random mod 100 < $DROP counter drop"
 	PAUSE=0.02
 fi
 ip netns exec "$NS_R" nft -f - <<NFT || fail "nft"
@@ -85,8 +94,8 @@ sleep 1
 
 cat >"$WORK/recv.py" <<PY
 import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.213.0.2", $PORT)); s.listen(1); s.settimeout(30)
+s = socket.socket(socket.$AF); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("$DST", $PORT)); s.listen(1); s.settimeout(30)
 c, _ = s.accept(); c.settimeout(30); n = 0
 while True:
     b = c.recv(65536)
@@ -98,7 +107,7 @@ cat >"$WORK/send.py" <<PY
 import socket, time
 for i in range(50):
     try:
-        s = socket.create_connection(("10.213.0.2", $PORT), timeout=30); break
+        s = socket.create_connection(("$DST", $PORT), timeout=30); break
     except OSError: time.sleep(0.1)
 buf = b"x" * 65536
 for i in range($MB * 16):
@@ -134,7 +143,7 @@ if command -v tshark >/dev/null 2>&1; then
 else
 	TSHARK="n/a"; TSHARK_OOO="n/a"; TSHARK_SPUR="n/a"
 fi
-echo "loss test: ${MB} MB, ${DROP}% of $([ "$MODE" = data ] && echo "data segments" || echo "pure ACKs") dropped ($DROPPED dropped by nftables)"
+echo "loss test (IPv$FAM): ${MB} MB, ${DROP}% of $([ "$MODE" = data ] && echo "data segments" || echo "pure ACKs") dropped ($DROPPED dropped by nftables)"
 echo "  kernel TcpRetransSegs (sender): $KERNEL"
 echo "  synfin retransmissions:         $SYN (out-of-order: $OOO)"
 echo "  tshark retransmissions:         $TSHARK (out-of-order: $TSHARK_OOO)"

@@ -191,6 +191,33 @@ static void retransmission_in_ooo_window_dup_ack(void **state)
 	hana_end(&run);
 }
 
+/* C3 without IP IDs (IPv6, or IDs of 0): bytes the capture already saw go by again, not yet
+ * acknowledged: a second copy, so a retransmission; bytes seen for the first time below
+ * nextseq stay out-of-order. */
+static void retransmission_in_ooo_window_seen_before(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000), SEG(A, PA, 1101, 5001, 100, 200010),
+	    SEG(A, PA, 1001, 5001, 100, 200300), /* again, 0.3 ms later: no ACK asked for it */
+	    SEG(A, PA, 1301, 5001, 100, 200400), /* 1201..1300 not seen yet */
+	    SEG(A, PA, 1201, 5001, 100, 200500), /* first time: reordered */
+	};
+	hana_feed(&run, s, 5);
+	assert_int_equal(fl(5), SF_ANA_RETRANSMISSION);
+	assert_int_equal(fl(6), SF_ANA_LOST_SEGMENT);
+	assert_int_equal(fl(7), SF_ANA_OUT_OF_ORDER);
+	hana_end(&run);
+	struct sf_ana_cfg ws; /* Wireshark's rules alone: out-of-order */
+	sf_ana_cfg_default(&ws);
+	ws.correct = false;
+	start(&ws);
+	hana_feed(&run, s, 5);
+	assert_int_equal(fl(5), SF_ANA_OUT_OF_ORDER);
+	hana_end(&run);
+}
+
 static void lost_and_acked_unseen(void **state)
 {
 	(void)state;
@@ -577,6 +604,7 @@ int main(void)
 	    cmocka_unit_test(out_of_order_by_reordering),
 	    cmocka_unit_test(retransmission_in_ooo_window_ip_id),
 	    cmocka_unit_test(retransmission_in_ooo_window_dup_ack),
+	    cmocka_unit_test(retransmission_in_ooo_window_seen_before),
 	    cmocka_unit_test(lost_and_acked_unseen),
 	    cmocka_unit_test(zero_window_probe_and_ack),
 	    cmocka_unit_test(zero_window_probe_accepted),

@@ -66,8 +66,9 @@ struct sf_pkt_analysis {
 	int32_t win_scalefactor; /* tcp.window_size_scalefactor: 1<<shift, or SF_WSCALE_* */
 	uint32_t window;         /* tcp.window_size: the window after scaling (raw if unknown) */
 	uint32_t rel_nxtseq;     /* tcp.nxtseq */
-	/* the packet carries a D-SACK (RFC 2883) for the peer's last retransmission: that
-	 * retransmission's frame, which the receiver got twice (spurious, RFC 3708); 0 = none */
+	/* the packet carries a D-SACK (RFC 2883) for retransmissions of the peer not reported
+	 * before: the first one's frame, whose bytes the receiver got twice (spurious, RFC 3708);
+	 * 0 = none */
 	uint64_t dsack_frame;
 	const struct sf_conn_analysis *conn; /* the connection's running figures */
 };

@@ -61,9 +61,8 @@ struct ana_side {
 	uint16_t nextseq_ipid; /* IPv4 ID of the segment that set nextseq, 0 = unknown (C3) */
 	int8_t win_scale;      /* shift, SF_WSCALE_UNKNOWN or SF_WSCALE_NONE */
 	uint8_t base_set : 1, valid_bif : 1, syn_seen : 1, synack_seen : 1;
-	uint8_t rt_set : 1;     /* struct ana_cold rt_lo/rt_hi hold a retransmitted range */
-	uint8_t zwp_set : 1;    /* struct ana_cold zwp_end is set */
-	uint8_t rt_dsacked : 1; /* a D-SACK already reported that retransmitted range */
+	uint8_t rt_set : 1;  /* struct ana_cold rt_lo/rt_hi hold a retransmitted range */
+	uint8_t zwp_set : 1; /* struct ana_cold zwp_end is set */
 	/* of this side's last segment: its SYN bit, and the only two of its SF_ANA_* flags that
 	 * the peer's next segment asks about */
 	uint8_t last_syn : 1, last_keep_alive : 1, last_zwp : 1;
@@ -90,7 +89,6 @@ struct ana_cold {
 	uint32_t rt_lo[2], rt_hi[2]; /* range of each side's last retransmitted segment (Karn) */
 	uint32_t zwp_end[2];         /* just after the side's last zero-window probe byte (C4) */
 	int64_t ts_mru_syn;          /* most recent SYN without ACK */
-	uint32_t rt_frame[2];        /* that retransmission's frame - first_frame (D-SACK) */
 };
 
 /* The figures of one slot on whole cache lines. The public layout puts each direction's RTT
@@ -116,6 +114,9 @@ int ana_ring_span_scan(const struct ana_ring *r, uint32_t base, uint32_t *first,
 /* 1 when a remembered segment holds sequence number seq: those bytes went by before. */
 int ana_ring_holds(const struct ana_ring *r, uint32_t seq);
 void ana_ring_release(struct ana_segpool *sp, struct ana_ring *r);
+/* rtx.c: the table of recent retransmissions. */
+void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const struct ana_seg *s);
+struct ana_rtx *ana_rtx_find(struct sf_analyser *a, uint64_t first_frame, int side, uint32_t seq);
 void ana_segpool_free(struct ana_segpool *sp);
 
 /* The ring's common cases, inline: every packet runs one or two of them. */
@@ -197,8 +198,22 @@ struct ana_bits {
 	uint64_t pooled[ANA_CHUNK / 64];
 };
 
+/* Recent retransmissions of every connection, for the D-SACKs that answer them (RFC 3708): a
+ * direct-mapped table keyed by connection (its first frame), side and first sequence number,
+ * made at the first retransmission; a later retransmission that maps to the same entry takes
+ * it over, so memory stays fixed however many there are. */
+#define ANA_RTX_BITS 12
+struct ana_rtx {
+	uint64_t conn; /* the connection's first frame + 1; 0 = empty */
+	uint32_t seq, nextseq;
+	uint32_t frame_delta; /* the retransmission's frame - first frame */
+	uint8_t side;
+	uint8_t dsacked; /* a D-SACK reported it already */
+};
+
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
+	struct ana_rtx *rtx;     /* 1 << ANA_RTX_BITS entries, or NULL */
 	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
 	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
 	uint32_t n_chunks;

@@ -305,6 +305,7 @@ void sf_analyser_free(struct sf_analyser *a)
 	}
 	free(a->chunk);
 	free(a->bits);
+	free(a->rtx);
 	ana_segpool_free(&a->segpool);
 	free(a);
 }

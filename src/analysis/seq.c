@@ -10,8 +10,8 @@
  *   remember the segment, nextseq, the ACK; acknowledge the peer's segments (RTT);
  *   bytes in flight (less the peer's last SACK blocks); this segment's SACK blocks
  *
- * Beyond Wireshark, which only labels a D-SACK block: a D-SACK that covers the peer's last
- * retransmission names it spurious (RFC 3708), as tcp.analysis.dsack_frame on the ACK.
+ * Beyond Wireshark, which only labels a D-SACK block: a D-SACK that reports retransmitted
+ * bytes names those retransmissions spurious (RFC 3708), tcp.analysis.dsack_frame on the ACK.
  *
  * Where Wireshark is wrong, corrections (cfg.correct) run after its verdict and are
  * documented in tests/analysis_tshark_differences.md:
@@ -260,9 +260,8 @@ ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
 		if (s.retrans) {
 			cold->rt_lo[from] = seq;
 			cold->rt_hi[from] = s.nextseq;
-			cold->rt_frame[from] = s.frame_delta;
 			fw->rt_set = 1;
-			fw->rt_dsacked = 0;
+			ana_rtx_put(a, first_frame, from, &s);
 		}
 	}
 	bool zwp = (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
@@ -347,29 +346,41 @@ static void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
  * at index 1 of MAX_TCP_SACK_RANGES = 4), for the peer's bytes in flight. */
 #define WS_SACK_BLOCKS 3
 
-/* A D-SACK for the peer's last retransmission: the receiver got those bytes twice, so that
- * retransmission was not needed (RFC 3708 §2). Only the last retransmitted range of the peer
- * is remembered; a D-SACK for an older one, or for data the peer never resent (duplicated by
- * the network), proves nothing here. */
-static __attribute__((noinline)) void dsack(struct ana_fig *fig, uint64_t first_frame,
-                                            struct ana_side *rv, const struct sf_packet *p,
+#define DSACK_SEGS 16 /* retransmitted segments one D-SACK block may name */
+
+/* A D-SACK for retransmissions of the peer: the receiver got those bytes twice, so they
+ * were not needed (RFC 3708 §2). The block starts where a retransmission started (a receiver
+ * reports the duplicate segment, clipped at its right edge to what it expects next); the
+ * retransmissions that follow it within the block are named too. Each counts once; the first
+ * one's frame goes on the packet. A block that starts elsewhere, or bytes the peer never
+ * resent (duplicated by the network), name nothing. */
+static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fig *fig,
+                                            uint64_t first_frame, const struct sf_packet *p,
                                             int from, struct sf_pkt_analysis *out)
 {
 	struct sf_sack_block d;
 	int peer = 1 - from;
-	if (!rv->rt_set || rv->rt_dsacked || !sf_packet_dsack(p, &d))
+	if (!sf_packet_dsack(p, &d))
 		return;
-	if (!SEQ_LT(d.left, fig->cold.rt_hi[peer]) || !SEQ_LT(fig->cold.rt_lo[peer], d.right))
-		return;
-	rv->rt_dsacked = 1;
-	fig->f.dir[peer].dsack_spurious++;
-	out->dsack_frame = first_frame + fig->cold.rt_frame[peer];
+	uint32_t seq = d.left;
+	for (unsigned k = 0; k < DSACK_SEGS && SEQ_LT(seq, d.right); k++) {
+		struct ana_rtx *r = ana_rtx_find(a, first_frame, peer, seq);
+		if (!r || !SEQ_GT(r->nextseq, seq))
+			return;
+		if (!r->dsacked) {
+			r->dsacked = 1;
+			fig->f.dir[peer].dsack_spurious++;
+			if (!out->dsack_frame)
+				out->dsack_frame = first_frame + r->frame_delta;
+		}
+		seq = r->nextseq;
+	}
 }
 
 /* What this segment's SACK blocks tell: kept for the peer's next bytes in flight, and a
- * D-SACK checked against the peer's last retransmission. */
-ANA_INLINE void sack_blocks(struct ana_fig *fig, uint64_t first_frame, struct ana_side *fw,
-                            struct ana_side *rv, const struct sf_packet *p, int from,
+ * D-SACK checked against the peer's retransmissions. */
+ANA_INLINE void sack_blocks(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_frame,
+                            struct ana_side *fw, const struct sf_packet *p, int from,
                             struct sf_pkt_analysis *out)
 {
 	fw->sacked = 0;
@@ -377,7 +388,7 @@ ANA_INLINE void sack_blocks(struct ana_fig *fig, uint64_t first_frame, struct an
 		return;
 	for (unsigned i = 0; i < p->n_sack && i < WS_SACK_BLOCKS; i++)
 		fw->sacked += p->sack[i].right - p->sack[i].left;
-	dsack(fig, first_frame, rv, p, from, out);
+	dsack(a, fig, first_frame, p, from, out);
 }
 
 /* Most segments are new data at nextseq or a cumulative ACK that moves, with both sides known
@@ -426,7 +437,7 @@ static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_fra
 	fw->last_syn = 0;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
 	bytes_in_flight(fw, rv, p, out);
-	sack_blocks(fig, first_frame, fw, rv, p, from, out);
+	sack_blocks(a, fig, first_frame, fw, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }
@@ -474,7 +485,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 		fw->synack_seen = 1;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
 	bytes_in_flight(fw, rv, p, out);
-	sack_blocks(fig, first_frame, fw, rv, p, from, out);
+	sack_blocks(a, fig, first_frame, fw, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }

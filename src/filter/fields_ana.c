@@ -26,8 +26,8 @@
  *   tcp.window_size_scalefactor  on every analysed packet but SYNs (whose window is never
  *                           scaled, RFC 7323 §2.2): 1 << shift, -1 unknown, -2 no scaling
  *
- *   tcp.analysis.dsack_frame  synfin's, not Wireshark's: on an ACK whose D-SACK block covers
- *                           the peer's last retransmission, that retransmission's frame
+ *   tcp.analysis.dsack_frame  synfin's, not Wireshark's: on an ACK whose D-SACK block reports
+ *                           retransmitted bytes of the peer, the first retransmission's frame
  *
  * Not provided: tcp.analysis.push_bytes_sent (the analyser does not count bytes since the
  * last PSH) and the TCP Fast Open items (tcp.analysis.tfo_*).

@@ -489,6 +489,32 @@ static void dsack_names_spurious_retransmission(void **state)
 	hana_end(&run);
 }
 
+/* Go-back-N after a spurious RTO: every outstanding segment is resent, the receiver holds them
+ * all and answers each with a D-SACK, older retransmissions first; one D-SACK block may also
+ * cover several retransmitted segments. Each retransmission counts once. */
+static void dsack_names_every_retransmission(void **state)
+{
+	(void)state;
+	start(NULL);
+	hana_feed(&run, burst3, 3); /* frames 4-6 */
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 700000),     /* frame 7: RTO */
+	    SEG(A, PA, 1101, 5001, 100, 700010),     /* frame 8 */
+	    SEG(A, PA, 1201, 5001, 100, 700020),     /* frame 9 */
+	    SACK_ACK(1301, 710000, 1, {1001, 1101}), /* frame 10: names 7 */
+	    SACK_ACK(1301, 710010, 1, {1101, 1301}), /* frame 11: names 8 and 9 */
+	    SACK_ACK(1301, 710020, 1, {1001, 1301}), /* frame 12: all three again */
+	};
+	hana_feed(&run, s, 6);
+	assert_int_equal(fl(6) & SF_ANA_RETRANSMISSION, SF_ANA_RETRANSMISSION);
+	assert_int_equal(run.out[9].dsack_frame, 7);
+	assert_int_equal(run.out[10].dsack_frame, 8);
+	assert_int_equal(run.out[11].dsack_frame, 0);
+	assert_int_equal(run.out[11].conn->dir[0].dsack_spurious, 3);
+	assert_int_equal(run.out[11].conn->dir[0].retrans_pkts, 3);
+	hana_end(&run);
+}
+
 /* The other D-SACK form: the first block inside the second (RFC 2883 §4.2: a duplicate above
  * the cumulative ACK); a first block above the ACK and outside the second is plain SACK. */
 static void dsack_inside_second_block(void **state)
@@ -617,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(bytes_in_flight_less_sacked),
 	    cmocka_unit_test(dsack_names_spurious_retransmission),
 	    cmocka_unit_test(dsack_inside_second_block),
+	    cmocka_unit_test(dsack_names_every_retransmission),
 	    cmocka_unit_test(window_scaling_semantics),
 	    cmocka_unit_test(state_released_with_connection),
 	    cmocka_unit_test(names_and_events),

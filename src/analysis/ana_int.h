@@ -199,21 +199,26 @@ struct ana_bits {
 };
 
 /* Recent retransmissions of every connection, for the D-SACKs that answer them (RFC 3708): a
- * direct-mapped table keyed by connection (its first frame), side and first sequence number,
- * made at the first retransmission; a later retransmission that maps to the same entry takes
- * it over, so memory stays fixed however many there are. */
-#define ANA_RTX_BITS 12
+ * table keyed by connection (its first frame), side and first sequence number, made at the
+ * first retransmission, of 2^ANA_RTX_SET_BITS sets of ANA_RTX_WAYS entries; a retransmission
+ * whose set is full takes the place of the set's oldest, so memory stays fixed however many
+ * there are. (One entry per key, direct-mapped, lost about one in eight of the D-SACKed
+ * retransmissions of a 260-retransmission transfer to collisions.) */
+#define ANA_RTX_SET_BITS 9
+#define ANA_RTX_WAYS     8
 struct ana_rtx {
 	uint64_t conn; /* the connection's first frame + 1; 0 = empty */
 	uint32_t seq, nextseq;
 	uint32_t frame_delta; /* the retransmission's frame - first frame */
+	uint32_t stamp;       /* order of insertion, to find a set's oldest */
 	uint8_t side;
 	uint8_t dsacked; /* a D-SACK reported it already */
 };
 
 struct sf_analyser {
 	struct sf_ana_cfg cfg;
-	struct ana_rtx *rtx;     /* 1 << ANA_RTX_BITS entries, or NULL */
+	struct ana_rtx *rtx;     /* ANA_RTX_WAYS << ANA_RTX_SET_BITS entries, or NULL */
+	uint32_t rtx_stamp;      /* retransmissions put so far */
 	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
 	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
 	uint32_t n_chunks;

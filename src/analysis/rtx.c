@@ -3,25 +3,45 @@
 
 #include "ana_int.h"
 
-static size_t rtx_index(uint64_t first_frame, int side, uint32_t seq)
+/* The first entry of the set of (connection, side, seq). */
+static struct ana_rtx *rtx_set(const struct sf_analyser *a, uint64_t first_frame, int side,
+                               uint32_t seq)
 {
-	uint64_t h = (first_frame + 1) * 0x9e3779b97f4a7c15ull;
-	h ^= ((uint64_t)seq << 1 | (uint64_t)(side & 1)) * 0xff51afd7ed558ccdull;
-	return (size_t)(h >> (64 - ANA_RTX_BITS));
+	/* splitmix64's finaliser over the three parts */
+	uint64_t h = (first_frame + 1) * 0x9e3779b97f4a7c15ull ^ ((uint64_t)seq << 1 | (side & 1));
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return &a->rtx[(size_t)(h >> (64 - ANA_RTX_SET_BITS)) * ANA_RTX_WAYS];
+}
+
+static bool rtx_is(const struct ana_rtx *r, uint64_t first_frame, int side, uint32_t seq)
+{
+	return r->conn == first_frame + 1 && r->side == side && r->seq == seq;
 }
 
 void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const struct ana_seg *s)
 {
 	if (!a->rtx) {
-		a->rtx = calloc((size_t)1 << ANA_RTX_BITS, sizeof(*a->rtx));
+		a->rtx = calloc((size_t)ANA_RTX_WAYS << ANA_RTX_SET_BITS, sizeof(*a->rtx));
 		if (!a->rtx)
 			return; /* no memory: D-SACKs will name nothing */
 	}
-	struct ana_rtx *r = &a->rtx[rtx_index(first_frame, side, s->seq)];
+	struct ana_rtx *set = rtx_set(a, first_frame, side, s->seq), *r = set;
+	/* the same bytes resent again, else an empty way, else the oldest */
+	for (unsigned w = 0; w < ANA_RTX_WAYS; w++) {
+		if (rtx_is(&set[w], first_frame, side, s->seq) || !set[w].conn) {
+			r = &set[w];
+			break;
+		}
+		if (set[w].stamp - a->rtx_stamp < r->stamp - a->rtx_stamp)
+			r = &set[w];
+	}
 	r->conn = first_frame + 1;
 	r->seq = s->seq;
 	r->nextseq = s->nextseq;
 	r->frame_delta = s->frame_delta;
+	r->stamp = a->rtx_stamp++;
 	r->side = (uint8_t)side;
 	r->dsacked = 0;
 }
@@ -30,6 +50,9 @@ struct ana_rtx *ana_rtx_find(struct sf_analyser *a, uint64_t first_frame, int si
 {
 	if (!a->rtx)
 		return NULL;
-	struct ana_rtx *r = &a->rtx[rtx_index(first_frame, side, seq)];
-	return r->conn == first_frame + 1 && r->side == side && r->seq == seq ? r : NULL;
+	struct ana_rtx *set = rtx_set(a, first_frame, side, seq);
+	for (unsigned w = 0; w < ANA_RTX_WAYS; w++)
+		if (rtx_is(&set[w], first_frame, side, seq))
+			return &set[w];
+	return NULL;
 }

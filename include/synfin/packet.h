@@ -188,6 +188,11 @@ struct sf_packet {
 
 /* True when the packet carries the event. */
 bool sf_packet_has_event(const struct sf_packet *p, enum sf_event ev);
+/* Sequence-space order (RFC 9293 §3.4: modulo 2^32): a comes before b. */
+static inline bool sf_seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
 /* The packet's first SACK block is a D-SACK (RFC 2883 §4: it reports data received twice) by
  * Wireshark's rule (dissect_tcpopt_sack): it ends at or below the acknowledgement number, or
  * the second block holds its right edge. The block is copied to *dsack. */

@@ -5,7 +5,7 @@
 #include "synfin/analysis.h"
 
 /* Sequence-space comparisons (RFC 9293 §3.4: modulo 2^32). */
-#define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LT(a, b) sf_seq_lt((a), (b))
 #define SEQ_LE(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
 #define SEQ_GT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 

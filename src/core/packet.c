@@ -19,19 +19,13 @@ void sf_packet_add_event(struct sf_packet *p, enum sf_event ev)
 		p->n_events_lost++;
 }
 
-/* Sequence-space order (RFC 9293 §3.4). */
-static bool seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
 bool sf_packet_dsack(const struct sf_packet *p, struct sf_sack_block *dsack)
 {
 	if (!p->has_tcp || p->n_sack == 0)
 		return false;
 	const struct sf_sack_block *b = p->sack;
-	if (!seq_lt(p->ack, b[0].right) ||
-	    (p->n_sack >= 2 && seq_lt(b[1].left, b[0].right) && !seq_lt(b[1].right, b[0].right))) {
+	if (!sf_seq_lt(p->ack, b[0].right) || (p->n_sack >= 2 && sf_seq_lt(b[1].left, b[0].right) &&
+	                                       !sf_seq_lt(b[1].right, b[0].right))) {
 		*dsack = b[0];
 		return true;
 	}

@@ -46,12 +46,18 @@ struct sf_conns_view *sf_conns_view_new(FILE *out, const struct sf_conns_opts *o
 	return v;
 }
 
-static void write_row(struct sf_conns_view *v, const struct sf_conn_row *r)
+/* The header, once, before the first row (or alone at the end). */
+static void header_once(struct sf_conns_view *v)
 {
 	if (!v->header_done) {
 		sf_conn_fmt_header(&v->ob, &v->ctx);
 		v->header_done = true;
 	}
+}
+
+static void write_row(struct sf_conns_view *v, const struct sf_conn_row *r)
+{
+	header_once(v);
 	sf_conn_fmt_row(&v->ob, &v->ctx, r);
 	v->rows_written++;
 }
@@ -127,10 +133,8 @@ static void on_final_write(void *self, unsigned lane)
 	if (ob->error && !v->ob.error)
 		v->ob.error = ob->error; /* rows lost for want of memory: the run fails as on a
 		                            write error */
-	if (v->lane_rows[lane & 1] && !v->header_done) {
-		sf_conn_fmt_header(&v->ob, &v->ctx);
-		v->header_done = true;
-	}
+	if (v->lane_rows[lane & 1])
+		header_once(v);
 	if (ob->len)
 		ob_put_mem(&v->ob, ob->buf, ob->len);
 	v->rows_written += v->lane_rows[lane & 1];
@@ -162,10 +166,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	for (size_t i = 0; i < v->n_rows; i++)
 		write_row(v, &v->rows[i]);
 	v->n_rows = 0;
-	if (!v->header_done) { /* no connection: the header alone still says what the file is */
-		sf_conn_fmt_header(&v->ob, &v->ctx);
-		v->header_done = true;
-	}
+	header_once(v); /* no connection: the header alone still says what the file is */
 	sf_conn_fmt_footer(&v->ob, &v->ctx);
 	ob_flush(&v->ob);
 	fflush(v->ob.fp);

@@ -159,12 +159,19 @@ static void schedule(struct sf_tracker *t, uint32_t idx, bool fresh)
 		trk_wheel_set(&t->tab, idx, dl);
 }
 
-/* Ends a record: its summary, the counters and the closed hook; the caller frees it. */
-static void finish_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+/* A record's final summary, for why it ends. */
+static struct trk_rec *conclude(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
 {
 	struct trk_rec *r = trk_rec_at(&t->tab, idx);
 	r->c.end_reason = (uint8_t)why;
 	trk_lifecycle_finish(r);
+	return r;
+}
+
+/* Ends a record: its summary, the counters and the closed hook; the caller frees it. */
+static void finish_conn(struct sf_tracker *t, uint32_t idx, enum sf_end_reason why)
+{
+	struct trk_rec *r = conclude(t, idx, why);
 	switch (why) {
 	case SF_END_SETTLED: /* ended by its close; TIME-WAIT goes on in a tombstone */
 		t->st.settled++;
@@ -353,10 +360,7 @@ void sf_tracker_prefetch_record(const struct sf_tracker *t, uint32_t slot)
 
 const struct sf_conn *sf_tracker_flush_one(struct sf_tracker *t, uint32_t slot)
 {
-	struct trk_rec *r = trk_rec_at(&t->tab, slot);
-	r->c.end_reason = (uint8_t)SF_END_CAPTURE_END;
-	trk_lifecycle_finish(r);
-	return &r->c;
+	return &conclude(t, slot, SF_END_CAPTURE_END)->c;
 }
 
 void sf_tracker_flush_done(struct sf_tracker *t, uint32_t *list, size_t n)

@@ -212,7 +212,8 @@ struct ana_rtx {
 	uint32_t frame_delta; /* the retransmission's frame - first frame */
 	uint32_t stamp;       /* order of insertion, to find a set's oldest */
 	uint8_t side;
-	uint8_t dsacked; /* a D-SACK reported it already */
+	uint16_t copies;  /* times these bytes were resent (saturates) */
+	uint16_t dsacked; /* D-SACKs that reported them: each shows one copy was not needed */
 };
 
 struct sf_analyser {

@@ -28,9 +28,18 @@ void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const st
 			return; /* no memory: D-SACKs will name nothing */
 	}
 	struct ana_rtx *set = rtx_set(a, first_frame, side, s->seq), *r = set;
-	/* the same bytes resent again, else an empty way, else the oldest */
+	/* the same bytes resent again: one more copy, the latest frame */
+	for (unsigned w = 0; w < ANA_RTX_WAYS; w++)
+		if (rtx_is(&set[w], first_frame, side, s->seq)) {
+			set[w].nextseq = s->nextseq;
+			set[w].frame_delta = s->frame_delta;
+			set[w].stamp = a->rtx_stamp++;
+			set[w].copies += set[w].copies < UINT16_MAX;
+			return;
+		}
+	/* else an empty way, else the oldest */
 	for (unsigned w = 0; w < ANA_RTX_WAYS; w++) {
-		if (rtx_is(&set[w], first_frame, side, s->seq) || !set[w].conn) {
+		if (!set[w].conn) {
 			r = &set[w];
 			break;
 		}
@@ -43,6 +52,7 @@ void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const st
 	r->frame_delta = s->frame_delta;
 	r->stamp = a->rtx_stamp++;
 	r->side = (uint8_t)side;
+	r->copies = 1;
 	r->dsacked = 0;
 }
 

@@ -351,8 +351,9 @@ static void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
 /* A D-SACK for retransmissions of the peer: the receiver got those bytes twice, so they
  * were not needed (RFC 3708 §2). The block starts where a retransmission started (a receiver
  * reports the duplicate segment, clipped at its right edge to what it expects next); the
- * retransmissions that follow it within the block are named too. Each counts once; the first
- * one's frame goes on the packet. A block that starts elsewhere, or bytes the peer never
+ * retransmissions that follow it within the block are named too. Bytes resent n times can be
+ * reported by up to n D-SACKs, each one copy that was not needed; the first one's frame (its
+ * latest copy) goes on the packet. A block that starts elsewhere, or bytes the peer never
  * resent (duplicated by the network), name nothing. */
 static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fig *fig,
                                             uint64_t first_frame, const struct sf_packet *p,
@@ -367,8 +368,8 @@ static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fi
 		struct ana_rtx *r = ana_rtx_find(a, first_frame, peer, seq);
 		if (!r || !SEQ_GT(r->nextseq, seq))
 			return;
-		if (!r->dsacked) {
-			r->dsacked = 1;
+		if (r->dsacked < r->copies) {
+			r->dsacked++;
 			fig->f.dir[peer].dsack_spurious++;
 			if (!out->dsack_frame)
 				out->dsack_frame = first_frame + r->frame_delta;

@@ -515,6 +515,28 @@ static void dsack_names_every_retransmission(void **state)
 	hana_end(&run);
 }
 
+/* The same bytes resent twice, both copies reported by a D-SACK: two spurious copies; a third
+ * report of them names nothing (RFC 3708: each D-SACK shows one copy was not needed). */
+static void dsack_per_copy(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000),
+	    SEG(A, PA, 1001, 5001, 100, 700000),      /* frame 5: RTO */
+	    SEG(A, PA, 1001, 5001, 100, 1700000),     /* frame 6: RTO again */
+	    SACK_ACK(1101, 1710000, 1, {1001, 1101}), /* frame 7 */
+	    SACK_ACK(1101, 1720000, 1, {1001, 1101}), /* frame 8 */
+	    SACK_ACK(1101, 1730000, 1, {1001, 1101}), /* frame 9 */
+	};
+	hana_feed(&run, s, 6);
+	assert_int_equal(run.out[6].dsack_frame, 6);
+	assert_int_equal(run.out[7].dsack_frame, 6);
+	assert_int_equal(run.out[8].dsack_frame, 0);
+	assert_int_equal(run.out[8].conn->dir[0].dsack_spurious, 2);
+	hana_end(&run);
+}
+
 /* The other D-SACK form: the first block inside the second (RFC 2883 §4.2: a duplicate above
  * the cumulative ACK); a first block above the ACK and outside the second is plain SACK. */
 static void dsack_inside_second_block(void **state)
@@ -644,6 +666,7 @@ int main(void)
 	    cmocka_unit_test(dsack_names_spurious_retransmission),
 	    cmocka_unit_test(dsack_inside_second_block),
 	    cmocka_unit_test(dsack_names_every_retransmission),
+	    cmocka_unit_test(dsack_per_copy),
 	    cmocka_unit_test(window_scaling_semantics),
 	    cmocka_unit_test(state_released_with_connection),
 	    cmocka_unit_test(names_and_events),

@@ -25,7 +25,8 @@ static struct sf_analyser *analyser(void)
 	return a;
 }
 
-/* Keys are exact; the same bytes resent again update their entry rather than add one. */
+/* Keys are exact; the same bytes resent again update their entry (one more copy, the latest
+ * frame) rather than add one, and keep what D-SACKs reported of the earlier copies. */
 static void keyed_exactly(void **state)
 {
 	(void)state;
@@ -45,7 +46,8 @@ static void keyed_exactly(void **state)
 	ana_rtx_put(a, 10, 0, &s);
 	r = ana_rtx_find(a, 10, 0, 1000);
 	assert_int_equal(r->frame_delta, 9);
-	assert_int_equal(r->dsacked, 0);
+	assert_int_equal(r->copies, 2);
+	assert_int_equal(r->dsacked, 1);
 	unsigned copies = 0;
 	for (size_t i = 0; i < ((size_t)ANA_RTX_WAYS << ANA_RTX_SET_BITS); i++)
 		copies += a->rtx[i].conn == 11 && a->rtx[i].seq == 1000;

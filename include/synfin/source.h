@@ -76,6 +76,11 @@ enum sf_source_status sf_source_next(struct sf_source *s, struct sf_frame *f, ch
  * its frames are there, so a reader may ask for several before using the first. */
 bool sf_source_is_regular_file(const struct sf_source *s);
 
+/* True when the bytes of every frame the source returns stay readable until it is closed (a
+ * mapped classic pcap file), so that a reader may keep frames without copying them; false
+ * when the next sf_source_next may reuse them. */
+bool sf_source_frames_persist(const struct sf_source *s);
+
 /* Asks a source to stop at the next opportunity (async-signal-safe): the next call, or the
  * blocked one of a live source, returns SF_SRC_END. */
 void sf_source_break(struct sf_source *s);

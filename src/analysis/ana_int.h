@@ -187,7 +187,7 @@ struct ana_slot {
 	struct ana_fig fig;
 };
 
-#define ANA_CHUNK_SHIFT 10
+#define ANA_CHUNK_SHIFT 12 /* 2 MiB of state: a huge page (core/bigmem.h) */
 #define ANA_CHUNK       (1u << ANA_CHUNK_SHIFT)
 
 /* Which slots of a chunk hold a connection, and which of those have a ring in a pool buffer:

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ana_int.h"
+#include "core/bigmem.h"
 
 #define SEC INT64_C(1000000000)
 
@@ -80,7 +81,8 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k]) {
-		a->chunk[k] = aligned_alloc(64, ANA_CHUNK * sizeof(struct ana_slot));
+		/* the first chunk on small pages: a small capture stays small */
+		a->chunk[k] = sf_big_alloc(ANA_CHUNK * sizeof(struct ana_slot), k > 0);
 		if (!a->chunk[k])
 			return NULL;
 	}

@@ -403,12 +403,13 @@ void sf_pipeline_feed(struct sf_pipeline *p, struct sf_frame *f)
 	process_packet(p, f, &p->pkt, p->tracker ? sf_tracker_hash(&p->pkt) : 0);
 }
 
-/* Copies frame f into read-ahead entry a and decodes it there (rd_item_take), and asks for
+/* Takes frame f into read-ahead entry a and decodes it there (rd_item_take), and asks for
  * its connection's index line; false when its bytes do not fit and no larger buffer can be
  * had (the caller then processes f directly). */
-static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf_frame *f)
+static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf_frame *f,
+                       bool persist)
 {
-	if (!rd_item_take(a, f, &p->cfg.decode))
+	if (!rd_item_take(a, f, &p->cfg.decode, persist))
 		return false;
 	if (p->tracker && a->pkt.has_tcp)
 		sf_tracker_prefetch_index(p->tracker, a->hash);
@@ -437,12 +438,13 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 {
 	enum sf_source_status rc = SF_SRC_FRAME;
 	unsigned head = 0, n = 0; /* entries head … head+n-1 (mod AHEAD) wait, in order */
+	bool persist = sf_source_frames_persist(src);
 	for (;;) {
 		while (rc == SF_SRC_FRAME && n < AHEAD) {
 			rc = sf_source_next(src, f, err, errlen);
 			if (rc != SF_SRC_FRAME)
 				break;
-			if (ahead_take(p, &p->ahead[(head + n) % AHEAD], f)) {
+			if (ahead_take(p, &p->ahead[(head + n) % AHEAD], f, persist)) {
 				n++;
 				continue;
 			}

@@ -39,6 +39,7 @@ struct sf_reader {
 	/* set before the thread starts */
 	alignas(64) struct sf_source *src;
 	struct sf_decode_opts opts;
+	bool persist; /* frames stay in the source: not copied (sf_source_frames_persist) */
 	pthread_t thread;
 };
 
@@ -54,8 +55,12 @@ static void wait_a_bit(unsigned *spins)
 	nanosleep(&ts, NULL);
 }
 
-bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts)
+bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts,
+                  bool persist)
 {
+	it->f = *f;
+	if (persist)
+		goto decode;
 	if (f->caplen > it->cap) {
 		size_t cap = it->cap ? it->cap : 2048;
 		while (cap < f->caplen)
@@ -66,10 +71,10 @@ bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_
 		it->buf = nb;
 		it->cap = cap;
 	}
-	it->f = *f;
 	if (f->caplen)
 		memcpy(it->buf, f->data, f->caplen);
 	it->f.data = it->buf;
+decode:
 	sf_decode(&it->f, opts, &it->pkt);
 	it->hash = sf_tracker_hash(&it->pkt);
 	return true;
@@ -96,7 +101,7 @@ static void *produce(void *arg)
 		r->rc = sf_source_next(r->src, &r->last, r->err, sizeof(r->err));
 		if (r->rc != SF_SRC_FRAME)
 			break;
-		if (!rd_item_take(it, &r->last, &r->opts)) {
+		if (!rd_item_take(it, &r->last, &r->opts, r->persist)) {
 			r->oom = true;
 			break;
 		}
@@ -116,6 +121,7 @@ struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_
 		return NULL;
 	memset(r, 0, sizeof(*r));
 	r->src = src;
+	r->persist = sf_source_frames_persist(src);
 	if (opts)
 		r->opts = *opts;
 	atomic_init(&r->head, 0);

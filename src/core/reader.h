@@ -27,10 +27,12 @@ struct rd_item {
 	size_t cap;
 };
 
-/* Copies frame f into it (growing its buffer when f is larger), decodes it there with opts
- * and computes its hash; false when no buffer large enough can be had. The read-ahead ring of
- * the single-threaded pipeline uses it too. */
-bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts);
+/* Takes frame f into it, decodes it with opts and computes its hash. Its bytes are copied
+ * into the item's buffer (grown when f is larger) unless `persist` says they stay where they
+ * are (sf_source_frames_persist); false when no buffer large enough can be had. The read-ahead
+ * ring of the single-threaded pipeline uses it too. */
+bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts,
+                  bool persist);
 
 struct sf_reader;
 

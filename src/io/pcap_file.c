@@ -8,8 +8,12 @@
  * `synfin conns` run on a large file. Here a regular file is mapped read-only and each frame
  * points straight into the mapping: no copy, no system call per record. Pages behind the read
  * position are given back (MADV_DONTNEED) every 2 MiB, so the resident size does not grow with
- * the file. Pipes, standard input and anything mmap(2) refuses are read through rdbuf.h (one
- * read(2) per MiB); source.c has already taken the file header from the descriptor.
+ * the file. A page given back stays readable (a private, unwritten file mapping reads it again
+ * from the file), and the release keeps one chunk behind the read position, so a frame stays
+ * valid until the source is closed (sf_source_frames_persist) and a reading thread passes it
+ * on without copying it. Pipes, standard input and anything mmap(2) refuses are read through
+ * rdbuf.h (one read(2) per MiB); source.c has already taken the file header from the
+ * descriptor.
  *
  * A mapped file that another process truncates while we read it raises SIGBUS on the lost
  * pages, as for any program that maps its input; a file that may shrink can be piped in
@@ -165,6 +169,12 @@ void sf_pcap_close(struct sf_source *s)
 	if (pf->map)
 		munmap((void *)pf->map, pf->map_len);
 	pf->map = NULL;
+	while (pf->old) {
+		struct sf_oldmap *o = pf->old;
+		pf->old = o->next;
+		munmap((void *)o->map, o->len);
+		free(o);
+	}
 	if (pf->rd.buf)
 		sf_rdbuf_free(&pf->rd);
 	if (pf->own_fd && pf->fd >= 0)
@@ -172,17 +182,28 @@ void sf_pcap_close(struct sf_source *s)
 	pf->fd = -1;
 }
 
-/* The mapping ends before the bytes wanted: follow the file if it has grown since. */
+/* The mapping ends before the bytes wanted: follow the file if it has grown since. The old
+ * mapping stays until the source closes: frames handed out may still point into it. */
 static void follow_growth(struct sf_pcapfile *pf)
 {
 	struct stat st;
 	if (fstat(pf->fd, &st) < 0 || (uint64_t)st.st_size <= pf->map_len ||
 	    (uint64_t)st.st_size > SIZE_MAX)
 		return;
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, pf->fd, 0);
-	if (m == MAP_FAILED)
+	struct sf_oldmap *o = malloc(sizeof(*o));
+	if (!o)
 		return;
-	munmap((void *)pf->map, pf->map_len);
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, pf->fd, 0);
+	if (m == MAP_FAILED) {
+		free(o);
+		return;
+	}
+	/* what was read of the old one is given back now; the rest may still be read */
+	size_t upto = pf->off & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	if (upto > pf->released)
+		(void)madvise((void *)(pf->map + pf->released), upto - pf->released, MADV_DONTNEED);
+	*o = (struct sf_oldmap){.map = pf->map, .len = pf->map_len, .next = pf->old};
+	pf->old = o;
 	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 	pf->map = m;
 	pf->map_len = (size_t)st.st_size;
@@ -210,13 +231,15 @@ static void consume(struct sf_pcapfile *pf, size_t n)
 		sf_rdbuf_consume(&pf->rd, n);
 }
 
-/* The previous frame is no longer needed: give back the pages before the read position, a
- * few MiB at a time, so the resident size stays that of the working set, not of the file. */
+/* Gives back the pages read more than a chunk ago, a few MiB at a time, so the resident size
+ * stays that of the working set, not of the file. The chunk kept behind holds the frames a
+ * reading thread has handed out and the consumer has not used yet (were one given back, it
+ * would only be read again from the file). */
 static void release_behind(struct sf_pcapfile *pf)
 {
-	if (pf->off - pf->released < RELEASE_CHUNK)
+	if (pf->off - pf->released < 2 * RELEASE_CHUNK)
 		return;
-	size_t upto = pf->off & ~(RELEASE_CHUNK - 1);
+	size_t upto = (pf->off & ~(RELEASE_CHUNK - 1)) - RELEASE_CHUNK;
 	(void)madvise((void *)(pf->map + pf->released), upto - pf->released, MADV_DONTNEED);
 	pf->released = upto;
 }

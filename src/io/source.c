@@ -175,6 +175,11 @@ bool sf_source_is_regular_file(const struct sf_source *s)
 	return s->regular;
 }
 
+bool sf_source_frames_persist(const struct sf_source *s)
+{
+	return s->fmt == SF_FMT_PCAP && s->pf.map;
+}
+
 const char *sf_source_name(const struct sf_source *s)
 {
 	return s->name;

@@ -40,15 +40,24 @@ struct sf_pcapng {
 	int first_linktype; /* of the first interface seen in the file, -1 if none */
 };
 
+/* A mapping the file outgrew, kept until the source closes (pcap_file.c follow_growth). */
+struct sf_oldmap {
+	const uint8_t *map;
+	size_t len;
+	struct sf_oldmap *next;
+};
+
 /* Classic pcap record reader (pcap_file.c). Regular files are mapped read-only and frames point
  * into the mapping; pipes, standard input and anything mmap refuses go through rd. */
 struct sf_pcapfile {
-	int fd;              /* kept open while mapped: the mapping follows a growing file */
-	bool own_fd;         /* close fd at the end (not standard input) */
-	const uint8_t *map;  /* whole file, NULL when reading through rd */
-	size_t map_len;      /* bytes mapped */
-	size_t off;          /* offset of the next record in the mapping */
-	size_t released;     /* bytes before this were given back (MADV_DONTNEED) */
+	int fd;             /* kept open while mapped: the mapping follows a growing file */
+	bool own_fd;        /* close fd at the end (not standard input) */
+	const uint8_t *map; /* whole file, NULL when reading through rd */
+	size_t map_len;     /* bytes mapped */
+	size_t off;         /* offset of the next record in the mapping */
+	size_t released;    /* bytes before this were given back (MADV_DONTNEED) */
+	/* mappings replaced by follow_growth: frames handed out may point into them */
+	struct sf_oldmap *old;
 	struct sf_rdbuf rd;  /* buffered reader when not mapped */
 	bool swap;           /* record headers in the other byte order */
 	bool nsec;           /* nanosecond magic: fractions are ns, else µs */

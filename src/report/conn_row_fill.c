@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "report/conn_row.h"
 #include "report/explain_model.h"
 #include "synfin/analysis.h"
@@ -63,6 +64,7 @@ static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 	struct extra_slot *s = realloc(t->slots, n * sizeof(*s));
 	if (!s)
 		return -1;
+	sf_big_advise(s, n * sizeof(*s));
 	memset(s + t->n_slots, 0, (n - t->n_slots) * sizeof(*s));
 	t->slots = s;
 	t->n_slots = n;

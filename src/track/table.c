@@ -4,6 +4,8 @@
 
 #include "table.h"
 
+#include "core/bigmem.h"
+
 static uint32_t chunk_size(unsigned k)
 {
 	return k == 0 ? TRK_POOL_CHUNK0 : TRK_POOL_CHUNK0 << (k - 1);
@@ -216,9 +218,11 @@ void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
 static int grow_index(struct trk_table *t)
 {
 	uint32_t nmask = t->mask * 2 + 1;
-	uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+	size_t bytes = ((size_t)nmask + 1) * sizeof(uint32_t);
+	uint32_t *ns = sf_big_alloc(bytes, true);
 	if (!ns)
 		return -1;
+	memset(ns, 0, bytes);
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		if (!t->slot[i])
 			continue;
@@ -244,7 +248,7 @@ uint32_t trk_table_alloc(struct trk_table *t)
 			if (t->n_chunks == TRK_MAX_CHUNKS)
 				return TRK_NIL;
 			size_t n = chunk_size(t->n_chunks);
-			struct trk_rec *c = malloc(n * sizeof(*c));
+			struct trk_rec *c = sf_big_alloc(n * sizeof(*c), true);
 			if (!c)
 				return TRK_NIL;
 			t->chunk[t->n_chunks++] = c;

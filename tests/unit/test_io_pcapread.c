@@ -511,7 +511,9 @@ static void test_mapped_file_grows(void **state)
 	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
 	assert_non_null(s);
 	struct sf_frame f;
+	assert_true(sf_source_frames_persist(s));
 	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_FRAME);
+	const uint8_t *first = f.data; /* kept, as the reading thread keeps frames */
 	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_END);
 	struct capfile more = {0};
 	rec(&more, false, false, 2, 0, 1000, 1000, 1000);
@@ -525,9 +527,38 @@ static void test_mapped_file_grows(void **state)
 	assert_int_equal(f.file_frame, 2);
 	assert_memory_equal(f.data, pkt, 1000);
 	assert_int_equal(sf_source_next(s, &f, err, sizeof(err)), SF_SRC_END);
+	/* the mapping moved when the file grew; the first frame is still there */
+	assert_memory_equal(first, pkt, 60);
 	sf_source_close(s);
 	free(p);
 	capfile_free(&more);
+	capfile_free(&c);
+}
+
+/* Frames of a mapped file stay readable until the source closes, also after the pages
+ * behind the read position are given back (every 2 MiB): the reading thread keeps up to 512
+ * frames without copying them. 4000 frames of up to 1999 bytes span about 6 MiB. */
+static void test_mapped_frames_persist(void **state)
+{
+	struct capfile c = {0};
+	hdr(&c, false, MAGIC_US, 2, 4, 0, 1);
+	for (uint32_t i = 0; i < 4000; i++)
+		rec(&c, false, false, i, 0, 600 + i % 1400, 600 + i % 1400, 600 + i % 1400);
+	char *p = capfile_write(&c, capfile_dir, "persist.pcap");
+	char err[SF_ERRBUF];
+	struct sf_source *s = sf_source_open_file(p, 0, err, sizeof(err));
+	assert_non_null(s);
+	assert_true(sf_source_frames_persist(s));
+	static const uint8_t *kept[4000];
+	struct sf_frame f;
+	uint32_t n = 0;
+	while (sf_source_next(s, &f, err, sizeof(err)) == SF_SRC_FRAME)
+		kept[n++] = f.data;
+	assert_int_equal(n, 4000);
+	for (uint32_t i = 0; i < n; i++)
+		assert_memory_equal(kept[i], pkt, 600 + i % 1400);
+	sf_source_close(s);
+	free(p);
 	capfile_free(&c);
 }
 
@@ -543,6 +574,7 @@ static void test_pipe_many_records(void **state)
 	char err[SF_ERRBUF];
 	struct sf_source *s = sf_source_open_file(pp.path, 0, err, sizeof(err));
 	assert_non_null(s);
+	assert_false(sf_source_frames_persist(s)); /* the buffer is reused */
 	struct sf_frame f;
 	uint32_t n = 0;
 	while (sf_source_next(s, &f, err, sizeof(err)) == SF_SRC_FRAME) {
@@ -616,6 +648,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_cut_record),
 	    cmocka_unit_test(test_stdin_file_at_offset),
 	    cmocka_unit_test(test_mapped_file_grows),
+	    cmocka_unit_test(test_mapped_frames_persist),
 	    cmocka_unit_test(test_pipe_many_records),
 	    cmocka_unit_test(test_shared_captures_match_libpcap),
 	};

@@ -1,0 +1,31 @@
+/* synfin — the per-connection tables on huge pages (bigmem.h). */
+#define _DEFAULT_SOURCE
+#include "core/bigmem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+void *sf_big_alloc(size_t bytes, bool huge)
+{
+	if (!huge || bytes < SF_HUGE_PAGE) {
+		size_t n = (bytes + 63) & ~(size_t)63;
+		return aligned_alloc(64, n ? n : 64);
+	}
+	size_t n = (bytes + SF_HUGE_PAGE - 1) & ~(SF_HUGE_PAGE - 1);
+	void *p = aligned_alloc(SF_HUGE_PAGE, n);
+	if (p)
+		(void)madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
+void sf_big_advise(void *p, size_t bytes)
+{
+	if (bytes < 2 * SF_HUGE_PAGE)
+		return;
+	size_t mis = (uintptr_t)p & (SF_HUGE_PAGE - 1);
+	size_t skip = mis ? SF_HUGE_PAGE - mis : 0; /* up to the first huge page boundary */
+	size_t len = (bytes - skip) & ~(SF_HUGE_PAGE - 1);
+	if (len)
+		(void)madvise((char *)p + skip, len, MADV_HUGEPAGE);
+}

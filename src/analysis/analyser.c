@@ -58,7 +58,7 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 		__builtin_prefetch((const char *)&s->st + off, 1);
 }
 
-/* The slot's state, making room for it (once per 1024 slots, never per packet). A chunk is not
+/* The slot's state, making room for it (once per ANA_CHUNK slots, never per packet). A chunk is not
  * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
  * connection takes it, so a chunk's pages are not touched before their slots are used. */
 static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)

@@ -60,7 +60,8 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 
 /* The slot's state, making room for it (once per ANA_CHUNK slots, never per packet). A chunk is not
  * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
- * connection takes it, so a chunk's pages are not touched before their slots are used. */
+ * connection takes it, so a chunk's pages are not touched before their slots are used (on a
+ * huge page, the first slot used takes the page's 2 MiB). */
 static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 {
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;

@@ -55,12 +55,10 @@ static void wait_a_bit(unsigned *spins)
 	nanosleep(&ts, NULL);
 }
 
-bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts,
-                  bool persist)
+/* Copies frame f's bytes into the item's buffer, grown when f is larger; false when no
+ * buffer large enough can be had. */
+static bool copy_in(struct rd_item *it, const struct sf_frame *f)
 {
-	it->f = *f;
-	if (persist)
-		goto decode;
 	if (f->caplen > it->cap) {
 		size_t cap = it->cap ? it->cap : 2048;
 		while (cap < f->caplen)
@@ -74,7 +72,15 @@ bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_
 	if (f->caplen)
 		memcpy(it->buf, f->data, f->caplen);
 	it->f.data = it->buf;
-decode:
+	return true;
+}
+
+bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_decode_opts *opts,
+                  bool persist)
+{
+	it->f = *f;
+	if (!persist && !copy_in(it, f))
+		return false;
 	sf_decode(&it->f, opts, &it->pkt);
 	it->hash = sf_tracker_hash(&it->pkt);
 	return true;

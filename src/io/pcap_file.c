@@ -112,6 +112,12 @@ static int check_header(struct sf_source *s, const uint8_t *h, size_t hlen, char
 	return 0;
 }
 
+/* n rounded down to a page boundary. */
+static size_t page_floor(size_t n)
+{
+	return n & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+}
+
 /* Maps a regular file from its start; the records begin at the descriptor's offset (the
  * header was read through it, and standard input may not start at 0). Returns -1 when the
  * descriptor cannot be mapped: the caller reads it instead. */
@@ -131,7 +137,7 @@ static int map_file(struct sf_pcapfile *pf)
 	pf->map_len = (size_t)st.st_size;
 	pf->off = (size_t)cur;
 	/* Pages before the first record are never touched again. */
-	pf->released = (size_t)cur & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	pf->released = page_floor((size_t)cur);
 	return 0;
 }
 
@@ -199,7 +205,7 @@ static void follow_growth(struct sf_pcapfile *pf)
 		return;
 	}
 	/* what was read of the old one is given back now; the rest may still be read */
-	size_t upto = pf->off & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	size_t upto = page_floor(pf->off);
 	if (upto > pf->released)
 		(void)madvise((void *)(pf->map + pf->released), upto - pf->released, MADV_DONTNEED);
 	*o = (struct sf_oldmap){.map = pf->map, .len = pf->map_len, .next = pf->old};

@@ -11,10 +11,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bigmem.h"
 #include "synfin/conn.h"
 
 #define RING  512u /* frames in flight: a power of two */
 #define BATCH 32u  /* frames published, or given back, at a time */
+#define ASKS  16u  /* page requests in flight (sf_reader_ask): a power of two */
+
+struct rd_ask {
+	void *p;
+	size_t bytes;
+};
 
 /* Each side writes its own cache lines only, and tells the other side how far it got once per
  * BATCH frames (or before it waits), reading the other side's counter only when its cached
@@ -24,7 +31,12 @@ struct sf_reader {
 	struct rd_item ring[RING];
 	alignas(64) _Atomic uint64_t head; /* frames published (producer) */
 	_Atomic int done;                  /* the producer has stopped; rc and the rest are set */
+	_Atomic uint32_t ask_tail;         /* page requests taken (producer) */
 	alignas(64) _Atomic uint64_t tail; /* frames given back (consumer) */
+	/* pages the consumer will write soon (sf_reader_ask), beside tail: the producer looks at
+	 * them when it looks at tail, and the consumer writes them seldom */
+	_Atomic uint32_t ask_head;
+	struct rd_ask asks[ASKS];
 	/* the producer's own */
 	alignas(64) uint64_t p_head; /* frames written */
 	uint64_t p_tail;             /* its copy of tail */
@@ -86,6 +98,28 @@ bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_
 	return true;
 }
 
+/* Takes the pages of one request, if any: true when there was one. */
+static bool serve_ask(struct sf_reader *r)
+{
+	uint32_t tail = atomic_load_explicit(&r->ask_tail, memory_order_relaxed);
+	if (tail == atomic_load_explicit(&r->ask_head, memory_order_acquire))
+		return false;
+	struct rd_ask a = r->asks[tail % ASKS];
+	atomic_store_explicit(&r->ask_tail, tail + 1, memory_order_release);
+	sf_big_populate(a.p, a.bytes);
+	return true;
+}
+
+bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes)
+{
+	uint32_t head = atomic_load_explicit(&r->ask_head, memory_order_relaxed);
+	if (head - atomic_load_explicit(&r->ask_tail, memory_order_acquire) >= ASKS)
+		return false;
+	r->asks[head % ASKS] = (struct rd_ask){p, bytes};
+	atomic_store_explicit(&r->ask_head, head + 1, memory_order_release);
+	return true;
+}
+
 static void *produce(void *arg)
 {
 	struct sf_reader *r = arg;
@@ -96,11 +130,14 @@ static void *produce(void *arg)
 			if (head - r->p_tail >=
 			    RING) { /* full: all it has goes out before it waits */
 				atomic_store_explicit(&r->head, head, memory_order_release);
+				/* a full ring is the consumer's work for a while: time to take the
+				 * pages it asked for, one request per look at the ring */
 				unsigned spins = 0;
 				while (head - (r->p_tail = atomic_load_explicit(
 				                   &r->tail, memory_order_acquire)) >=
 				       RING)
-					wait_a_bit(&spins);
+					if (!serve_ask(r))
+						wait_a_bit(&spins);
 			}
 		}
 		struct rd_item *it = &r->ring[head % RING];
@@ -133,6 +170,8 @@ struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
 	atomic_init(&r->done, 0);
+	atomic_init(&r->ask_head, 0);
+	atomic_init(&r->ask_tail, 0);
 	if (pthread_create(&r->thread, NULL, produce, r) != 0) {
 		free(r);
 		return NULL;

@@ -123,11 +123,12 @@ static void test_broken_file(void **state)
 	assert_true(a.h == b.h);
 }
 
-/* Writes a pcap of n frames of varied sizes across 97 connections (SYNs first) at path. */
-static void write_frames(const char *path, unsigned n)
+/* Writes a capture (format: SF_WRITE_*) of n frames of varied sizes across 97 connections (SYNs
+ * first) at path. */
+static void write_frames_as(const char *path, unsigned n, enum sf_write_format format)
 {
 	char err[256];
-	struct sf_writer_opts o = {.format = SF_WRITE_PCAP, .linktype = 1};
+	struct sf_writer_opts o = {.format = format, .linktype = 1};
 	struct sf_writer *w = sf_writer_open(path, &o, err, sizeof(err));
 	assert_non_null(w);
 	uint8_t f[14 + 20 + 20 + 1400];
@@ -163,6 +164,11 @@ static void write_frames(const char *path, unsigned n)
 	assert_int_equal(sf_writer_close(w, err, sizeof(err)), 0);
 }
 
+static void write_frames(const char *path, unsigned n)
+{
+	write_frames_as(path, n, SF_WRITE_PCAP);
+}
+
 static void temp_path(char *path)
 {
 	int fd = mkstemp(path);
@@ -171,15 +177,20 @@ static void temp_path(char *path)
 }
 
 /* Many more frames than the ring holds, of varied sizes, across many connections: the
- * consumer waits on the reader and the reader on the consumer many times over. */
+ * consumer waits on the reader and the reader on the consumer many times over. In a pcap file
+ * the frames stay in the mapped file (the deep ring); in a pcapng file they are copied into
+ * the ring's items (the shallow ring). */
 static void test_many_frames(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/synfin-thread-XXXXXX";
-	temp_path(path);
-	write_frames(path, 20000);
-	same(path, 20000);
-	unlink(path);
+	static const enum sf_write_format formats[] = {SF_WRITE_PCAP, SF_WRITE_PCAPNG};
+	for (size_t i = 0; i < 2; i++) {
+		char path[] = "/tmp/synfin-thread-XXXXXX";
+		temp_path(path);
+		write_frames_as(path, 20000, formats[i]);
+		same(path, 20000);
+		unlink(path);
+	}
 }
 
 /* Reads every frame the reader has, checking their numbers follow on from *next. */

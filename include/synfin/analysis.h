@@ -132,6 +132,10 @@ void sf_ana_cfg_default(struct sf_ana_cfg *cfg);
 struct sf_analyser;
 
 struct sf_analyser *sf_analyser_new(const struct sf_ana_cfg *cfg, char *err, size_t errlen);
+/* Optional: the analyser will soon write [p, p + bytes), pages of its per-connection state not
+ * yet touched (asked for a chunk ahead of use), as struct sf_track_hooks.pages. */
+void sf_analyser_set_pages(struct sf_analyser *a, void (*pages)(void *self, void *p, size_t bytes),
+                           void *self);
 /* Analyses one tracked packet (c and trk as sf_tracker_process returned them). */
 void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const struct sf_conn *c,
                          const struct sf_pkt_track *trk, struct sf_pkt_analysis *out);

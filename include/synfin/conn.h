@@ -253,6 +253,11 @@ struct sf_track_hooks {
 	 * tracker steps it, so a later layer can start fetching its own state for that slot.
 	 * Also called at capture end (sf_tracker_flush) a few records before each is ended. */
 	void (*found)(void *self, uint32_t slot);
+	/* Optional: the tracker will soon write [p, p + bytes), pages of its record pool not yet
+	 * touched (asked for a huge page ahead of use). The hook may have them taken on another
+	 * thread (madvise MADV_POPULATE_WRITE), sparing the tracking thread the kernel's clearing
+	 * of them; it must not write them. */
+	void (*pages)(void *self, void *p, size_t bytes);
 };
 
 struct sf_tracker;

@@ -223,6 +223,8 @@ struct sf_analyser {
 	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
 	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
 	uint32_t n_chunks;
+	void (*pages)(void *self, void *p, size_t bytes); /* sf_analyser_set_pages */
+	void *pages_self;
 	struct ana_segpool segpool;
 	struct sf_ana_stats st;
 };

@@ -58,13 +58,12 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 		__builtin_prefetch((const char *)&s->st + off, 1);
 }
 
-/* The slot's state, making room for it (once per ANA_CHUNK slots, never per packet). A chunk is not
+/* Makes room for chunk k (once per ANA_CHUNK slots, never per packet). A chunk is not
  * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
  * connection takes it, so a chunk's pages are not touched before their slots are used (on a
  * huge page, the first slot used takes the page's 2 MiB). */
-static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
+static struct ana_slot *chunk_make(struct sf_analyser *a, uint32_t k)
 {
-	uint32_t k = slot >> ANA_CHUNK_SHIFT;
 	if (k >= a->n_chunks) {
 		uint32_t n = a->n_chunks ? a->n_chunks : 4;
 		while (n <= k)
@@ -81,13 +80,32 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 		a->bits = nb;
 		a->n_chunks = n;
 	}
-	if (!a->chunk[k]) {
+	if (!a->chunk[k])
 		/* the first chunk on small pages: a small capture stays small */
 		a->chunk[k] = sf_big_alloc(ANA_CHUNK * sizeof(struct ana_slot), k > 0);
-		if (!a->chunk[k])
-			return NULL;
-	}
+	return a->chunk[k];
+}
+
+/* The slot's state, making room for it. */
+static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
+{
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
+	if ((k >= a->n_chunks || !a->chunk[k]) && !chunk_make(a, k))
+		return NULL;
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
+}
+
+/* Slots are taken in order (the tracker's record slots): when a connection takes the middle
+ * slot of a chunk, the next chunk is made and its pages asked for (sf_analyser_set_pages), so
+ * that they are there, cleared by someone else, when the slots reach them. */
+static void ask_ahead(struct sf_analyser *a, uint32_t slot)
+{
+	uint32_t k = (slot >> ANA_CHUNK_SHIFT) + 1;
+	if (k < a->n_chunks && a->chunk[k])
+		return;
+	struct ana_slot *next = chunk_make(a, k);
+	if (next)
+		a->pages(a->pages_self, next, ANA_CHUNK * sizeof(struct ana_slot));
 }
 
 /* The word of a bitmap holding a slot's bit, and the bit. */
@@ -137,6 +155,8 @@ static void conn_init(struct sf_analyser *a, struct ana_slot *s, uint32_t slot)
 	}
 	s->fig.f.initial_rtt_ns = -1;
 	a->st.live++;
+	if (a->pages && (slot & (ANA_CHUNK - 1)) == ANA_CHUNK / 2)
+		ask_ahead(a, slot);
 }
 
 static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct sf_ana_dir *d,
@@ -293,6 +313,13 @@ void sf_analyser_slot_end(struct sf_analyser *a, uint32_t slot)
 void sf_analyser_stats(const struct sf_analyser *a, struct sf_ana_stats *st)
 {
 	*st = a->st;
+}
+
+void sf_analyser_set_pages(struct sf_analyser *a, void (*pages)(void *self, void *p, size_t bytes),
+                           void *self)
+{
+	a->pages = pages;
+	a->pages_self = self;
 }
 
 void sf_analyser_free(struct sf_analyser *a)

@@ -29,3 +29,15 @@ void sf_big_advise(void *p, size_t bytes)
 	if (len)
 		(void)madvise((char *)p + skip, len, MADV_HUGEPAGE);
 }
+
+void sf_big_populate(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	/* madvise wants a start on a page boundary: the range grows to whole (small) pages */
+	size_t mis = (uintptr_t)p & 4095;
+	(void)madvise((char *)p - mis, (mis + bytes + 4095) & ~(size_t)4095, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}

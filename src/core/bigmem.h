@@ -24,4 +24,9 @@ void *sf_big_alloc(size_t bytes, bool huge);
  * touched); nothing for tables under two huge pages. */
 void sf_big_advise(void *p, size_t bytes);
 
+/* Takes the pages of [p, p + bytes) now, as writing them would (madvise
+ * MADV_POPULATE_WRITE, Linux 5.14; nothing where it is missing): the kernel clears them on the
+ * calling thread, and changes no byte of pages already there. */
+void sf_big_populate(void *p, size_t bytes);
+
 #endif

@@ -57,6 +57,7 @@ struct sf_pipeline {
 	/* record slots whose analysis state warm() asked for: the current packet's connection's,
 	 * and the next packet's (UINT32_MAX: none) */
 	uint32_t warm_cur, warm_next;
+	struct sf_reader *rd; /* the reading thread of the file being read, or NULL */
 };
 
 /* --- tracking step: the tracker's hooks become the sinks' conn_opened / conn_closed ------ */
@@ -123,12 +124,24 @@ static void on_conn_found(void *self, uint32_t slot)
 		prefetch_slot(p, slot, p->flushing);
 }
 
+/* The tracker or the analyser will soon write these pages: the reading thread, when there is
+ * one, takes them while it waits for room in its ring (sf_reader_ask). */
+static void on_pages(void *self, void *mem, size_t bytes)
+{
+	struct sf_pipeline *p = self;
+	if (p->rd)
+		(void)sf_reader_ask(p->rd, mem, bytes);
+}
+
 static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 {
 	if (p->tracker)
 		return 0;
-	struct sf_track_hooks h = {
-	    .self = p, .opened = on_conn_opened, .closed = on_conn_closed, .found = on_conn_found};
+	struct sf_track_hooks h = {.self = p,
+	                           .opened = on_conn_opened,
+	                           .closed = on_conn_closed,
+	                           .found = on_conn_found,
+	                           .pages = on_pages};
 	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
 	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
 	return p->tracker ? 0 : -1;
@@ -136,8 +149,8 @@ static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 
 static int analyse_start(struct sf_pipeline *p, char *err, size_t errlen)
 {
-	if (!p->analyser)
-		p->analyser = sf_analyser_new(NULL, err, errlen);
+	if (!p->analyser && (p->analyser = sf_analyser_new(NULL, err, errlen)) != NULL)
+		sf_analyser_set_pages(p->analyser, on_pages, p);
 	return p->analyser ? 0 : -1;
 }
 
@@ -489,6 +502,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 		}
 		sf_reader_done(rd, n);
 	}
+	p->rd = NULL;
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
 	if (rc != SF_SRC_FRAME)
 		return rc;
@@ -511,6 +525,7 @@ int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
 	if (regular && p->cfg.read_thread)
 		rd = sf_reader_start(src, &p->cfg.decode);
 	if (rd) {
+		p->rd = rd;
 		rc = run_threaded(p, rd, src, &f, err, sizeof(err));
 	} else if (regular) {
 		rc = run_ahead(p, src, &f, err, sizeof(err));

@@ -49,6 +49,11 @@ size_t sf_reader_wait(struct sf_reader *r);
 size_t sf_reader_more(struct sf_reader *r);
 struct rd_item *sf_reader_at(struct sf_reader *r, size_t k);
 void sf_reader_done(struct sf_reader *r, size_t n);
+/* Asks the reading thread to take the pages of [p, p + bytes) (sf_big_populate) while the ring
+ * is full, so that the consumer finds them ready instead of waiting on the kernel to clear
+ * them. Consumer side only; a hint: false, and nothing done, when too many requests wait. The
+ * memory may be freed meanwhile (taking pages changes no byte). */
+bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes);
 /* After sf_reader_wait returned 0: joins the thread, frees the ring and returns the source's
  * final status with *f and err as sf_source_next left them. SF_SRC_FRAME means the reader ran
  * out of memory for a frame: *f is that frame, still valid in the source, and the caller goes

@@ -30,6 +30,18 @@ static inline void sf_cur_init(struct sf_cursor *c, const uint8_t *buf, uint32_t
 	c->end = buf ? len : 0;
 }
 
+/* Reads at b without a check, for the fixed fields of a header whose whole length
+ * sf_cur_has() already granted: one test for the header instead of one per field. */
+static inline uint16_t sf_be16_at(const uint8_t *b)
+{
+	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t sf_be32_at(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 /* Bytes left to read. */
 static inline uint32_t sf_cur_left(const struct sf_cursor *c)
 {

@@ -16,6 +16,8 @@
  * The wire length is used, not the captured length: a snaplen cut hides bytes, it does not
  * shorten the datagram.
  */
+#include <string.h>
+
 #include "decode/decode_int.h"
 
 enum { IPV4_MIN_HDR = 20 };
@@ -89,29 +91,24 @@ int64_t sf_decode_ipv4(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	struct sf_packet *p = d->p;
 	uint32_t l3 = c->off;
 	struct sf_cursor whole = *c; /* from the first header byte, for the checksum */
-	/* zeroed: gcc cannot see that sf_cur_has() above makes every read below succeed */
-	uint8_t vhl = 0, tos = 0, ttl = 0, proto = 0;
-	uint16_t tot = 0, id = 0, frag = 0, sum = 0;
 
 	if (!sf_cur_has(c, IPV4_MIN_HDR)) {
 		sf_packet_add_event(p, SF_EV_IPV4_TRUNCATED);
 		return -1;
 	}
-	sf_cur_u8(c, &vhl);
+	const uint8_t *h = c->buf + c->off; /* the 20 fixed bytes are there */
+	uint8_t vhl = h[0];
 	if (vhl >> 4 != 4) {
 		sf_packet_add_event(p, SF_EV_IPV4_BAD_VERSION);
 		return -1;
 	}
-	sf_cur_u8(c, &tos);
-	sf_cur_be16(c, &tot);
-	sf_cur_be16(c, &id);
-	sf_cur_be16(c, &frag);
-	sf_cur_u8(c, &ttl);
-	sf_cur_u8(c, &proto);
-	sf_cur_be16(c, &sum);
+	uint8_t tos = h[1], ttl = h[8], proto = h[9];
+	uint16_t tot = sf_be16_at(h + 2), id = sf_be16_at(h + 4), frag = sf_be16_at(h + 6),
+	         sum = sf_be16_at(h + 10);
 	p->src.family = p->dst.family = 4;
-	sf_cur_copy(c, p->src.a, 4);
-	sf_cur_copy(c, p->dst.a, 4);
+	memcpy(p->src.a, h + 12, 4);
+	memcpy(p->dst.a, h + 16, 4);
+	c->off += IPV4_MIN_HDR;
 
 	uint32_t hlen = (vhl & 0x0fu) * 4;
 	p->ip_version = 4;

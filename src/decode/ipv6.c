@@ -12,6 +12,8 @@
  * before segmentation offload) and lengths beyond the wire are handled as for IPv4's total
  * length: the wire length is trusted instead.
  */
+#include <string.h>
+
 #include "decode/decode_int.h"
 
 enum { IPV6_HDR = 40, FRAG_HDR = 8, MAX_EXT_WALK = 16 };
@@ -130,25 +132,23 @@ int64_t sf_decode_ipv6(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 {
 	struct sf_packet *p = d->p;
 	uint32_t l3 = c->off;
-	uint32_t vtcfl = 0;
-	uint16_t plen = 0;
-	uint8_t nh = 0, hlim = 0;
 
 	if (!sf_cur_has(c, IPV6_HDR)) {
 		sf_packet_add_event(p, SF_EV_IPV6_TRUNCATED);
 		return -1;
 	}
-	sf_cur_be32(c, &vtcfl);
+	const uint8_t *h = c->buf + c->off; /* the 40 fixed bytes are there */
+	uint32_t vtcfl = sf_be32_at(h);
 	if (vtcfl >> 28 != 6) {
 		sf_packet_add_event(p, SF_EV_IPV6_BAD_VERSION);
 		return -1;
 	}
-	sf_cur_be16(c, &plen);
-	sf_cur_u8(c, &nh);
-	sf_cur_u8(c, &hlim);
+	uint16_t plen = sf_be16_at(h + 4);
+	uint8_t nh = h[6], hlim = h[7];
 	p->src.family = p->dst.family = 6;
-	sf_cur_copy(c, p->src.a, 16);
-	sf_cur_copy(c, p->dst.a, 16);
+	memcpy(p->src.a, h + 8, 16);
+	memcpy(p->dst.a, h + 24, 16);
+	c->off += IPV6_HDR;
 
 	p->ip_version = 6;
 	p->layer = SF_LAYER_NET;

@@ -11,6 +11,7 @@
  *                 (LOOP); real files have both, so both orders are read for both types.
  */
 #include <pcap/pcap.h>
+#include <string.h>
 
 #include "decode/decode_int.h"
 
@@ -118,9 +119,13 @@ static uint16_t decode_llc(struct sf_dec *d, struct sf_cursor *c)
 static uint16_t decode_ethernet(struct sf_dec *d, struct sf_cursor *c)
 {
 	struct sf_packet *p = d->p;
-	uint16_t type;
-	if (sf_cur_copy(c, p->eth_dst, 6) || sf_cur_copy(c, p->eth_src, 6) || sf_cur_be16(c, &type))
+	if (!sf_cur_has(c, ETH_HDR))
 		return link_truncated(d);
+	const uint8_t *h = c->buf + c->off;
+	memcpy(p->eth_dst, h, 6);
+	memcpy(p->eth_src, h + 6, 6);
+	uint16_t type = sf_be16_at(h + 12);
+	c->off += ETH_HDR;
 	p->has_eth = true;
 	p->layer = SF_LAYER_LINK;
 	if (decode_vlan_tags(d, c, &type) < 0)

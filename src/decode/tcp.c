@@ -58,16 +58,18 @@ void sf_decode_tcp(struct sf_dec *d, struct sf_cursor *payload, uint32_t ip_payl
 			sf_cur_be16(&c, &p->dport);
 		return;
 	}
-	struct sf_cursor seg = c; /* whole segment, for the checksum */
-	sf_cur_be16(&c, &p->sport);
-	sf_cur_be16(&c, &p->dport);
-	sf_cur_be32(&c, &p->seq);
-	sf_cur_be32(&c, &p->ack);
-	sf_cur_u8(&c, &offx2);
-	sf_cur_u8(&c, &fl);
-	sf_cur_be16(&c, &p->window);
-	sf_cur_be16(&c, &p->tcp_checksum);
-	sf_cur_be16(&c, &p->urg_ptr);
+	struct sf_cursor seg = c;         /* whole segment, for the checksum */
+	const uint8_t *h = c.buf + c.off; /* the 20 fixed bytes are there */
+	p->sport = sf_be16_at(h);
+	p->dport = sf_be16_at(h + 2);
+	p->seq = sf_be32_at(h + 4);
+	p->ack = sf_be32_at(h + 8);
+	offx2 = h[12];
+	fl = h[13];
+	p->window = sf_be16_at(h + 14);
+	p->tcp_checksum = sf_be16_at(h + 16);
+	p->urg_ptr = sf_be16_at(h + 18);
+	c.off += TCP_MIN_HDR;
 
 	uint32_t hlen = (offx2 >> 4) * 4u;
 	/* the low nibble holds the three reserved bits and AE (RFC 9768, formerly NS) */

@@ -146,9 +146,62 @@ static void ran_off(struct sf_packet *p, const struct sf_cursor *c, uint32_t nee
 		sf_packet_add_event(p, SF_EV_TCP_OPT_PAST_HEADER);
 }
 
+/* The options of nearly every segment after the handshake (Linux, the BSDs, Windows with
+ * timestamps on): NOP, NOP, timestamps. */
+static bool nop_nop_ts(struct sf_packet *p, const struct sf_cursor *c, uint32_t tcp_off)
+{
+	if (sf_cur_left(c) != 12)
+		return false;
+	const uint8_t *b = c->buf + c->off;
+	if (b[0] != SF_TCPOPT_NOP || b[1] != SF_TCPOPT_NOP || b[2] != SF_TCPOPT_TIMESTAMP ||
+	    b[3] != 10)
+		return false;
+	uint32_t off = c->off - tcp_off;
+	keep_opt(p, SF_TCPOPT_NOP, 1, off);
+	keep_opt(p, SF_TCPOPT_NOP, 1, off + 1);
+	keep_opt(p, SF_TCPOPT_TIMESTAMP, 10, off + 2);
+	p->has_ts = true;
+	p->ts_val = sf_be32_at(b + 4);
+	p->ts_ecr = sf_be32_at(b + 8);
+	return true;
+}
+
+/* The options of a Linux SYN or SYN-ACK with timestamps: MSS, SACK-permitted, timestamps, NOP,
+ * window scale (a shift above 14 is left to the walk, which names it). */
+static bool linux_syn(struct sf_packet *p, const struct sf_cursor *c, uint32_t tcp_off)
+{
+	if (sf_cur_left(c) != 20)
+		return false;
+	const uint8_t *b = c->buf + c->off;
+	if (b[0] != SF_TCPOPT_MSS || b[1] != 4 || b[4] != SF_TCPOPT_SACK_PERM || b[5] != 2 ||
+	    b[6] != SF_TCPOPT_TIMESTAMP || b[7] != 10 || b[16] != SF_TCPOPT_NOP ||
+	    b[17] != SF_TCPOPT_WSCALE || b[18] != 3 || b[19] > MAX_WSCALE_SHIFT)
+		return false;
+	uint32_t off = c->off - tcp_off;
+	keep_opt(p, SF_TCPOPT_MSS, 4, off);
+	keep_opt(p, SF_TCPOPT_SACK_PERM, 2, off + 4);
+	keep_opt(p, SF_TCPOPT_TIMESTAMP, 10, off + 6);
+	keep_opt(p, SF_TCPOPT_NOP, 1, off + 16);
+	keep_opt(p, SF_TCPOPT_WSCALE, 3, off + 17);
+	p->has_mss = true;
+	p->mss = sf_be16_at(b + 2);
+	p->sack_perm = true;
+	p->has_ts = true;
+	p->ts_val = sf_be32_at(b + 8);
+	p->ts_ecr = sf_be32_at(b + 12);
+	p->has_wscale = true;
+	p->wscale = b[19];
+	return true;
+}
+
 void sf_decode_tcp_options(struct sf_packet *p, struct sf_cursor *c, uint32_t tcp_off,
                            uint32_t hdr_end)
 {
+	/* the two layouts nearly every segment has, taken whole as the walk would take them */
+	if (nop_nop_ts(p, c, tcp_off) || linux_syn(p, c, tcp_off)) {
+		c->off = c->end;
+		return;
+	}
 	unsigned seen = 0;
 	uint8_t kind, len;
 	while (sf_cur_u8(c, &kind) == SF_CUR_OK) {

@@ -6,15 +6,12 @@
 
 #include "core/bigmem.h"
 
-static uint32_t chunk_size(unsigned k)
-{
-	return k == 0 ? TRK_POOL_CHUNK0 : TRK_POOL_CHUNK0 << (k - 1);
-}
+_Static_assert(TRK_CHUNK * sizeof(struct trk_rec) <= SF_HUGE_PAGE, "a chunk fits a huge page");
 
 int trk_table_init(struct trk_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->mask = 2 * TRK_POOL_CHUNK0 - 1;
+	t->mask = 2047;
 	t->slot = calloc((size_t)t->mask + 1, sizeof(uint32_t));
 	if (!t->slot)
 		return -1;
@@ -29,6 +26,7 @@ void trk_table_free(struct trk_table *t)
 {
 	for (unsigned k = 0; k < t->n_chunks; k++)
 		free(t->chunk[k]);
+	free(t->spare);
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
@@ -215,6 +213,8 @@ void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
 	}
 }
 
+/* Doubles the index. The live records are placed again in pool order: their keys are read
+ * from memory in sequence, not at the random places the old index points to. */
 static int grow_index(struct trk_table *t)
 {
 	uint32_t nmask = t->mask * 2 + 1;
@@ -223,16 +223,37 @@ static int grow_index(struct trk_table *t)
 	if (!ns)
 		return -1;
 	memset(ns, 0, bytes);
-	for (uint32_t i = 0; i <= t->mask; i++) {
-		if (!t->slot[i])
-			continue;
-		trk_oa_place(ns, nmask, rec_hash(t, slot_idx(t->slot[i])), t->slot[i]);
+	for (uint32_t idx = 0; idx < t->used_hwm; idx++) {
+		const struct trk_rec *r = trk_rec_at(t, idx);
+		if (r->in_use) {
+			uint32_t h = rec_hash(t, idx);
+			trk_oa_place(ns, nmask, h, slot_of(h, idx));
+		}
 	}
 	t->bytes += ((size_t)nmask - t->mask) * sizeof(uint32_t);
 	free(t->slot);
 	t->slot = ns;
 	t->mask = nmask;
 	return 0;
+}
+
+/* Chunk n_chunks, taken from the spare when it was had early. */
+static struct trk_rec *next_chunk(struct trk_table *t)
+{
+	struct trk_rec *c = t->spare;
+	t->spare = NULL;
+	return c ? c : sf_big_alloc(SF_HUGE_PAGE, t->n_chunks > 0);
+}
+
+/* The last chunk is half used: has the next one now and asks for its huge page, so that it is
+ * there, cleared by someone else, when the records reach it. */
+static void ask_ahead(struct trk_table *t)
+{
+	if (t->spare || t->n_chunks >= TRK_MAX_CHUNKS)
+		return;
+	t->spare = sf_big_alloc(SF_HUGE_PAGE, true);
+	if (t->spare)
+		t->pages(t->pages_self, t->spare, SF_HUGE_PAGE);
 }
 
 uint32_t trk_table_alloc(struct trk_table *t)
@@ -247,15 +268,16 @@ uint32_t trk_table_alloc(struct trk_table *t)
 		if (t->used_hwm == t->capacity) {
 			if (t->n_chunks == TRK_MAX_CHUNKS)
 				return TRK_NIL;
-			size_t n = chunk_size(t->n_chunks);
-			struct trk_rec *c = sf_big_alloc(n * sizeof(*c), true);
+			struct trk_rec *c = next_chunk(t);
 			if (!c)
 				return TRK_NIL;
 			t->chunk[t->n_chunks++] = c;
-			t->capacity += (uint32_t)n;
-			t->bytes += n * sizeof(*c);
+			t->capacity += TRK_CHUNK;
+			t->bytes += SF_HUGE_PAGE;
 		}
 		idx = t->used_hwm++;
+		if (t->pages && (idx & (TRK_CHUNK - 1)) == TRK_CHUNK / 2)
+			ask_ahead(t);
 	}
 	struct trk_rec *r = trk_rec_at(t, idx);
 	memset(r, 0, sizeof(*r));
@@ -356,11 +378,10 @@ size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size
 {
 	size_t k = 0;
 	for (unsigned c = 0; c < t->n_chunks && k < cap; c++) {
-		uint32_t base = trk_chunk_base(c);
+		uint32_t base = c << TRK_CHUNK_SHIFT;
 		if (base >= t->used_hwm)
 			break;
-		uint32_t n =
-		    chunk_size(c) < t->used_hwm - base ? chunk_size(c) : t->used_hwm - base;
+		uint32_t n = TRK_CHUNK < t->used_hwm - base ? TRK_CHUNK : t->used_hwm - base;
 		const struct trk_rec *r = t->chunk[c];
 		for (uint32_t i = 0; i < n && k < cap; i++)
 			if (r[i].in_use)
@@ -377,6 +398,12 @@ void trk_table_clear(struct trk_table *t)
 	t->live = 0;
 	for (unsigned i = 0; i < TRK_WHEEL_SLOTS; i++)
 		t->wheel[i] = TRK_NIL;
+}
+
+void trk_table_unalloc(struct trk_table *t, uint32_t idx)
+{
+	trk_rec_at(t, idx)->lru_next = t->free_head;
+	t->free_head = idx;
 }
 
 void trk_table_remove(struct trk_table *t, uint32_t idx)

@@ -1,6 +1,6 @@
 /* synfin — the flow table: a record pool, an open-addressing index, an LRU list and a timing
- * wheel, all by 32-bit record index. No allocation per packet: the pool grows by doubling
- * chunks (never moves a record), the index doubles when half full. */
+ * wheel, all by 32-bit record index. No allocation per packet: the pool grows a chunk at a time
+ * (never moves a record), the index doubles when half full. */
 #ifndef SYNFIN_TRACK_TABLE_H
 #define SYNFIN_TRACK_TABLE_H
 
@@ -8,8 +8,6 @@
 
 #include "track_int.h"
 
-#define TRK_POOL_CHUNK0 1024u /* records in the first chunk; chunk k>0 holds 1024<<(k-1) */
-#define TRK_MAX_CHUNKS  24
 /* An index slot packs a record index (+1, 0 = empty) into its low TRK_IDX_BITS and a tag of
  * the key's hash above: records are capped at 2^26 - 1 (67 million live connections, 16 GB
  * of records); sf_tracker_new clamps --max-conns to it. */
@@ -17,6 +15,12 @@
 #define TRK_IDX_MASK    ((1u << TRK_IDX_BITS) - 1)
 #define TRK_MAX_RECORDS TRK_IDX_MASK
 #define TRK_WHEEL_SLOTS 4096u /* one-second slots: deadlines further out are requeued */
+/* The pool's chunks hold 8192 records each, a huge page's worth (bigmem.h): finding a record
+ * is a shift and a mask (several times a packet). Chunk 0 is on small pages, taken as they
+ * are touched, so that a small capture stays small. */
+#define TRK_CHUNK_SHIFT 13
+#define TRK_CHUNK       (1u << TRK_CHUNK_SHIFT)
+#define TRK_MAX_CHUNKS  ((TRK_MAX_RECORDS >> TRK_CHUNK_SHIFT) + 1)
 
 /* Canonical key: the lower (address, port) first, so both directions find one record. */
 struct trk_key {
@@ -39,7 +43,12 @@ struct trk_table {
 	uint32_t wheel[TRK_WHEEL_SLOTS];
 	uint32_t wheel_pos; /* last second processed */
 	bool ignore_vlan;   /* key on addresses and ports alone (sf_track_cfg.ignore_vlan) */
-	size_t bytes;       /* allocated */
+	size_t bytes;       /* allocated (the spare chunk counts once taken) */
+	/* Pages asked for ahead of the records that will use them (sf_track_hooks.pages): spare
+	 * is chunk n_chunks, had when the last chunk is half used, its pages asked for then. */
+	void (*pages)(void *self, void *p, size_t bytes);
+	void *pages_self;
+	struct trk_rec *spare;
 };
 
 /* Open addressing over 32-bit slots (0 = empty), shared by the record index and the index of
@@ -55,19 +64,10 @@ void trk_table_free(struct trk_table *t);
  * probe points to when the tag matches, whose index is returned (TRK_NIL otherwise). */
 void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
-/* The first pool index of chunk k: chunk k (k ≥ 1) covers [1024 << (k-1), 1024 << k). */
-static inline uint32_t trk_chunk_base(unsigned k)
-{
-	return k == 0 ? 0 : TRK_POOL_CHUNK0 << (k - 1);
-}
-
 /* The record at pool index idx. Inline: the tracker asks for records several times a packet. */
 static inline struct trk_rec *trk_rec_at(const struct trk_table *t, uint32_t idx)
 {
-	if (idx < TRK_POOL_CHUNK0)
-		return &t->chunk[0][idx];
-	unsigned k = (unsigned)(32 - __builtin_clz(idx / TRK_POOL_CHUNK0));
-	return &t->chunk[k][idx - trk_chunk_base(k)];
+	return &t->chunk[idx >> TRK_CHUNK_SHIFT][idx & (TRK_CHUNK - 1)];
 }
 void trk_key_of(const struct trk_table *t, struct trk_key *k, const struct sf_packet *p);
 /* The packet's VLAN id as the table keys it: 0 when untagged or VLANs are ignored. */
@@ -85,6 +85,8 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);
 int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* Gives back a record that trk_table_alloc handed out and trk_table_insert could not index. */
+void trk_table_unalloc(struct trk_table *t, uint32_t idx);
 /* A live record and its last frame (the order records end in at the end of a capture). */
 struct trk_live {
 	uint64_t last_frame;

@@ -57,6 +57,8 @@ struct sf_tracker *sf_tracker_new(const struct sf_track_cfg *cfg, const struct s
 	t->tab.ignore_vlan = t->cfg.ignore_vlan;
 	if (h)
 		t->hooks = *h;
+	t->tab.pages = t->hooks.pages;
+	t->tab.pages_self = t->hooks.self;
 	return t;
 }
 
@@ -470,7 +472,7 @@ static uint32_t create(struct sf_tracker *t, const struct sf_packet *p, bool *fr
 	else
 		r->c.roles_guessed = guessed;
 	if (trk_table_insert(&t->tab, idx) < 0) {
-		trk_table_remove(&t->tab, idx);
+		trk_table_unalloc(&t->tab, idx);
 		return TRK_NIL;
 	}
 	t->st.created++;

@@ -621,6 +621,61 @@ static void state_released_with_connection(void **state)
 	hana_end(&run);
 }
 
+/* Pages asked for through sf_analyser_set_pages (whole chunks, ANA_CHUNK slots of state). */
+struct ana_asked {
+	uintptr_t lo[64], hi[64];
+	unsigned n;
+};
+
+static void on_pages(void *self, void *p, size_t bytes)
+{
+	struct ana_asked *a = self;
+	if (a->n < 64) {
+		a->lo[a->n] = (uintptr_t)p;
+		a->hi[a->n++] = (uintptr_t)p + bytes;
+	}
+}
+
+/* Connection state is asked for a chunk ahead: when a connection takes the middle slot of a
+ * chunk, the next chunk is made and asked for, so every connection from slot 4096 on (the
+ * second chunk) finds its state in pages asked for before its first packet. */
+static void state_pages_asked_ahead(void **state)
+{
+	(void)state;
+	static struct ana_asked asked;
+	char err[128];
+	struct sf_tracker *t = sf_tracker_new(NULL, NULL, err, sizeof(err));
+	struct sf_analyser *a = sf_analyser_new(NULL, err, sizeof(err));
+	assert_non_null(t);
+	assert_non_null(a);
+	sf_analyser_set_pages(a, on_pages, &asked);
+	struct sf_packet p;
+	struct sf_frame f;
+	struct sf_pkt_track trk;
+	struct sf_pkt_analysis out;
+	unsigned ahead = 0;
+	for (unsigned i = 0; i < 12288; i++) {
+		hseg_set_endpoints((uint16_t)(1024 + i), 443, 1, 9);
+		const struct hseg syn = {HSEG_A, SF_TCP_SYN, i, 0, 0, i, 0};
+		hseg_build(&p, &f, &syn, i + 1);
+		unsigned before = asked.n;
+		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
+		sf_analyser_process(a, &p, c, &trk, &out);
+		const struct sf_conn_analysis *fig = sf_analyser_conn(a, c);
+		assert_non_null(fig);
+		bool in = false;
+		for (unsigned k = 0; k < before; k++)
+			in |= (uintptr_t)fig >= asked.lo[k] && (uintptr_t)(fig + 1) <= asked.hi[k];
+		assert_true(in == (sf_conn_slot(c) >= 4096));
+		ahead += in;
+	}
+	assert_int_equal(ahead, 8192);
+	sf_tracker_flush(t);
+	sf_tracker_free(t);
+	sf_analyser_free(a);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
 static void names_and_events(void **state)
 {
 	(void)state;
@@ -669,6 +724,7 @@ int main(void)
 	    cmocka_unit_test(dsack_per_copy),
 	    cmocka_unit_test(window_scaling_semantics),
 	    cmocka_unit_test(state_released_with_connection),
+	    cmocka_unit_test(state_pages_asked_ahead),
 	    cmocka_unit_test(names_and_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

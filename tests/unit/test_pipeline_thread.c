@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core/reader.h"
 #include "helper_pipe.h"
 #include "synfin/analysis.h"
 #include "synfin/conn.h"
@@ -122,21 +123,16 @@ static void test_broken_file(void **state)
 	assert_true(a.h == b.h);
 }
 
-/* Many more frames than the ring holds, of varied sizes, across many connections: the
- * consumer waits on the reader and the reader on the consumer many times over. */
-static void test_many_frames(void **state)
+/* Writes a capture (format: SF_WRITE_*) of n frames of varied sizes across 97 connections (SYNs
+ * first) at path. */
+static void write_frames_as(const char *path, unsigned n, enum sf_write_format format)
 {
-	(void)state;
-	char path[] = "/tmp/synfin-thread-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
 	char err[256];
-	struct sf_writer_opts o = {.format = SF_WRITE_PCAP, .linktype = 1};
+	struct sf_writer_opts o = {.format = format, .linktype = 1};
 	struct sf_writer *w = sf_writer_open(path, &o, err, sizeof(err));
 	assert_non_null(w);
 	uint8_t f[14 + 20 + 20 + 1400];
-	for (unsigned i = 0; i < 20000; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		unsigned len = (i * 37) % 1400, conn = i % 97;
 		memset(f, 0, sizeof(f));
 		f[12] = 0x08;
@@ -166,16 +162,123 @@ static void test_many_frames(void **state)
 		assert_int_equal(sf_writer_write(w, &fr, err, sizeof(err)), 0);
 	}
 	assert_int_equal(sf_writer_close(w, err, sizeof(err)), 0);
-	same(path, 20000);
+}
+
+static void write_frames(const char *path, unsigned n)
+{
+	write_frames_as(path, n, SF_WRITE_PCAP);
+}
+
+static void temp_path(char *path)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+/* Many more frames than the ring holds, of varied sizes, across many connections: the
+ * consumer waits on the reader and the reader on the consumer many times over. In a pcap file
+ * the frames stay in the mapped file (the deep ring); in a pcapng file they are copied into
+ * the ring's items (the shallow ring). */
+static void test_many_frames(void **state)
+{
+	(void)state;
+	static const enum sf_write_format formats[] = {SF_WRITE_PCAP, SF_WRITE_PCAPNG};
+	for (size_t i = 0; i < 2; i++) {
+		char path[] = "/tmp/synfin-thread-XXXXXX";
+		temp_path(path);
+		write_frames_as(path, 20000, formats[i]);
+		same(path, 20000);
+		unlink(path);
+	}
+}
+
+/* Reads every frame the reader has, checking their numbers follow on from *next. */
+static void drain(struct sf_reader *rd, uint64_t *next)
+{
+	size_t n;
+	while ((n = sf_reader_wait(rd)) != 0) {
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(sf_reader_at(rd, k)->f.file_frame, (*next)++);
+		sf_reader_done(rd, n);
+	}
+}
+
+static struct sf_reader *start_reader(const char *path, struct sf_source **src)
+{
+	char err[256];
+	*src = sf_source_open_file(path, 0, err, sizeof(err));
+	assert_non_null(*src);
+	struct sf_reader *rd = sf_reader_start(*src, NULL);
+	assert_non_null(rd);
+	return rd;
+}
+
+/* Page requests (sf_reader_ask) are taken while the ring is full: a consumer that reads
+ * nothing for a while gets many more taken than the few that can wait, and the memory they
+ * name keeps every byte. Requests never change a frame. */
+static void test_asks_taken_while_full(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/synfin-asks-XXXXXX";
+	temp_path(path);
+	write_frames(path, 5000);
+	struct sf_source *src;
+	struct sf_reader *rd = start_reader(path, &src);
+	enum { BYTES = 4 << 20 };
+	uint8_t *mem = malloc(BYTES);
+	assert_non_null(mem);
+	for (size_t i = 0; i < BYTES; i += 4096)
+		mem[i] = (uint8_t)(i >> 12);
+	unsigned taken = 0;
+	for (unsigned tries = 0; taken < 200 && tries < 20000000; tries++)
+		if (sf_reader_ask(rd, mem + (taken % 64) * 4096 + 17, 3 * 4096))
+			taken++;
+	assert_int_equal(taken, 200);
+	for (size_t i = 0; i < BYTES; i += 4096)
+		assert_int_equal(mem[i], (uint8_t)(i >> 12));
+	uint64_t next = 1;
+	drain(rd, &next);
+	char err[256];
+	struct sf_frame f;
+	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
+	assert_int_equal(next, 5001);
+	sf_source_close(src);
+	free(mem);
+	unlink(path);
+}
+
+/* A ring that never fills takes no request: the few that fit wait, the next is refused, and
+ * the reader ends as usual. */
+static void test_asks_bounded(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/synfin-asks-XXXXXX";
+	temp_path(path);
+	write_frames(path, 100);
+	struct sf_source *src;
+	struct sf_reader *rd = start_reader(path, &src);
+	static uint8_t mem[4096];
+	unsigned taken = 0;
+	while (taken < 1000 && sf_reader_ask(rd, mem, sizeof(mem)))
+		taken++;
+	assert_true(taken > 0 && taken < 1000);
+	uint64_t next = 1;
+	drain(rd, &next);
+	char err[256];
+	struct sf_frame f;
+	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
+	assert_int_equal(next, 101);
+	sf_source_close(src);
 	unlink(path);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_small_captures),
-	    cmocka_unit_test(test_broken_file),
-	    cmocka_unit_test(test_many_frames),
+	    cmocka_unit_test(test_small_captures), cmocka_unit_test(test_broken_file),
+	    cmocka_unit_test(test_many_frames),    cmocka_unit_test(test_asks_taken_while_full),
+	    cmocka_unit_test(test_asks_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
 # test.sh — builds synfin and runs the whole test suite; the one test command of README and CI.
 #
 #   1. gcc, Debug, warnings as errors: every CTest test (unit, golden, oracle, live); then a
-#      gcc Release build (counted as one test: it must compile warning-free at -O3)
+#      gcc Release build (counted as one test: it must compile warning-free at -O3), and the
+#      profile-guided build of bench/pgo.sh (one test: it checks its own outputs)
 #   2. lint (two tests): clang-format --dry-run --Werror over every tracked .c/.h file, and
 #      clang-tidy (repo .clang-tidy) over src/**/*.c with the gcc Debug tree's
 #      compile_commands.json; paths listed in .lint-pending are left out (that file must end
@@ -244,6 +245,21 @@ if command -v gcc >/dev/null; then
 	if build "gcc Release" "$root/build-test-release" -DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_C_COMPILER=gcc -DSYNFIN_TESTS=ON; then
 		passed=$((passed + 1))
+	fi
+fi
+
+# The profile-guided build the bench times (bench/pgo.sh): it must build, and its synfin must
+# write, byte for byte, what the instrumented build wrote on the training captures.
+if command -v gcc >/dev/null; then
+	echo "=== gcc profile-guided Release: bench/pgo.sh ($root/build-test-pgo)"
+	mkdir -p "$root/build-test-pgo"
+	pgo_log=$root/build-test-pgo/pgo.log
+	if JOBS=$JOBS "$root/bench/pgo.sh" "$root/build-test-pgo" >"$pgo_log" 2>&1; then
+		echo "=== gcc profile-guided Release: built, outputs as the instrumented build's"
+		passed=$((passed + 1))
+	else
+		tail -n 40 "$pgo_log"
+		note_failure "gcc profile-guided Release (see $pgo_log)"
 	fi
 fi
 

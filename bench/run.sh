@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # bench/run.sh — synfin against its peers, side by side, on generated captures.
 #
-#   bench/run.sh [--full] [--quick]
+#   bench/run.sh [--full] [--quick] [--no-pgo]
 #
-# Builds a Release tree (build-release/) if needed, generates deterministic 1M- and 10M-packet
+# Builds a Release tree (build-release/) if needed, and a profile-guided one (build-pgo/, by
+# bench/pgo.sh, gcc only; --no-pgo skips it), generates deterministic 1M- and 10M-packet
 # captures with ~10k concurrent connections into bench/out/ (kept between runs), then times
 # each tool in one run and prints wall seconds, packets/s, peak RSS and the ratio to synfin
 # (a tool's time / synfin's time: 2.00x means that tool took twice as long). A tool that takes
 # under 3 s runs REPS times (default 5) and its median counts; slower ones run once.
 #   --full   also run tshark and tcptrace on the 10M capture (several minutes, GBs of RAM)
 #   --quick  only the 1M capture
+#   --no-pgo no profile-guided build: its rows are listed as skipped
 #
 # Tables: "packet lines" (synfin packets, which tracks connections for its relative numbers
 # and state columns, against tcpdump and tshark) and "connections" (one record per
@@ -31,11 +33,13 @@ out=$root/bench/out
 build=${SYNFIN_BENCH_BUILD:-$root/build-release} # Release tree used (and built if needed)
 full=0
 quick=0
+pgo=1
 for a in "$@"; do
 	case $a in
 	--full) full=1 ;;
 	--quick) quick=1 ;;
-	*) echo "usage: bench/run.sh [--full] [--quick]" >&2; exit 2 ;;
+	--no-pgo) pgo=0 ;;
+	*) echo "usage: bench/run.sh [--full] [--quick] [--no-pgo]" >&2; exit 2 ;;
 	esac
 done
 
@@ -49,6 +53,21 @@ cmake --build "$build" -j"${JOBS:-2}" >/dev/null
 synfin=$build/synfin
 gencap=$build/bench/sf_gencap
 readloop=$build/bench/sf_readloop
+
+# The profile-guided build (bench/pgo.sh): rebuilt every run, the profile follows the sources.
+pgo_build=${SYNFIN_BENCH_PGO_BUILD:-$root/build-pgo}
+pgo_why=""
+if ((!pgo)); then
+	pgo_why="--no-pgo"
+elif ! command -v gcc >/dev/null; then
+	pgo_why="needs gcc"
+else
+	echo "building the profile-guided tree in $pgo_build"
+	if ! "$root/bench/pgo.sh" "$pgo_build" >/dev/null 2>"$out/pgo.log"; then
+		pgo_why="bench/pgo.sh failed (see $out/pgo.log)"
+	fi
+fi
+synfin_pgo=$pgo_build/synfin
 
 # Generated captures: name, packets. The seed is fixed so every run sees the same bytes.
 captures=("1M 1000000")
@@ -168,6 +187,7 @@ for c in "${captures[@]}"; do
 	table "packet lines" "$f" "$n" "synfin packets" \
 		"libpcap pcap_next_ex loop (floor)||$readloop @FILE@" \
 		"synfin packets|$(synfin_cmd_missing packets)|$synfin packets @FILE@" \
+		"synfin packets, profile-guided build|$pgo_why|$synfin_pgo packets @FILE@" \
 		"tcpdump -nn -r|$(tool_missing tcpdump)|tcpdump -nn -r @FILE@" \
 		"tshark -r|$tshark_why|tshark -n -r @FILE@"
 
@@ -185,6 +205,7 @@ for c in "${captures[@]}"; do
 	table "connections" "$f" "$n" "synfin conns" \
 		"libpcap pcap_next_ex loop (floor)||$readloop @FILE@" \
 		"$conns_row" \
+		"synfin conns, profile-guided build|$pgo_why|$synfin_pgo conns @FILE@" \
 		"synfin stats|$(synfin_cmd_missing stats)|$synfin stats @FILE@" \
 		"tshark -q -z conv,tcp|$tshark_why|tshark -n -q -z conv,tcp -r @FILE@" \
 		"tcptrace -n -l|$tcptrace_why|tcptrace -n -l @FILE@" \
@@ -201,12 +222,15 @@ echo "== targets (connections table)"
 for c in "${captures[@]}"; do
 	read -r name n <<<"$c"
 	k="connections|gen-$name.pcap"
-	s=${WALL["$k|synfin conns"]:-}
-	[[ -n $s ]] || continue
-	echo "gen-$name: tshark conv $(ratio "${WALL["$k|tshark -q -z conv,tcp"]:-}" "$s")x (target 40x)," \
-		"tcptrace $(ratio "${WALL["$k|tcptrace -n -l"]:-}" "$s")x (10x)," \
-		"argus $(ratio "${WALL["$k|argus -r -w /dev/null"]:-}" "$s")x (3x)," \
-		"floor $(ratio "$s" "${WALL["$k|libpcap pcap_next_ex loop (floor)"]:-}")x the read loop (~1.5x)"
+	for build_row in "synfin conns" "synfin conns, profile-guided build"; do
+		s=${WALL["$k|$build_row"]:-}
+		[[ -n $s ]] || continue
+		echo "gen-$name, $build_row:" \
+			"tshark conv $(ratio "${WALL["$k|tshark -q -z conv,tcp"]:-}" "$s")x (target 40x)," \
+			"tcptrace $(ratio "${WALL["$k|tcptrace -n -l"]:-}" "$s")x (10x)," \
+			"argus $(ratio "${WALL["$k|argus -r -w /dev/null"]:-}" "$s")x (3x)," \
+			"floor $(ratio "$s" "${WALL["$k|libpcap pcap_next_ex loop (floor)"]:-}")x the read loop (~1.5x)"
+	done
 done
 r1=${RSS["connections|gen-1M.pcap|synfin conns"]:-}
 r10=${RSS["connections|gen-10M.pcap|synfin conns"]:-}

@@ -15,9 +15,13 @@ static struct ana_rtx *rtx_set(const struct sf_analyser *a, uint64_t first_frame
 	return &a->rtx[(size_t)(h >> (64 - ANA_RTX_SET_BITS)) * ANA_RTX_WAYS];
 }
 
-static bool rtx_is(const struct ana_rtx *r, uint64_t first_frame, int side, uint32_t seq)
+/* The entry of (connection, side, seq) in its set, or NULL. */
+static struct ana_rtx *rtx_in(struct ana_rtx *set, uint64_t first_frame, int side, uint32_t seq)
 {
-	return r->conn == first_frame + 1 && r->side == side && r->seq == seq;
+	for (unsigned w = 0; w < ANA_RTX_WAYS; w++)
+		if (set[w].conn == first_frame + 1 && set[w].side == side && set[w].seq == seq)
+			return &set[w];
+	return NULL;
 }
 
 void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const struct ana_seg *s)
@@ -27,17 +31,17 @@ void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const st
 		if (!a->rtx)
 			return; /* no memory: D-SACKs will name nothing */
 	}
-	struct ana_rtx *set = rtx_set(a, first_frame, side, s->seq), *r = set;
-	/* the same bytes resent again: one more copy, the latest frame */
-	for (unsigned w = 0; w < ANA_RTX_WAYS; w++)
-		if (rtx_is(&set[w], first_frame, side, s->seq)) {
-			set[w].nextseq = s->nextseq;
-			set[w].frame_delta = s->frame_delta;
-			set[w].stamp = a->rtx_stamp++;
-			set[w].copies += set[w].copies < UINT16_MAX;
-			return;
-		}
+	struct ana_rtx *set = rtx_set(a, first_frame, side, s->seq);
+	struct ana_rtx *r = rtx_in(set, first_frame, side, s->seq);
+	if (r) { /* the same bytes resent again: one more copy, the latest frame */
+		r->nextseq = s->nextseq;
+		r->frame_delta = s->frame_delta;
+		r->stamp = a->rtx_stamp++;
+		r->copies += r->copies < UINT16_MAX;
+		return;
+	}
 	/* else an empty way, else the oldest */
+	r = set;
 	for (unsigned w = 0; w < ANA_RTX_WAYS; w++) {
 		if (!set[w].conn) {
 			r = &set[w];
@@ -58,11 +62,5 @@ void ana_rtx_put(struct sf_analyser *a, uint64_t first_frame, int side, const st
 
 struct ana_rtx *ana_rtx_find(struct sf_analyser *a, uint64_t first_frame, int side, uint32_t seq)
 {
-	if (!a->rtx)
-		return NULL;
-	struct ana_rtx *set = rtx_set(a, first_frame, side, seq);
-	for (unsigned w = 0; w < ANA_RTX_WAYS; w++)
-		if (rtx_is(&set[w], first_frame, side, seq))
-			return &set[w];
-	return NULL;
+	return a->rtx ? rtx_in(rtx_set(a, first_frame, side, seq), first_frame, side, seq) : NULL;
 }

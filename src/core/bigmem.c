@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 void *sf_big_alloc(size_t bytes, bool huge)
 {
@@ -34,8 +35,9 @@ void sf_big_populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
 	/* madvise wants a start on a page boundary: the range grows to whole (small) pages */
-	size_t mis = (uintptr_t)p & 4095;
-	(void)madvise((char *)p - mis, (mis + bytes + 4095) & ~(size_t)4095, MADV_POPULATE_WRITE);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t mis = (uintptr_t)p & (page - 1);
+	(void)madvise((char *)p - mis, (mis + bytes + page - 1) & ~(page - 1), MADV_POPULATE_WRITE);
 #else
 	(void)p;
 	(void)bytes;

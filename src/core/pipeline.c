@@ -484,6 +484,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
                                           size_t errlen)
 {
 	size_t n;
+	p->rd = rd; /* for the tables' page requests (on_pages), until the thread ends */
 	while ((n = sf_reader_wait(rd)) != 0) {
 		for (size_t k = 0; k < n; k++) {
 			/* the index line three frames ahead, the record and state of the next one;
@@ -525,7 +526,6 @@ int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
 	if (regular && p->cfg.read_thread)
 		rd = sf_reader_start(src, &p->cfg.decode);
 	if (rd) {
-		p->rd = rd;
 		rc = run_threaded(p, rd, src, &f, err, sizeof(err));
 	} else if (regular) {
 		rc = run_ahead(p, src, &f, err, sizeof(err));

@@ -31,7 +31,7 @@ static inline void sf_cur_init(struct sf_cursor *c, const uint8_t *buf, uint32_t
 }
 
 /* Reads at b without a check, for the fixed fields of a header whose whole length
- * sf_cur_has() already granted: one test for the header instead of one per field. */
+ * sf_cur_bytes() already granted: one test for the header instead of one per field. */
 static inline uint16_t sf_be16_at(const uint8_t *b)
 {
 	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
@@ -113,7 +113,8 @@ static inline int sf_cur_copy(struct sf_cursor *c, void *dst, uint32_t n)
 	return SF_CUR_OK;
 }
 
-/* Hands out a pointer to n checked bytes (for checksums) and moves past them. */
+/* Hands out a pointer to n checked bytes (a fixed header, a checksummed range) and moves past
+ * them. */
 static inline int sf_cur_bytes(struct sf_cursor *c, uint32_t n, const uint8_t **p)
 {
 	if (!sf_cur_has(c, n))

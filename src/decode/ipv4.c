@@ -92,11 +92,11 @@ int64_t sf_decode_ipv4(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	uint32_t l3 = c->off;
 	struct sf_cursor whole = *c; /* from the first header byte, for the checksum */
 
-	if (!sf_cur_has(c, IPV4_MIN_HDR)) {
+	const uint8_t *h; /* the 20 fixed bytes, read without a check each */
+	if (sf_cur_bytes(c, IPV4_MIN_HDR, &h)) {
 		sf_packet_add_event(p, SF_EV_IPV4_TRUNCATED);
 		return -1;
 	}
-	const uint8_t *h = c->buf + c->off; /* the 20 fixed bytes are there */
 	uint8_t vhl = h[0];
 	if (vhl >> 4 != 4) {
 		sf_packet_add_event(p, SF_EV_IPV4_BAD_VERSION);
@@ -108,7 +108,6 @@ int64_t sf_decode_ipv4(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	p->src.family = p->dst.family = 4;
 	memcpy(p->src.a, h + 12, 4);
 	memcpy(p->dst.a, h + 16, 4);
-	c->off += IPV4_MIN_HDR;
 
 	uint32_t hlen = (vhl & 0x0fu) * 4;
 	p->ip_version = 4;

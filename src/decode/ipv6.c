@@ -133,11 +133,11 @@ int64_t sf_decode_ipv6(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	struct sf_packet *p = d->p;
 	uint32_t l3 = c->off;
 
-	if (!sf_cur_has(c, IPV6_HDR)) {
+	const uint8_t *h; /* the 40 fixed bytes, read without a check each */
+	if (sf_cur_bytes(c, IPV6_HDR, &h)) {
 		sf_packet_add_event(p, SF_EV_IPV6_TRUNCATED);
 		return -1;
 	}
-	const uint8_t *h = c->buf + c->off; /* the 40 fixed bytes are there */
 	uint32_t vtcfl = sf_be32_at(h);
 	if (vtcfl >> 28 != 6) {
 		sf_packet_add_event(p, SF_EV_IPV6_BAD_VERSION);
@@ -148,7 +148,6 @@ int64_t sf_decode_ipv6(struct sf_dec *d, struct sf_cursor *c, struct sf_cursor *
 	p->src.family = p->dst.family = 6;
 	memcpy(p->src.a, h + 8, 16);
 	memcpy(p->dst.a, h + 24, 16);
-	c->off += IPV6_HDR;
 
 	p->ip_version = 6;
 	p->layer = SF_LAYER_NET;

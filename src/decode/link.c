@@ -119,13 +119,12 @@ static uint16_t decode_llc(struct sf_dec *d, struct sf_cursor *c)
 static uint16_t decode_ethernet(struct sf_dec *d, struct sf_cursor *c)
 {
 	struct sf_packet *p = d->p;
-	if (!sf_cur_has(c, ETH_HDR))
+	const uint8_t *h;
+	if (sf_cur_bytes(c, ETH_HDR, &h))
 		return link_truncated(d);
-	const uint8_t *h = c->buf + c->off;
 	memcpy(p->eth_dst, h, 6);
 	memcpy(p->eth_src, h + 6, 6);
 	uint16_t type = sf_be16_at(h + 12);
-	c->off += ETH_HDR;
 	p->has_eth = true;
 	p->layer = SF_LAYER_LINK;
 	if (decode_vlan_tags(d, c, &type) < 0)

@@ -50,7 +50,9 @@ void sf_decode_tcp(struct sf_dec *d, struct sf_cursor *payload, uint32_t ip_payl
 	uint8_t offx2 = 0, fl = 0;
 
 	p->l4_off = (uint16_t)l4;
-	if (ip_payload_len < TCP_MIN_HDR || !sf_cur_has(&c, TCP_MIN_HDR)) {
+	struct sf_cursor seg = c; /* whole segment, for the checksum */
+	const uint8_t *h;         /* the 20 fixed bytes, read without a check each */
+	if (ip_payload_len < TCP_MIN_HDR || sf_cur_bytes(&c, TCP_MIN_HDR, &h)) {
 		/* the IP length leaves no room for a header, or the snaplen cut it */
 		sf_packet_add_event(p, ip_payload_len < TCP_MIN_HDR ? SF_EV_TCP_HLEN_TOO_LARGE
 		                                                    : SF_EV_TCP_TRUNCATED);
@@ -58,8 +60,6 @@ void sf_decode_tcp(struct sf_dec *d, struct sf_cursor *payload, uint32_t ip_payl
 			sf_cur_be16(&c, &p->dport);
 		return;
 	}
-	struct sf_cursor seg = c;         /* whole segment, for the checksum */
-	const uint8_t *h = c.buf + c.off; /* the 20 fixed bytes are there */
 	p->sport = sf_be16_at(h);
 	p->dport = sf_be16_at(h + 2);
 	p->seq = sf_be32_at(h + 4);
@@ -69,7 +69,6 @@ void sf_decode_tcp(struct sf_dec *d, struct sf_cursor *payload, uint32_t ip_payl
 	p->window = sf_be16_at(h + 14);
 	p->tcp_checksum = sf_be16_at(h + 16);
 	p->urg_ptr = sf_be16_at(h + 18);
-	c.off += TCP_MIN_HDR;
 
 	uint32_t hlen = (offx2 >> 4) * 4u;
 	/* the low nibble holds the three reserved bits and AE (RFC 9768, formerly NS) */

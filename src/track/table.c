@@ -11,7 +11,7 @@ _Static_assert(TRK_CHUNK * sizeof(struct trk_rec) <= SF_HUGE_PAGE, "a chunk fits
 int trk_table_init(struct trk_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->mask = 2047;
+	t->mask = TRK_INDEX0 - 1;
 	t->slot = calloc((size_t)t->mask + 1, sizeof(uint32_t));
 	if (!t->slot)
 		return -1;

@@ -21,6 +21,7 @@
 #define TRK_CHUNK_SHIFT 13
 #define TRK_CHUNK       (1u << TRK_CHUNK_SHIFT)
 #define TRK_MAX_CHUNKS  ((TRK_MAX_RECORDS >> TRK_CHUNK_SHIFT) + 1)
+#define TRK_INDEX0      2048u /* index slots at first: 1024 connections at half load */
 
 /* Canonical key: the lower (address, port) first, so both directions find one record. */
 struct trk_key {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "helper_ana.h"
+#include "helper_pages.h"
 
 #define A   HSEG_A
 #define B   HSEG_B
@@ -621,34 +622,19 @@ static void state_released_with_connection(void **state)
 	hana_end(&run);
 }
 
-/* Pages asked for through sf_analyser_set_pages (whole chunks, ANA_CHUNK slots of state). */
-struct ana_asked {
-	uintptr_t lo[64], hi[64];
-	unsigned n;
-};
-
-static void on_pages(void *self, void *p, size_t bytes)
-{
-	struct ana_asked *a = self;
-	if (a->n < 64) {
-		a->lo[a->n] = (uintptr_t)p;
-		a->hi[a->n++] = (uintptr_t)p + bytes;
-	}
-}
-
 /* Connection state is asked for a chunk ahead: when a connection takes the middle slot of a
  * chunk, the next chunk is made and asked for, so every connection from slot 4096 on (the
  * second chunk) finds its state in pages asked for before its first packet. */
 static void state_pages_asked_ahead(void **state)
 {
 	(void)state;
-	static struct ana_asked asked;
+	static struct hpages asked;
 	char err[128];
 	struct sf_tracker *t = sf_tracker_new(NULL, NULL, err, sizeof(err));
 	struct sf_analyser *a = sf_analyser_new(NULL, err, sizeof(err));
 	assert_non_null(t);
 	assert_non_null(a);
-	sf_analyser_set_pages(a, on_pages, &asked);
+	sf_analyser_set_pages(a, hpages_record, &asked);
 	struct sf_packet p;
 	struct sf_frame f;
 	struct sf_pkt_track trk;
@@ -663,9 +649,7 @@ static void state_pages_asked_ahead(void **state)
 		sf_analyser_process(a, &p, c, &trk, &out);
 		const struct sf_conn_analysis *fig = sf_analyser_conn(a, c);
 		assert_non_null(fig);
-		bool in = false;
-		for (unsigned k = 0; k < before; k++)
-			in |= (uintptr_t)fig >= asked.lo[k] && (uintptr_t)(fig + 1) <= asked.hi[k];
+		bool in = hpages_cover(&asked, before, fig, sizeof(*fig));
 		assert_true(in == (sf_conn_slot(c) >= 4096));
 		ahead += in;
 	}

@@ -193,15 +193,22 @@ static void test_many_frames(void **state)
 	}
 }
 
-/* Reads every frame the reader has, checking their numbers follow on from *next. */
-static void drain(struct sf_reader *rd, uint64_t *next)
+/* Reads every frame the reader has, checking that they are frames 1 … frames in order, then
+ * checks that it ends with the file and closes its source. */
+static void end_reader(struct sf_reader *rd, struct sf_source *src, uint64_t frames)
 {
+	uint64_t next = 1;
 	size_t n;
 	while ((n = sf_reader_wait(rd)) != 0) {
 		for (size_t k = 0; k < n; k++)
-			assert_int_equal(sf_reader_at(rd, k)->f.file_frame, (*next)++);
+			assert_int_equal(sf_reader_at(rd, k)->f.file_frame, next++);
 		sf_reader_done(rd, n);
 	}
+	char err[256];
+	struct sf_frame f;
+	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
+	assert_int_equal(next, frames + 1);
+	sf_source_close(src);
 }
 
 static struct sf_reader *start_reader(const char *path, struct sf_source **src)
@@ -237,13 +244,7 @@ static void test_asks_taken_while_full(void **state)
 	assert_int_equal(taken, 200);
 	for (size_t i = 0; i < BYTES; i += 4096)
 		assert_int_equal(mem[i], (uint8_t)(i >> 12));
-	uint64_t next = 1;
-	drain(rd, &next);
-	char err[256];
-	struct sf_frame f;
-	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
-	assert_int_equal(next, 5001);
-	sf_source_close(src);
+	end_reader(rd, src, 5000);
 	free(mem);
 	unlink(path);
 }
@@ -263,13 +264,7 @@ static void test_asks_bounded(void **state)
 	while (taken < 1000 && sf_reader_ask(rd, mem, sizeof(mem)))
 		taken++;
 	assert_true(taken > 0 && taken < 1000);
-	uint64_t next = 1;
-	drain(rd, &next);
-	char err[256];
-	struct sf_frame f;
-	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
-	assert_int_equal(next, 101);
-	sf_source_close(src);
+	end_reader(rd, src, 100);
 	unlink(path);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "helper_pages.h"
 #include "helper_seg.h"
 #include "synfin/conn.h"
 
@@ -398,33 +399,6 @@ static void test_index_growth(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
-/* Pages asked for through sf_track_hooks.pages, and the test of an address against them. */
-struct asked {
-	uintptr_t lo[256], hi[256];
-	unsigned n;
-	bool aligned; /* every range whole huge pages */
-};
-
-static void on_pages(void *self, void *p, size_t bytes)
-{
-	struct asked *a = self;
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	if ((uintptr_t)p % huge || bytes % huge || !bytes)
-		a->aligned = false;
-	if (a->n < 256) {
-		a->lo[a->n] = (uintptr_t)p;
-		a->hi[a->n++] = (uintptr_t)p + bytes;
-	}
-}
-
-static bool asked_among(const struct asked *a, unsigned n, const void *p, size_t len)
-{
-	for (unsigned i = 0; i < n; i++)
-		if ((uintptr_t)p >= a->lo[i] && (uintptr_t)p + len <= a->hi[i])
-			return true;
-	return false;
-}
-
 /* The records' pages are asked for before any record on them is handed out: past the first
  * chunk (8192 records, on small pages), every new connection's record lies in a huge page
  * asked for while earlier connections were made (each chunk is had, and asked for, when the
@@ -432,8 +406,8 @@ static bool asked_among(const struct asked *a, unsigned n, const void *p, size_t
 static void test_pages_asked_ahead(void **state)
 {
 	(void)state;
-	static struct asked a = {.aligned = true};
-	struct sf_track_hooks h = {.self = &a, .pages = on_pages};
+	static struct hpages a;
+	struct sf_track_hooks h = {.self = &a, .pages = hpages_record};
 	char err[128];
 	struct sf_tracker *t = sf_tracker_new(NULL, &h, err, sizeof(err));
 	assert_non_null(t);
@@ -449,12 +423,12 @@ static void test_pages_asked_ahead(void **state)
 		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
 		assert_non_null(c);
 		assert_int_equal(c->stream, i);
-		if (asked_among(&a, before, c, sizeof(*c)))
+		if (hpages_cover(&a, before, c, sizeof(*c)))
 			ahead++;
 		else
 			assert_true(i < 8192);
 	}
-	assert_true(a.aligned);
+	assert_false(a.unaligned);
 	assert_int_equal(ahead, 40000 - 8192);
 	sf_tracker_flush(t);
 	sf_tracker_free(t);

@@ -18,7 +18,11 @@
 # connection: synfin conns against tshark's conv,tcp, tcptrace and argus), each with the bare
 # libpcap read loop as the floor. Issue 3's targets for the connections table: ≥ 40× tshark,
 # ≥ 10× tcptrace, ≥ 3× argus, within ~1.5× of the floor; peak RSS set by the live
-# connections, so the 10M capture's within 2× of the 1M capture's.
+# connections, so the 10M capture's within 2× of the 1M capture's. Issue 4's: the sequence
+# analysis adds ≤ 30% over tracking alone. The table's `--no-analysis` row is tracking alone;
+# the overhead figure itself comes from runs of the two commands taken in turn (AB_REPS pairs,
+# default 15), since the load of a shared machine moves between two blocks of five runs by more
+# than the difference being measured.
 #
 # Peers: tshark and tcpdump (CI installs them), tcptrace (Debian package tcptrace), argus
 # (Debian package argus-server: apt-get install argus-server; not in CI, the bench is not
@@ -205,12 +209,34 @@ for c in "${captures[@]}"; do
 	table "connections" "$f" "$n" "synfin conns" \
 		"libpcap pcap_next_ex loop (floor)||$readloop @FILE@" \
 		"$conns_row" \
+		"synfin conns --no-analysis (tracking alone)|$(synfin_cmd_missing conns)|$synfin conns --no-analysis @FILE@" \
 		"synfin conns, profile-guided build|$pgo_why|$synfin_pgo conns @FILE@" \
 		"synfin stats|$(synfin_cmd_missing stats)|$synfin stats @FILE@" \
 		"tshark -q -z conv,tcp|$tshark_why|tshark -n -q -z conv,tcp -r @FILE@" \
 		"tcptrace -n -l|$tcptrace_why|tcptrace -n -l @FILE@" \
 		"argus -r -w /dev/null|$(tool_missing argus)|argus -r @FILE@ -w /dev/null"
 done
+
+# Medians of runs of two commands taken in turn, one pair after another: prints "wall_a wall_b"
+# in seconds (or FAIL). For a ratio of two commands whose difference is smaller than the
+# machine's drift over a table's worth of runs.
+in_turn() { # reps cmd_a cmd_b
+	local reps=$1 a=$2 b=$3 i t0 t1 wa=() wb=()
+	for ((i = 0; i < reps; i++)); do
+		t0=$(date +%s%N)
+		bash -c "$a" >/dev/null 2>&1 || { echo FAIL; return; }
+		t1=$(date +%s%N)
+		wa+=($((t1 - t0)))
+		t0=$(date +%s%N)
+		bash -c "$b" >/dev/null 2>&1 || { echo FAIL; return; }
+		t1=$(date +%s%N)
+		wb+=($((t1 - t0)))
+	done
+	local ma mb
+	ma=$(printf '%s\n' "${wa[@]}" | sort -n | awk '{ w[NR] = $1 } END { printf "%.4f", w[int((NR + 1) / 2)] / 1e9 }')
+	mb=$(printf '%s\n' "${wb[@]}" | sort -n | awk '{ w[NR] = $1 } END { printf "%.4f", w[int((NR + 1) / 2)] / 1e9 }')
+	echo "$ma $mb"
+}
 
 # Issue targets for the connections table, from the figures above: ratios are the peer's wall
 # time over synfin conns' (higher is better for synfin), the floor's the other way round.
@@ -232,6 +258,23 @@ for c in "${captures[@]}"; do
 			"floor $(ratio "$s" "${WALL["$k|libpcap pcap_next_ex loop (floor)"]:-}")x the read loop (~1.5x)"
 	done
 done
+if [[ -z $(synfin_cmd_missing conns) ]]; then
+	for c in "${captures[@]}"; do
+		read -r name n <<<"$c"
+		f=$out/gen-$name.pcap
+		reps=${AB_REPS:-15}
+		[[ $name == 1M ]] || reps=3
+		res=$(in_turn "$reps" "$synfin conns $f" "$synfin conns --no-analysis $f")
+		if [[ $res == FAIL ]]; then
+			echo "gen-$name, analysis overhead: failed"
+			continue
+		fi
+		read -r wa wb <<<"$res"
+		echo "gen-$name, analysis overhead: synfin conns $wa s, --no-analysis $wb s" \
+			"(medians of $reps runs in turn): analysis adds" \
+			"$(awk -v a="$wa" -v b="$wb" 'BEGIN { printf "%.0f", (a / b - 1) * 100 }')% (target <= 30%)"
+	done
+fi
 r1=${RSS["connections|gen-1M.pcap|synfin conns"]:-}
 r10=${RSS["connections|gen-10M.pcap|synfin conns"]:-}
 if [[ -n $r1 && -n $r10 ]]; then

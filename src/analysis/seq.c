@@ -326,8 +326,8 @@ ANA_INLINE void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct an
 /* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method, less what
  * the peer's last SACK blocks cover (as Wireshark: neither clipped to the unacknowledged
  * range nor merged, modulo 2^32, a result outside (0, 2e9) dropped). */
-static void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
-                            const struct sf_packet *p, struct sf_pkt_analysis *out)
+ANA_INLINE void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
+                                const struct sf_packet *p, struct sf_pkt_analysis *out)
 {
 	uint32_t first, last;
 	if (p->tcp_len == 0 || !fw->valid_bif || !ana_ring_span(&fw->segs, fw->base, &first, &last))

@@ -96,6 +96,14 @@ tool_missing() { # executable
 	command -v "$1" >/dev/null || echo "$1 not installed"
 }
 
+# The median of nanosecond counts, in seconds with `digits` decimals.
+median_s() { # digits ns...
+	local digits=$1
+	shift
+	printf '%s\n' "$@" | sort -n |
+		awk -v d="$digits" '{ w[NR] = $1 } END { printf "%.*f\n", d, w[int((NR + 1) / 2)] / 1e9 }'
+}
+
 # Runs one command under GNU time; prints "wall_seconds peak_rss_kib" or "FAIL". A command whose
 # first run takes under 3 s runs REPS times in all (5 unless set) and reports its median wall
 # time and its largest RSS: a single run of a 0.3 s command moves by a third with the load of a
@@ -118,8 +126,7 @@ measure() {
 		((i == 0 && w < 3000000000)) && reps=${REPS:-5}
 	done
 	rm -f "$tf" "$tf.err"
-	printf '%s\n' "${walls[@]}" | sort -n |
-		awk -v rss="$rss" '{ w[NR] = $1 } END { printf "%.3f %d\n", w[int((NR + 1) / 2)] / 1e9, rss }'
+	echo "$(median_s 3 "${walls[@]}") $rss"
 }
 
 # One table: header, then each row measured on FILE; ratios against the row named synfin_label.
@@ -232,10 +239,7 @@ in_turn() { # reps cmd_a cmd_b
 		t1=$(date +%s%N)
 		wb+=($((t1 - t0)))
 	done
-	local ma mb
-	ma=$(printf '%s\n' "${wa[@]}" | sort -n | awk '{ w[NR] = $1 } END { printf "%.4f", w[int((NR + 1) / 2)] / 1e9 }')
-	mb=$(printf '%s\n' "${wb[@]}" | sort -n | awk '{ w[NR] = $1 } END { printf "%.4f", w[int((NR + 1) / 2)] / 1e9 }')
-	echo "$ma $mb"
+	echo "$(median_s 4 "${wa[@]}") $(median_s 4 "${wb[@]}")"
 }
 
 # Issue targets for the connections table, from the figures above: ratios are the peer's wall

@@ -241,15 +241,14 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
 		return;
 	uint32_t slot = sf_conn_slot(c);
-	uint32_t k = slot >> ANA_CHUNK_SHIFT;
-	struct ana_slot *s = k < a->n_chunks ? a->chunk[k] : NULL;
-	if (s)
-		s += slot & (ANA_CHUNK - 1);
-	else if (!(s = slot_make(a, slot)))
+	struct ana_slot *s = slot_get(a, slot);
+	if (!s && !(s = slot_make(a, slot)))
 		return;
 	struct ana_conn *ac = &s->st;
 	struct sf_conn_analysis *fig = &s->fig.f;
-	/* a->bits[k] exists now: slot_make made chunk k */
+	/* the slot's chunk exists now, so its bitmaps do: the live bit is read without
+	 * slot_live's second bounds check */
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
 	if (trk->new_conn || !(*bit_word(a->bits[k].live, slot) & bit_of(slot)))
 		conn_init(a, s, slot);
 	int from = trk->from_client ? 0 : 1;

@@ -50,6 +50,14 @@ void hseg_build(struct sf_packet *p, struct sf_frame *f, const struct hseg *s, u
 	p->ip_checksum_ok = -1;
 }
 
+void hseg_build_nth_syn(struct sf_packet *p, struct sf_frame *f, unsigned i, uint8_t host_a,
+                        uint64_t number)
+{
+	hseg_set_endpoints((uint16_t)(1024 + i), 443, host_a, 9);
+	const struct hseg syn = {HSEG_A, SF_TCP_SYN, i, 0, 0, i, 0};
+	hseg_build(p, f, &syn, number);
+}
+
 static void on_open(void *self, const struct sf_conn *c)
 {
 	(void)c;

@@ -28,6 +28,10 @@ struct hseg {
 void hseg_build(struct sf_packet *p, struct sf_frame *f, const struct hseg *s, uint64_t number);
 /* Sets the ports (A's, B's) and the last octet of the addresses used by hseg_build. */
 void hseg_set_endpoints(uint16_t port_a, uint16_t port_b, uint8_t host_a, uint8_t host_b);
+/* The SYN opening connection i of many (A = 10.0.0.host_a:1024+i, B = 10.0.0.9:443, seq i at
+ * i µs) as frame `number`; the endpoints stay set to that connection's. */
+void hseg_build_nth_syn(struct sf_packet *p, struct sf_frame *f, unsigned i, uint8_t host_a,
+                        uint64_t number);
 
 #define HSEG_MAX_CONNS 64
 /* A run: closed connections copied as the tracker hands them over. */

@@ -641,9 +641,7 @@ static void state_pages_asked_ahead(void **state)
 	struct sf_pkt_analysis out;
 	unsigned ahead = 0;
 	for (unsigned i = 0; i < 12288; i++) {
-		hseg_set_endpoints((uint16_t)(1024 + i), 443, 1, 9);
-		const struct hseg syn = {HSEG_A, SF_TCP_SYN, i, 0, 0, i, 0};
-		hseg_build(&p, &f, &syn, i + 1);
+		hseg_build_nth_syn(&p, &f, i, 1, i + 1);
 		unsigned before = asked.n;
 		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
 		sf_analyser_process(a, &p, c, &trk, &out);

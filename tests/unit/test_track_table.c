@@ -416,9 +416,7 @@ static void test_pages_asked_ahead(void **state)
 	struct sf_pkt_track trk;
 	unsigned ahead = 0;
 	for (unsigned i = 0; i < 40000; i++) {
-		hseg_set_endpoints((uint16_t)(1024 + i), 443, 1, 9);
-		const struct hseg syn = {HSEG_A, S, i, 0, 0, i, 0};
-		hseg_build(&p, &f, &syn, i + 1);
+		hseg_build_nth_syn(&p, &f, i, 1, i + 1);
 		unsigned before = a.n;
 		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
 		assert_non_null(c);
@@ -466,9 +464,7 @@ static void flush_order_from(uint64_t frame)
 	enum { N = 6000 };
 	/* N connections open; every third is reset at once (its slot goes back to the pool) */
 	for (unsigned i = 0; i < N; i++) {
-		hseg_set_endpoints((uint16_t)(1024 + i), 443, (uint8_t)(1 + i % 5), 9);
-		const struct hseg syn = {HSEG_A, S, i, 0, 0, i, 0};
-		hseg_build(&p, &f, &syn, frame++);
+		hseg_build_nth_syn(&p, &f, i, (uint8_t)(1 + i % 5), frame++);
 		assert_non_null(sf_tracker_process(t, &p, &trk));
 		if (i % 3 == 0) {
 			const struct hseg rst = {HSEG_B, R | A, 0, i + 1, 0, i, 0};

@@ -227,19 +227,36 @@ done
 # Medians of runs of two commands taken in turn, one pair after another: prints "wall_a wall_b"
 # in seconds (or FAIL). For a ratio of two commands whose difference is smaller than the
 # machine's drift over a table's worth of runs.
+# Runs two commands in turn, reps times each, with --timing. Prints the medians of their wall
+# times, then of each one's main-thread work and reading-thread work (synfin --timing: a
+# thread's CPU time less what it used waiting for the other), in seconds; or FAIL.
 in_turn() { # reps cmd_a cmd_b
-	local reps=$1 a=$2 b=$3 i t0 t1 wa=() wb=()
+	local reps=$1 a=$2 b=$3 i t0 t1 wa=() wb=() ma=() mb=() ra=() rb=() tim
+	tim=$(mktemp)
 	for ((i = 0; i < reps; i++)); do
 		t0=$(date +%s%N)
-		bash -c "$a" >/dev/null 2>&1 || { echo FAIL; return; }
+		bash -c "$a --timing" >/dev/null 2>"$tim" || { echo FAIL; rm -f "$tim"; return; }
 		t1=$(date +%s%N)
 		wa+=($((t1 - t0)))
+		ma+=("$(thread_work_ns "$tim" main)")
+		ra+=("$(thread_work_ns "$tim" reading)")
 		t0=$(date +%s%N)
-		bash -c "$b" >/dev/null 2>&1 || { echo FAIL; return; }
+		bash -c "$b --timing" >/dev/null 2>"$tim" || { echo FAIL; rm -f "$tim"; return; }
 		t1=$(date +%s%N)
 		wb+=($((t1 - t0)))
+		mb+=("$(thread_work_ns "$tim" main)")
+		rb+=("$(thread_work_ns "$tim" reading)")
 	done
-	echo "$(median_s 4 "${wa[@]}") $(median_s 4 "${wb[@]}")"
+	rm -f "$tim"
+	echo "$(median_s 4 "${wa[@]}") $(median_s 4 "${wb[@]}")" \
+		"$(median_s 4 "${ma[@]}") $(median_s 4 "${mb[@]}")" \
+		"$(median_s 4 "${ra[@]}") $(median_s 4 "${rb[@]}")"
+}
+
+# A thread's work in nanoseconds from a --timing report: "main" or "reading".
+thread_work_ns() { # file thread
+	awk -v t="$2" '$1 == t && / of work / {
+		for (i = 1; i < NF; i++) if ($(i + 1) == "s" && $(i + 2) == "of") { printf "%.0f\n", $i * 1e9; exit } }' "$1"
 }
 
 # Issue targets for the connections table, from the figures above: ratios are the peer's wall
@@ -273,10 +290,13 @@ if [[ -z $(synfin_cmd_missing conns) ]]; then
 			echo "gen-$name, analysis overhead: failed"
 			continue
 		fi
-		read -r wa wb <<<"$res"
+		read -r wa wb ma mb ra rb <<<"$res"
 		echo "gen-$name, analysis overhead: synfin conns $wa s, --no-analysis $wb s" \
 			"(medians of $reps runs in turn): analysis adds" \
 			"$(awk -v a="$wa" -v b="$wb" 'BEGIN { printf "%.0f", (a / b - 1) * 100 }')% (target <= 30%)"
+		echo "gen-$name, work per thread (--timing, medians): main thread (tracking, analysis," \
+			"output) $ma s with analysis, $mb s without;" \
+			"reading thread (reading, decoding, pages) $ra s, $rb s"
 	done
 fi
 r1=${RSS["connections|gen-1M.pcap|synfin conns"]:-}

@@ -94,6 +94,19 @@ struct sf_run_stats {
 		uint64_t tombs_dropped;  /* compact TIME-WAIT records dropped early (--max-conns) */
 		uint64_t bytes_per_conn; /* memory per tracked connection */
 	} conns;
+	/* Where the time went, in nanoseconds (synfin --timing). When a file is read on a second
+	 * thread (cfg.read_thread, a regular file), that thread reads and decodes while this one
+	 * tracks, analyses and feeds the sinks; each one's work is its CPU time less what it
+	 * used while waiting for the other. Summed over such files; 0 without them. */
+	struct {
+		uint64_t threaded_files; /* files read on a second thread */
+		int64_t read_work_ns;    /* reading thread: reading, decoding, taking pages */
+		int64_t read_pages_ns;   /* of which taking pages for the tables (elapsed) */
+		int64_t read_wait_ns; /* reading thread: waiting for room in the ring (elapsed) */
+		int64_t main_work_ns; /* this thread meanwhile: tracking, analysis, sinks */
+		int64_t main_wait_ns; /* this thread: waiting for frames (elapsed) */
+		int64_t end_ns;       /* capture end: live connections ended, rows (elapsed) */
+	} times;
 };
 
 /* A sink: a report, or anything else that consumes the pipeline's events. Any callback may be

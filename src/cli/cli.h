@@ -40,6 +40,7 @@ struct cli_common {
 	const char *display_filter; /* -Y FILTER (Wireshark display-filter language) */
 	const char *bpf;            /* -f BPF (libpcap capture-filter syntax) */
 	enum cli_when summary;      /* --summary=auto|always|never: end-of-run summary on stderr */
+	bool timing;                /* --timing: where the time went, on stderr at the end */
 	enum cli_color color;       /* --color=auto|always|never */
 	bool check_checksums;       /* --check-checksums */
 	bool absolute;              /* --absolute: raw sequence numbers */

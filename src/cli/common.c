@@ -13,10 +13,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "synfin/filter.h"
 #include "synfin/summary.h"
 
-enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE, OPT_FILTER_DUMP, OPT_SUMMARY };
+enum { OPT_COLOR = 256, OPT_CHECKSUMS, OPT_ABSOLUTE, OPT_FILTER_DUMP, OPT_SUMMARY, OPT_TIMING };
 
 #define COMMON_SHORT "Y:f:nh"
 #define MAX_LONG     32
@@ -27,6 +28,7 @@ static const struct option common_long[] = {
     {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
     {"absolute", no_argument, NULL, OPT_ABSOLUTE},
     {"summary", optional_argument, NULL, OPT_SUMMARY},
+    {"timing", no_argument, NULL, OPT_TIMING},
     {"filter-dump", no_argument, NULL, OPT_FILTER_DUMP},
     {"max-conns", required_argument, NULL, CLI_OPT_MAX_CONNS},
     {"msl", required_argument, NULL, CLI_OPT_MSL},
@@ -50,6 +52,9 @@ static const char common_help[] =
     "                       connections (tracked, peak live, closed, expired, evicted, still\n"
     "                       open), events by name, notices per file. WHEN: auto (the default:\n"
     "                       when stderr is a terminal), always (--summary alone), never\n"
+    "  --timing             where the time went, on stderr at the end: elapsed time, the\n"
+    "                       reading thread's work (reading, decoding) and waits, the main\n"
+    "                       thread's work (tracking, analysis, output) and waits, capture end\n"
     "  --max-conns N        connections tracked at once (default 1000000); beyond it the\n"
     "                       oldest idle one is ended (counted as evicted)\n"
     "  --msl SECONDS        maximum segment lifetime (default 30): TIME-WAIT lasts 2×MSL of\n"
@@ -170,6 +175,9 @@ static int handle_common(int c, const char *arg, struct cli_common *common)
 			cli_error("--summary takes auto, always or never, not '%s'", arg);
 			return -1;
 		}
+		return 0;
+	case OPT_TIMING:
+		common->timing = true;
 		return 0;
 	case OPT_FILTER_DUMP:
 		return 2; /* handled by cli_parse */
@@ -306,6 +314,35 @@ static void notice_to_stderr(void *self, const struct sf_notice *n)
 	cli_error("%s", n->text);
 }
 
+static double secs(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+/* --timing: where the time went. With a reading thread, each thread's work is its CPU time
+ * less what it used while it waited for the other: the slower of the two sets the pace. */
+static void print_timing(const struct sf_run_stats *st, int64_t elapsed_ns)
+{
+	fprintf(stderr, "timing: %.3f s elapsed\n", secs(elapsed_ns));
+	if (st->times.threaded_files) {
+		fprintf(
+		    stderr,
+		    "  reading thread: %.3f s of work (reading and decoding frames; %.3f s of it "
+		    "taking pages for the tables), %.3f s waiting for room\n",
+		    secs(st->times.read_work_ns), secs(st->times.read_pages_ns),
+		    secs(st->times.read_wait_ns));
+		fprintf(
+		    stderr,
+		    "  main thread meanwhile: %.3f s of work (tracking, analysis, output), %.3f s "
+		    "waiting for frames\n",
+		    secs(st->times.main_work_ns), secs(st->times.main_wait_ns));
+	} else {
+		fprintf(stderr, "  one thread: no regular file was read on a second thread\n");
+	}
+	fprintf(stderr, "  capture end (live connections ended, their rows written): %.3f s\n",
+	        secs(st->times.end_ns));
+}
+
 int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsigned n_sinks)
 {
 	char err[SF_ERRBUF];
@@ -343,6 +380,7 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 	}
 
 	int status = CLI_EXIT_OK;
+	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC);
 	for (int i = 0; i < common->n_files; i++) {
 		const char *path = common->files[i];
 		struct sf_source *src = sf_source_open_file(path, (uint32_t)i, err, sizeof(err));
@@ -363,6 +401,8 @@ int cli_run(const struct cli_common *common, const struct sf_sink *sinks, unsign
 		sf_source_close(src);
 	}
 	sf_pipeline_finish(p);
+	if (common->timing)
+		print_timing(sf_pipeline_stats(p), sf_clock_ns(CLOCK_MONOTONIC) - t0);
 	sf_report_summary_free(&summary);
 	sf_pipeline_free(p);
 	sf_filter_free(filter);

@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "synfin/analysis.h"
 #include "synfin/conn.h"
 #include "synfin/filter.h"
 #include "synfin/pipeline.h"
 
+#include "core/clock.h"
 #include "core/end_lanes.h"
 #include "core/reader.h"
 
@@ -484,6 +486,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
                                           size_t errlen)
 {
 	size_t n;
+	int64_t cpu0 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	p->rd = rd; /* for the tables' page requests (on_pages), until the thread ends */
 	while ((n = sf_reader_wait(rd)) != 0) {
 		for (size_t k = 0; k < n; k++) {
@@ -504,7 +507,15 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 		sf_reader_done(rd, n);
 	}
 	p->rd = NULL;
-	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen);
+	int64_t cpu1 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	struct sf_reader_times rt;
+	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen, &rt);
+	p->stats.times.threaded_files++;
+	p->stats.times.read_work_ns += rt.cpu_ns - rt.wait_cpu_ns;
+	p->stats.times.read_pages_ns += rt.pages_ns;
+	p->stats.times.read_wait_ns += rt.wait_ns;
+	p->stats.times.main_work_ns += cpu1 - cpu0 - rt.cwait_cpu_ns;
+	p->stats.times.main_wait_ns += rt.cwait_ns;
 	if (rc != SF_SRC_FRAME)
 		return rc;
 	sf_pipeline_feed(p, f); /* out of memory in the reader: this frame, then the rest here */
@@ -552,7 +563,9 @@ void sf_pipeline_finish(struct sf_pipeline *p)
 		return;
 	p->finished = true;
 	flush_skipped_links(p);
+	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC);
 	track_finish(p);
+	p->stats.times.end_ns = sf_clock_ns(CLOCK_MONOTONIC) - t0;
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].end)
 			p->sinks[i].end(p->sinks[i].self, &p->stats);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/bigmem.h"
+#include "core/clock.h"
 #include "synfin/conn.h"
 
 /* Frames in flight (powers of two). A mapped file's frames stay where they lie, so many can
@@ -47,13 +48,15 @@ struct sf_reader {
 	alignas(64) uint64_t p_head; /* frames written */
 	uint64_t p_tail;             /* its copy of tail */
 	enum sf_source_status rc;    /* the producer's end, read by the consumer after done */
-	bool oom;                    /* stopped for want of memory at frame `last` */
+	int64_t p_cpu, p_pages, p_wait, p_wait_cpu; /* its times (struct sf_reader_times) */
+	bool oom;                                   /* stopped for want of memory at frame `last` */
 	struct sf_frame last;
 	char err[SF_ERRBUF];
 	/* the consumer's own */
-	alignas(64) uint64_t cur; /* frames given back */
-	uint64_t c_head;          /* its copy of head */
-	uint64_t c_tail;          /* the tail it last published */
+	alignas(64) uint64_t cur;   /* frames given back */
+	uint64_t c_head;            /* its copy of head */
+	uint64_t c_tail;            /* the tail it last published */
+	int64_t c_wait, c_wait_cpu; /* its waits (struct sf_reader_times) */
 	/* set before the thread starts */
 	alignas(64) struct rd_item *ring;
 	uint64_t ring_n; /* RING_MAPPED or RING_COPIED */
@@ -128,6 +131,29 @@ bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes)
 	return true;
 }
 
+/* The ring is full: a full ring is the consumer's work for a while, time to take the pages it
+ * asked for, one request per look at the ring. The wait and the pages are timed (struct
+ * sf_reader_times): taking pages is work, the rest of the CPU used meanwhile is not. */
+static void wait_for_room(struct sf_reader *r, uint64_t head)
+{
+	unsigned spins = 0;
+	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC), c0 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	int64_t pages = 0;
+	while (head - (r->p_tail = atomic_load_explicit(&r->tail, memory_order_acquire)) >=
+	       r->ring_n) {
+		int64_t a0 = sf_clock_ns(CLOCK_MONOTONIC);
+		if (serve_ask(r)) {
+			pages += sf_clock_ns(CLOCK_MONOTONIC) - a0;
+			continue;
+		}
+		wait_a_bit(&spins);
+	}
+	int64_t cpu = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	r->p_pages += pages;
+	r->p_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0 - pages;
+	r->p_wait_cpu += cpu > pages ? cpu - pages : 0;
+}
+
 static void *produce(void *arg)
 {
 	struct sf_reader *r = arg;
@@ -138,14 +164,7 @@ static void *produce(void *arg)
 			if (head - r->p_tail >=
 			    r->ring_n) { /* full: all it has goes out before it waits */
 				atomic_store_explicit(&r->head, head, memory_order_release);
-				/* a full ring is the consumer's work for a while: time to take the
-				 * pages it asked for, one request per look at the ring */
-				unsigned spins = 0;
-				while (head - (r->p_tail = atomic_load_explicit(
-				                   &r->tail, memory_order_acquire)) >=
-				       r->ring_n)
-					if (!serve_ask(r))
-						wait_a_bit(&spins);
+				wait_for_room(r, head);
 			}
 		}
 		struct rd_item *it = &r->ring[head & (r->ring_n - 1)];
@@ -160,6 +179,7 @@ static void *produce(void *arg)
 			atomic_store_explicit(&r->head, head, memory_order_release);
 	}
 	r->p_head = head;
+	r->p_cpu = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	atomic_store_explicit(&r->head, head, memory_order_release);
 	atomic_store_explicit(&r->done, 1, memory_order_release);
 	return NULL;
@@ -225,17 +245,22 @@ size_t sf_reader_wait(struct sf_reader *r)
 		atomic_store_explicit(&r->tail, r->cur, memory_order_release);
 	}
 	unsigned spins = 0;
+	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC), c0 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	for (;;) {
 		if ((n = avail(r)) != 0)
-			return n;
+			break;
 		/* done is published after the last frame: seen done, a second look at head tells
 		 * whether anything came before it */
 		if (atomic_load_explicit(&r->done, memory_order_acquire)) {
 			r->c_head = atomic_load_explicit(&r->head, memory_order_acquire);
-			return avail(r);
+			n = avail(r);
+			break;
 		}
 		wait_a_bit(&spins);
 	}
+	r->c_wait_cpu += sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	r->c_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0;
+	return n;
 }
 
 struct rd_item *sf_reader_at(struct sf_reader *r, size_t k)
@@ -253,9 +278,16 @@ void sf_reader_done(struct sf_reader *r, size_t n)
 }
 
 enum sf_source_status sf_reader_finish(struct sf_reader *r, struct sf_frame *f, char *err,
-                                       size_t errlen)
+                                       size_t errlen, struct sf_reader_times *times)
 {
 	pthread_join(r->thread, NULL);
+	if (times)
+		*times = (struct sf_reader_times){.cpu_ns = r->p_cpu,
+		                                  .pages_ns = r->p_pages,
+		                                  .wait_ns = r->p_wait,
+		                                  .wait_cpu_ns = r->p_wait_cpu,
+		                                  .cwait_ns = r->c_wait,
+		                                  .cwait_cpu_ns = r->c_wait_cpu};
 	enum sf_source_status rc = r->oom ? SF_SRC_FRAME : r->rc;
 	*f = r->last;
 	if (errlen) {

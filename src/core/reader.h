@@ -54,11 +54,23 @@ void sf_reader_done(struct sf_reader *r, size_t n);
  * them. Consumer side only; a hint: false, and nothing done, when too many requests wait. The
  * memory may be freed meanwhile (taking pages changes no byte). */
 bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes);
+/* Where the two threads' time went, in nanoseconds. "cpu" is the thread's CPU time; "wait" is
+ * the time it spent waiting for the other (elapsed), "wait_cpu" the CPU it used meanwhile
+ * (yielding), so that cpu - wait_cpu is its own work. */
+struct sf_reader_times {
+	int64_t cpu_ns;       /* reading thread: reading and decoding frames, taking pages */
+	int64_t pages_ns;     /* of which taking pages asked for (sf_reader_ask), elapsed */
+	int64_t wait_ns;      /* reading thread: waiting for room in the ring, elapsed */
+	int64_t wait_cpu_ns;  /* CPU it used while waiting */
+	int64_t cwait_ns;     /* consumer: waiting for frames in sf_reader_wait, elapsed */
+	int64_t cwait_cpu_ns; /* CPU it used while waiting */
+};
+
 /* After sf_reader_wait returned 0: joins the thread, frees the ring and returns the source's
  * final status with *f and err as sf_source_next left them. SF_SRC_FRAME means the reader ran
  * out of memory for a frame: *f is that frame, still valid in the source, and the caller goes
- * on reading the source itself. */
+ * on reading the source itself. The threads' times go to *times when it is not NULL. */
 enum sf_source_status sf_reader_finish(struct sf_reader *r, struct sf_frame *f, char *err,
-                                       size_t errlen);
+                                       size_t errlen, struct sf_reader_times *times);
 
 #endif

@@ -206,7 +206,7 @@ static void end_reader(struct sf_reader *rd, struct sf_source *src, uint64_t fra
 	}
 	char err[256];
 	struct sf_frame f;
-	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err)), SF_SRC_END);
+	assert_int_equal(sf_reader_finish(rd, &f, err, sizeof(err), NULL), SF_SRC_END);
 	assert_int_equal(next, frames + 1);
 	sf_source_close(src);
 }

@@ -224,33 +224,38 @@ for c in "${captures[@]}"; do
 		"argus -r -w /dev/null|$(tool_missing argus)|argus -r @FILE@ -w /dev/null"
 done
 
-# Medians of runs of two commands taken in turn, one pair after another: prints "wall_a wall_b"
-# in seconds (or FAIL). For a ratio of two commands whose difference is smaller than the
-# machine's drift over a table's worth of runs.
-# Runs two commands in turn, reps times each, with --timing. Prints the medians of their wall
-# times, then of each one's main-thread work and reading-thread work (synfin --timing: a
-# thread's CPU time less what it used waiting for the other), in seconds; or FAIL.
+# Runs one command with --timing, its report into file tim: prints "wall main reading", its
+# wall time and the work of its main and reading threads (synfin --timing: a thread's CPU time
+# less what it used waiting for the other) in nanoseconds; or FAIL.
+timed_once() { # cmd tim
+	local t0 t1
+	t0=$(date +%s%N)
+	bash -c "$1 --timing" >/dev/null 2>"$2" || { echo FAIL; return; }
+	t1=$(date +%s%N)
+	echo "$((t1 - t0)) $(thread_work_ns "$2" main) $(thread_work_ns "$2" reading)"
+}
+
+# Runs two commands in turn, one pair after another, reps pairs: for a ratio of two commands
+# whose difference is smaller than the machine's drift over a table's worth of runs. Prints the
+# medians, in seconds, of their wall times, then of each one's main-thread work, then of its
+# reading-thread work (a b each time); or FAIL.
 in_turn() { # reps cmd_a cmd_b
-	local reps=$1 a=$2 b=$3 i t0 t1 wa=() wb=() ma=() mb=() ra=() rb=() tim
+	local reps=$1 cmds=("$2" "$3") i k r w m rd tim
+	local walls=("" "") mains=("" "") reads=("" "")
 	tim=$(mktemp)
 	for ((i = 0; i < reps; i++)); do
-		t0=$(date +%s%N)
-		bash -c "$a --timing" >/dev/null 2>"$tim" || { echo FAIL; rm -f "$tim"; return; }
-		t1=$(date +%s%N)
-		wa+=($((t1 - t0)))
-		ma+=("$(thread_work_ns "$tim" main)")
-		ra+=("$(thread_work_ns "$tim" reading)")
-		t0=$(date +%s%N)
-		bash -c "$b --timing" >/dev/null 2>"$tim" || { echo FAIL; rm -f "$tim"; return; }
-		t1=$(date +%s%N)
-		wb+=($((t1 - t0)))
-		mb+=("$(thread_work_ns "$tim" main)")
-		rb+=("$(thread_work_ns "$tim" reading)")
+		for k in 0 1; do
+			r=$(timed_once "${cmds[k]}" "$tim")
+			[[ $r != FAIL ]] || { echo FAIL; rm -f "$tim"; return; }
+			read -r w m rd <<<"$r"
+			walls[k]+=" $w" mains[k]+=" $m" reads[k]+=" $rd"
+		done
 	done
 	rm -f "$tim"
-	echo "$(median_s 4 "${wa[@]}") $(median_s 4 "${wb[@]}")" \
-		"$(median_s 4 "${ma[@]}") $(median_s 4 "${mb[@]}")" \
-		"$(median_s 4 "${ra[@]}") $(median_s 4 "${rb[@]}")"
+	# shellcheck disable=SC2086 # the lists are words of digits
+	echo "$(median_s 4 ${walls[0]}) $(median_s 4 ${walls[1]})" \
+		"$(median_s 4 ${mains[0]}) $(median_s 4 ${mains[1]})" \
+		"$(median_s 4 ${reads[0]}) $(median_s 4 ${reads[1]})"
 }
 
 # A thread's work in nanoseconds from a --timing report: "main" or "reading".

@@ -427,7 +427,7 @@ static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf
 	if (!rd_item_take(a, f, &p->cfg.decode, persist))
 		return false;
 	if (p->tracker && a->pkt.has_tcp)
-		sf_tracker_prefetch_index(p->tracker, a->hash);
+		sf_tracker_prefetch_index(p->tracker, &a->pkt, a->hash);
 	return true;
 }
 
@@ -497,7 +497,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 			if (p->tracker && k + 3 < n) {
 				const struct rd_item *far = sf_reader_at(rd, k + 3);
 				if (far->pkt.has_tcp)
-					sf_tracker_prefetch_index(p->tracker, far->hash);
+					sf_tracker_prefetch_index(p->tracker, &far->pkt, far->hash);
 			}
 			const struct rd_item *next = k + 1 < n ? sf_reader_at(rd, k + 1) : NULL;
 			warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);

@@ -183,7 +183,10 @@ static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 	return conn_hash(c->addr[0].family, c->addr[0].a, c->port[0], c->addr[1].a, c->port[1]);
 }
 
-void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
+/* Open addressing over the index's 32-bit slots (0 = empty): places value v at the first free
+ * slot from hash h; and empties slot i by backward shift, hash_of giving the hash of a slot's
+ * value. */
+static void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
 {
 	uint32_t i = h & mask;
 	while (slot[i])
@@ -191,9 +194,9 @@ void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
 	slot[i] = v;
 }
 
-/* Backward-shift deletion keeps linear probing correct without tombstones. */
-void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
-                   uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx)
+/* Backward-shift deletion keeps linear probing correct without deleted markers. */
+static void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
+                          uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx)
 {
 	uint32_t j = i;
 	for (;;) {

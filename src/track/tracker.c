@@ -786,9 +786,12 @@ uint32_t sf_tracker_hash(const struct sf_packet *pkt)
 	return pkt->has_tcp ? trk_pkt_hash(pkt) : 0;
 }
 
-void sf_tracker_prefetch_index(const struct sf_tracker *t, uint32_t hash)
+void sf_tracker_prefetch_index(const struct sf_tracker *t, const struct sf_packet *pkt,
+                               uint32_t hash)
 {
 	trk_table_prefetch_index(&t->tab, hash);
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
+		trk_tombs_prefetch(&t->tombs, hash);
 }
 
 uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash)
@@ -810,7 +813,7 @@ void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)
 	st->bytes_reserved = t->tab.bytes + t->tombs.bytes;
 	st->tombs_live = t->tombs.live;
 	/* a tombstone, plus two slots of its index */
-	st->bytes_per_tomb = sizeof(struct trk_tomb) + 2 * sizeof(uint32_t);
+	st->bytes_per_tomb = sizeof(struct trk_tomb) + 2 * sizeof(*t->tombs.slot);
 }
 
 void sf_tracker_free(struct sf_tracker *t)

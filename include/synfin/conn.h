@@ -250,9 +250,12 @@ struct sf_track_hooks {
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
 	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
-	 * tracker steps it, so a later layer can start fetching its own state for that slot.
-	 * Also called at capture end (sf_tracker_flush) a few records before each is ended. */
+	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
 	void (*found)(void *self, uint32_t slot);
+	/* Optional: the record at slot is about to end (expiry reaches it next, or capture end a
+	 * few records later), so a later layer can start fetching what ending it reads (the
+	 * state a row is written from). */
+	void (*ending)(void *self, uint32_t slot);
 	/* Optional: the tracker will soon write [p, p + bytes), pages of its record pool not yet
 	 * touched (asked for a huge page ahead of use). The hook may have them taken on another
 	 * thread (madvise MADV_POPULATE_WRITE), sparing the tracking thread the kernel's clearing

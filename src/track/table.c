@@ -369,6 +369,16 @@ static uint32_t slot_hash(const void *t, uint32_t s)
 	return rec_hash(t, slot_idx(s));
 }
 
+void trk_table_prefetch_remove(const struct trk_table *t, uint32_t idx)
+{
+	const struct trk_rec *r = trk_rec_at(t, idx);
+	__builtin_prefetch(&t->slot[rec_hash(t, idx) & t->mask], 1);
+	if (r->lru_prev != TRK_NIL)
+		__builtin_prefetch(&trk_rec_at(t, r->lru_prev)->lru_next, 1);
+	if (r->lru_next != TRK_NIL)
+		__builtin_prefetch(&trk_rec_at(t, r->lru_next)->lru_prev, 1);
+}
+
 static void index_delete(struct trk_table *t, uint32_t idx)
 {
 	uint32_t i = rec_hash(t, idx) & t->mask;

@@ -93,6 +93,9 @@ size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size
 void trk_table_clear(struct trk_table *t);
 /* Unindexes, unlinks and frees a record. */
 void trk_table_remove(struct trk_table *t, uint32_t idx);
+/* Prefetch hint (no effect on results): what trk_table_remove(t, idx) will read besides the
+ * record, its index line and its neighbours in the LRU list. */
+void trk_table_prefetch_remove(const struct trk_table *t, uint32_t idx);
 void trk_lru_touch(struct trk_table *t, uint32_t idx);
 void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s);
 void trk_wheel_unlink(struct trk_table *t, uint32_t idx);

@@ -438,6 +438,25 @@ static void test_time_wait_index(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* The expiry walk names each record it is about to end (the ending hook) while it ends the one
+ * before: of 20 connections that settle in the same second, every one but the first walked is
+ * named just before it ends. */
+static void test_ending_hint(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	for (unsigned i = 0; i < 20; i++) {
+		hseg_set_endpoints((uint16_t)(3000 + i), 80, 1, 2);
+		hseg_feed(&run, tw_close, 6);
+	}
+	assert_int_equal(run.n_ended_hinted, 0);
+	sf_tracker_expire(run.t, T0_NS + 11 * SEC_NS);
+	assert_int_equal(run.n_closed, 20);
+	assert_int_equal(run.n_ended_hinted, 19);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
 /* The records' pages are asked for before any record on them is handed out: past the first
  * chunk (8192 records, on small pages), every new connection's record lies in a huge page
  * asked for while earlier connections were made (each chunk is had, and asked for, when the
@@ -568,6 +587,7 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_late_packet),
 	    cmocka_unit_test(test_time_wait_cap),
 	    cmocka_unit_test(test_time_wait_index),
+	    cmocka_unit_test(test_ending_hint),
 	    cmocka_unit_test(test_expiry_within_second),
 	    cmocka_unit_test(test_deadline_moves_earlier),
 	    cmocka_unit_test(test_vlan_keying),

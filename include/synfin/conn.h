@@ -250,9 +250,12 @@ struct sf_track_hooks {
 	void (*opened)(void *self, const struct sf_conn *c);
 	void (*closed)(void *self, const struct sf_conn *c);
 	/* Optional: the packet's existing record was found (its sf_conn_slot), before the
-	 * tracker steps it, so a later layer can start fetching its own state for that slot.
-	 * Also called at capture end (sf_tracker_flush) a few records before each is ended. */
+	 * tracker steps it, so a later layer can start fetching its own state for that slot. */
 	void (*found)(void *self, uint32_t slot);
+	/* Optional: the record at slot is about to end (expiry reaches it next, or capture end a
+	 * few records later), so a later layer can start fetching what ending it reads (the
+	 * state a row is written from). */
+	void (*ending)(void *self, uint32_t slot);
 	/* Optional: the tracker will soon write [p, p + bytes), pages of its record pool not yet
 	 * touched (asked for a huge page ahead of use). The hook may have them taken on another
 	 * thread (madvise MADV_POPULATE_WRITE), sparing the tracking thread the kernel's clearing
@@ -276,10 +279,12 @@ const struct sf_conn *sf_tracker_process_hashed(struct sf_tracker *t, struct sf_
 /* Hints for a packet that will be tracked soon, so that its memory is fetched while earlier
  * packets are processed (a pipeline reading ahead): they change nothing. sf_tracker_hash gives
  * the packet's table hash (0 when it has no TCP header); prefetch_index asks for the index
- * line of that hash; prefetch_conn (later: it reads that line) asks for the record it points
- * to and returns its slot (sf_conn_slot) or UINT32_MAX. */
+ * line of that hash (and for a SYN, which may start a connection, the line of the compact
+ * TIME-WAIT records' index that a miss then reads); prefetch_conn (later: it reads that
+ * line) asks for the record it points to and returns its slot (sf_conn_slot) or UINT32_MAX. */
 uint32_t sf_tracker_hash(const struct sf_packet *pkt);
-void sf_tracker_prefetch_index(const struct sf_tracker *t, uint32_t hash);
+void sf_tracker_prefetch_index(const struct sf_tracker *t, const struct sf_packet *pkt,
+                               uint32_t hash);
 uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash);
 /* Ends every connection idle past its timeout at capture time now_ns. */
 void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns);

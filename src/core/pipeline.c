@@ -49,9 +49,8 @@ struct sf_pipeline {
 	struct skipped_link skipped[MAX_SKIPPED_LINKTYPES];
 	unsigned n_skipped;
 	bool finished;
-	bool flushing;              /* the tracker is ending every live connection (capture end) */
-	struct sf_tracker *tracker; /* NULL when cfg.track is off */
-	struct sf_pkt_track trk;    /* tracking annotation of the current packet */
+	struct sf_tracker *tracker;   /* NULL when cfg.track is off */
+	struct sf_pkt_track trk;      /* tracking annotation of the current packet */
 	struct sf_analyser *analyser; /* NULL when cfg.analyse is off */
 	struct sf_pkt_analysis ana;   /* analysis of the current packet */
 	struct sf_eval_ctx ectx;      /* frame times the display filter's fields need */
@@ -116,14 +115,20 @@ static void prefetch_slot(struct sf_pipeline *p, uint32_t slot, bool sinks)
 		p->pf_sinks[i]->prefetch(p->pf_sinks[i]->self, slot);
 }
 
-/* The tracker found the packet's connection, or is about to end it at capture end: fetch its
- * analysis state meanwhile, and at capture end the sinks' too (for a packet, warm() asked for
- * theirs a packet earlier). */
+/* The tracker found the packet's connection: fetch its analysis state meanwhile, unless warm()
+ * asked for it a packet earlier (with the sinks' state). */
 static void on_conn_found(void *self, uint32_t slot)
 {
 	struct sf_pipeline *p = self;
-	if (p->flushing || slot != p->warm_cur)
-		prefetch_slot(p, slot, p->flushing);
+	if (slot != p->warm_cur)
+		prefetch_slot(p, slot, false);
+}
+
+/* The tracker is about to end a connection (expiry, capture end): fetch its analysis state and
+ * the sinks', which its row is written from. */
+static void on_conn_ending(void *self, uint32_t slot)
+{
+	prefetch_slot(self, slot, true);
 }
 
 /* The tracker or the analyser will soon write these pages: the reading thread, when there is
@@ -143,6 +148,7 @@ static int track_start(struct sf_pipeline *p, char *err, size_t errlen)
 	                           .opened = on_conn_opened,
 	                           .closed = on_conn_closed,
 	                           .found = on_conn_found,
+	                           .ending = on_conn_ending,
 	                           .pages = on_pages};
 	p->tracker = sf_tracker_new(p->cfg.track_cfg, &h, err, errlen);
 	p->cfg.track_cfg = NULL; /* copied by the tracker; the caller's may not outlive us */
@@ -215,11 +221,9 @@ static void track_finish(struct sf_pipeline *p)
 {
 	if (!p->tracker)
 		return;
-	p->flushing = true;
 	const struct sf_sink *ls = lanes_sink(p);
 	if (!ls || !sf_end_lanes(p->tracker, p->analyser, ls, p->cfg.read_thread))
 		sf_tracker_flush(p->tracker);
-	p->flushing = false;
 	struct sf_track_stats ts;
 	sf_tracker_stats(p->tracker, &ts);
 	p->stats.conns.created = ts.created;
@@ -427,7 +431,7 @@ static bool ahead_take(struct sf_pipeline *p, struct rd_item *a, const struct sf
 	if (!rd_item_take(a, f, &p->cfg.decode, persist))
 		return false;
 	if (p->tracker && a->pkt.has_tcp)
-		sf_tracker_prefetch_index(p->tracker, a->hash);
+		sf_tracker_prefetch_index(p->tracker, &a->pkt, a->hash);
 	return true;
 }
 
@@ -497,7 +501,7 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 			if (p->tracker && k + 3 < n) {
 				const struct rd_item *far = sf_reader_at(rd, k + 3);
 				if (far->pkt.has_tcp)
-					sf_tracker_prefetch_index(p->tracker, far->hash);
+					sf_tracker_prefetch_index(p->tracker, &far->pkt, far->hash);
 			}
 			const struct rd_item *next = k + 1 < n ? sf_reader_at(rd, k + 1) : NULL;
 			warm(p, next ? &next->pkt : NULL, next ? next->hash : 0);

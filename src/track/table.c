@@ -183,7 +183,10 @@ static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)
 	return conn_hash(c->addr[0].family, c->addr[0].a, c->port[0], c->addr[1].a, c->port[1]);
 }
 
-void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
+/* Open addressing over the index's 32-bit slots (0 = empty): places value v at the first free
+ * slot from hash h; and empties slot i by backward shift, hash_of giving the hash of a slot's
+ * value. */
+static void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
 {
 	uint32_t i = h & mask;
 	while (slot[i])
@@ -191,9 +194,9 @@ void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v)
 	slot[i] = v;
 }
 
-/* Backward-shift deletion keeps linear probing correct without tombstones. */
-void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
-                   uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx)
+/* Backward-shift deletion keeps linear probing correct without deleted markers. */
+static void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
+                          uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx)
 {
 	uint32_t j = i;
 	for (;;) {
@@ -364,6 +367,16 @@ void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s)
 static uint32_t slot_hash(const void *t, uint32_t s)
 {
 	return rec_hash(t, slot_idx(s));
+}
+
+void trk_table_prefetch_remove(const struct trk_table *t, uint32_t idx)
+{
+	const struct trk_rec *r = trk_rec_at(t, idx);
+	__builtin_prefetch(&t->slot[rec_hash(t, idx) & t->mask], 1);
+	if (r->lru_prev != TRK_NIL)
+		__builtin_prefetch(&trk_rec_at(t, r->lru_prev)->lru_next, 1);
+	if (r->lru_next != TRK_NIL)
+		__builtin_prefetch(&trk_rec_at(t, r->lru_next)->lru_prev, 1);
 }
 
 static void index_delete(struct trk_table *t, uint32_t idx)

@@ -52,13 +52,6 @@ struct trk_table {
 	struct trk_rec *spare;
 };
 
-/* Open addressing over 32-bit slots (0 = empty), shared by the record index and the index of
- * compact TIME-WAIT records (tomb.c): places value v at the first free slot from hash h; and
- * empties slot i by backward shift, hash_of giving the hash of a slot's value. */
-void trk_oa_place(uint32_t *slot, uint32_t mask, uint32_t h, uint32_t v);
-void trk_oa_delete(uint32_t *slot, uint32_t mask, uint32_t i,
-                   uint32_t (*hash_of)(const void *ctx, uint32_t v), const void *ctx);
-
 int trk_table_init(struct trk_table *t);
 void trk_table_free(struct trk_table *t);
 /* Prefetch hints (no effect on results): the index line of hash h; then the record its first
@@ -100,6 +93,9 @@ size_t trk_table_live_list(const struct trk_table *t, struct trk_live *out, size
 void trk_table_clear(struct trk_table *t);
 /* Unindexes, unlinks and frees a record. */
 void trk_table_remove(struct trk_table *t, uint32_t idx);
+/* Prefetch hint (no effect on results): what trk_table_remove(t, idx) will read besides the
+ * record, its index line and its neighbours in the LRU list. */
+void trk_table_prefetch_remove(const struct trk_table *t, uint32_t idx);
 void trk_lru_touch(struct trk_table *t, uint32_t idx);
 void trk_wheel_set(struct trk_table *t, uint32_t idx, uint32_t deadline_s);
 void trk_wheel_unlink(struct trk_table *t, uint32_t idx);

@@ -22,16 +22,39 @@ void trk_tombs_free(struct trk_tombs *t)
 	trk_tombs_init(t);
 }
 
+static uint64_t slot_of(uint32_t h, uint32_t i)
+{
+	return (uint64_t)h << 32 | (i + 1);
+}
+
+static uint32_t slot_hash(uint64_t s)
+{
+	return (uint32_t)(s >> 32);
+}
+
+static uint32_t slot_tomb(uint64_t s)
+{
+	return (uint32_t)s - 1;
+}
+
+static void place(uint64_t *slot, uint32_t mask, uint64_t v)
+{
+	uint32_t i = slot_hash(v) & mask;
+	while (slot[i])
+		i = (i + 1) & mask;
+	slot[i] = v;
+}
+
 static int grow_index(struct trk_tombs *t)
 {
 	uint32_t nmask = t->slot ? t->mask * 2 + 1 : TOMB_IDX0 - 1;
-	uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+	uint64_t *ns = calloc((size_t)nmask + 1, sizeof(*ns));
 	if (!ns)
 		return -1;
 	for (uint32_t i = 0; t->slot && i <= t->mask; i++)
 		if (t->slot[i])
-			trk_oa_place(ns, nmask, t->v[t->slot[i] - 1].hash, t->slot[i]);
-	t->bytes += ((size_t)nmask + 1 - (t->slot ? (size_t)t->mask + 1 : 0)) * sizeof(uint32_t);
+			place(ns, nmask, t->slot[i]);
+	t->bytes += ((size_t)nmask + 1 - (t->slot ? (size_t)t->mask + 1 : 0)) * sizeof(*ns);
 	free(t->slot);
 	t->slot = ns;
 	t->mask = nmask;
@@ -100,7 +123,7 @@ int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t deadlin
 	else
 		t->head = i;
 	t->tail = i;
-	trk_oa_place(t->slot, t->mask, b->hash, i + 1);
+	place(t->slot, t->mask, slot_of(b->hash, i));
 	t->live++;
 	return 0;
 }
@@ -116,19 +139,12 @@ uint32_t trk_tombs_find(const struct trk_tombs *t, const struct trk_key *k, uint
 	if (!t->live)
 		return TRK_NIL;
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
-		uint32_t s = t->slot[i];
+		uint64_t s = t->slot[i];
 		if (!s)
 			return TRK_NIL;
-		const struct trk_tomb *b = &t->v[s - 1];
-		if (b->hash == h && key_eq(&b->key, k))
-			return s - 1;
+		if (slot_hash(s) == h && key_eq(&t->v[slot_tomb(s)].key, k))
+			return slot_tomb(s);
 	}
-}
-
-static uint32_t tomb_hash(const void *ctx, uint32_t s)
-{
-	const struct trk_tombs *t = ctx;
-	return t->v[s - 1].hash;
 }
 
 void trk_tombs_kill(struct trk_tombs *t, uint32_t idx)
@@ -139,9 +155,24 @@ void trk_tombs_kill(struct trk_tombs *t, uint32_t idx)
 	b->live = 0;
 	t->live--;
 	uint32_t i = b->hash & t->mask;
-	while (t->slot[i] != idx + 1)
+	while (slot_tomb(t->slot[i]) != idx)
 		i = (i + 1) & t->mask;
-	trk_oa_delete(t->slot, t->mask, i, tomb_hash, t);
+	/* backward shift (as trk_oa_delete), each slot's home from the hash it holds */
+	for (uint32_t j = i;;) {
+		t->slot[i] = 0;
+		for (;;) {
+			j = (j + 1) & t->mask;
+			if (!t->slot[j])
+				return;
+			uint32_t home = slot_hash(t->slot[j]) & t->mask;
+			/* move slot j back to i unless its home lies cyclically in (i, j] */
+			bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+			if (!stays)
+				break;
+		}
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
 }
 
 uint64_t trk_tombs_expire(struct trk_tombs *t, uint32_t now_s, uint32_t max)

@@ -46,7 +46,9 @@ struct trk_tombs {
 	uint32_t cap, used_hwm, free_head;
 	uint32_t head, tail; /* FIFO of made tombstones, oldest first */
 	uint32_t live;
-	uint32_t *slot; /* index + 1, 0 = empty; open addressing, at most half full */
+	/* open addressing, at most half full: the tombstone's hash in the high half, its index + 1
+	 * in the low half (0 = empty), so that probing, growing and deleting read no tombstone */
+	uint64_t *slot;
 	uint32_t mask;
 	size_t bytes;
 };
@@ -58,6 +60,12 @@ void trk_tombs_free(struct trk_tombs *t);
 int trk_tombs_add(struct trk_tombs *t, const struct trk_rec *r, uint32_t deadline_s);
 /* Tombstone index for key k (hash h), or TRK_NIL. */
 uint32_t trk_tombs_find(const struct trk_tombs *t, const struct trk_key *k, uint32_t h);
+/* Prefetch hint (no effect on results): the index line trk_tombs_find(…, h) reads first. */
+static inline void trk_tombs_prefetch(const struct trk_tombs *t, uint32_t h)
+{
+	if (t->live)
+		__builtin_prefetch(&t->slot[h & t->mask]);
+}
 static inline struct trk_tomb *trk_tomb_at(const struct trk_tombs *t, uint32_t i)
 {
 	return &t->v[i];

@@ -251,9 +251,18 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 		while (idx != TRK_NIL) {
 			struct trk_rec *r = trk_rec_at(&t->tab, idx);
 			uint32_t next = r->wheel_next;
+			/* the records of a second lie scattered, linked: most of them end, and
+			 * writing one's row is time enough to fetch the next one and its state */
+			if (next != TRK_NIL) {
+				sf_tracker_prefetch_record(t, next);
+				if (t->hooks.ending)
+					t->hooks.ending(t->hooks.self, next);
+			}
 			if (r->deadline_s <= now_s && r->c.last_ns <= now_ns) {
 				uint32_t due = deadline_of(t, r);
 				enum sf_end_reason why = expiry_reason(r);
+				if (due <= now_s)
+					trk_table_prefetch_remove(&t->tab, idx);
 				if (due <= now_s && why == SF_END_TIME_WAIT &&
 				    r->c.last_ns + 2 * t->cfg.msl_ns > now_ns)
 					settle(t, idx);
@@ -317,8 +326,8 @@ void sf_tracker_flush(struct sf_tracker *t)
 		 * later layers fetch theirs (the found hook) */
 		if (j + FLUSH_AHEAD < k) {
 			sf_tracker_prefetch_record(t, list[j + FLUSH_AHEAD]);
-			if (t->hooks.found)
-				t->hooks.found(t->hooks.self, list[j + FLUSH_AHEAD]);
+			if (t->hooks.ending)
+				t->hooks.ending(t->hooks.self, list[j + FLUSH_AHEAD]);
 		}
 		finish_conn(t, list[j], SF_END_CAPTURE_END);
 	}
@@ -786,9 +795,12 @@ uint32_t sf_tracker_hash(const struct sf_packet *pkt)
 	return pkt->has_tcp ? trk_pkt_hash(pkt) : 0;
 }
 
-void sf_tracker_prefetch_index(const struct sf_tracker *t, uint32_t hash)
+void sf_tracker_prefetch_index(const struct sf_tracker *t, const struct sf_packet *pkt,
+                               uint32_t hash)
 {
 	trk_table_prefetch_index(&t->tab, hash);
+	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN)
+		trk_tombs_prefetch(&t->tombs, hash);
 }
 
 uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash)
@@ -810,7 +822,7 @@ void sf_tracker_stats(const struct sf_tracker *t, struct sf_track_stats *st)
 	st->bytes_reserved = t->tab.bytes + t->tombs.bytes;
 	st->tombs_live = t->tombs.live;
 	/* a tombstone, plus two slots of its index */
-	st->bytes_per_tomb = sizeof(struct trk_tomb) + 2 * sizeof(uint32_t);
+	st->bytes_per_tomb = sizeof(struct trk_tomb) + 2 * sizeof(*t->tombs.slot);
 }
 
 void sf_tracker_free(struct sf_tracker *t)

@@ -64,9 +64,21 @@ static void on_open(void *self, const struct sf_conn *c)
 	((struct hseg_run *)self)->n_opened++;
 }
 
+static void on_ending(void *self, uint32_t slot)
+{
+	struct hseg_run *run = self;
+	if (slot < sizeof(run->named))
+		run->named[slot] = true;
+}
+
 static void on_close(void *self, const struct sf_conn *c)
 {
 	struct hseg_run *run = self;
+	uint32_t slot = sf_conn_slot(c);
+	if (slot < sizeof(run->named) && run->named[slot]) { /* named as about to end: it did */
+		run->named[slot] = false;
+		run->n_ended_hinted++;
+	}
 	if (run->n_closed < HSEG_MAX_CONNS)
 		run->closed[run->n_closed] = *c;
 	run->n_closed++;
@@ -75,7 +87,8 @@ static void on_close(void *self, const struct sf_conn *c)
 void hseg_run_init(struct hseg_run *run, const struct sf_track_cfg *cfg)
 {
 	memset(run, 0, sizeof(*run));
-	struct sf_track_hooks h = {.self = run, .opened = on_open, .closed = on_close};
+	struct sf_track_hooks h = {
+	    .self = run, .opened = on_open, .closed = on_close, .ending = on_ending};
 	char err[128];
 	run->t = sf_tracker_new(cfg, &h, err, sizeof(err));
 	run->next_frame = 1;

@@ -40,6 +40,10 @@ struct hseg_run {
 	struct sf_conn closed[HSEG_MAX_CONNS];
 	unsigned n_closed;
 	unsigned n_opened;
+	/* the ending hook: the slots it named (below 1024), and how many connections ended after
+	 * being named by it */
+	bool named[1024];
+	unsigned n_ended_hinted;
 	struct sf_pkt_track trk[64]; /* per segment of the last hseg_feed */
 	struct sf_packet pkt[64];
 	struct sf_frame frame[64];

@@ -179,7 +179,7 @@ static void test_time_wait_settles(void **state)
 	assert_int_equal(st.tombs_live, 1);
 	assert_int_equal(st.settled, 1);
 	assert_int_equal(st.closed, 1);
-	assert_true(st.bytes_per_tomb <= 104);
+	assert_true(st.bytes_per_tomb <= 112); /* 96 + two 8-byte index slots (hash, index) */
 	printf("# bytes per settled TIME-WAIT connection: %zu\n", st.bytes_per_tomb);
 	sf_tracker_expire(run.t, T0_NS + 59 * SEC_NS);
 	sf_tracker_stats(run.t, &st);
@@ -399,6 +399,64 @@ static void test_index_growth(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* Thousands of connections settle into compact TIME-WAIT records (their index grows from 1024
+ * slots to 8192, and its clusters run long), then late packets bring them back in an order
+ * that empties slots in the middle of clusters: every one is still found, with its stream
+ * number and relative numbers, and none is found twice. */
+static void test_time_wait_index(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	struct sf_track_stats st;
+	hseg_run_init(&run, NULL);
+	for (unsigned i = 0; i < N; i++) {
+		hseg_set_endpoints((uint16_t)(2000 + i), 80, (uint8_t)(1 + i % 5), 2);
+		hseg_feed(&run, tw_close, 6);
+	}
+	sf_tracker_expire(run.t, T0_NS + 11 * SEC_NS);
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.live, 0);
+	assert_int_equal(st.tombs_live, N);
+	/* every third, then the rest: each late FIN resumes its connection from its tombstone */
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < N; i++) {
+			if ((i % 3 == 0) != (pass == 0))
+				continue;
+			hseg_set_endpoints((uint16_t)(2000 + i), 80, (uint8_t)(1 + i % 5), 2);
+			const struct hseg fin_again[] = {{HSEG_B, F | A, 501, 102, 0, 20000000, 0}};
+			const struct sf_conn *c = hseg_feed(&run, fin_again, 1);
+			assert_non_null(c);
+			assert_int_equal(c->stream, i);
+			assert_int_equal(run.trk[0].rel_seq, 1);
+			assert_int_equal(c->state[0], SF_TCP_TIME_WAIT);
+		}
+	sf_tracker_stats(run.t, &st);
+	assert_int_equal(st.resumed, N);
+	assert_int_equal(st.tombs_live, 0);
+	assert_int_equal(st.live, N);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
+/* The expiry walk names each record it is about to end (the ending hook) while it ends the one
+ * before: of 20 connections that settle in the same second, every one but the first walked is
+ * named just before it ends. */
+static void test_ending_hint(void **state)
+{
+	(void)state;
+	hseg_run_init(&run, NULL);
+	for (unsigned i = 0; i < 20; i++) {
+		hseg_set_endpoints((uint16_t)(3000 + i), 80, 1, 2);
+		hseg_feed(&run, tw_close, 6);
+	}
+	assert_int_equal(run.n_ended_hinted, 0);
+	sf_tracker_expire(run.t, T0_NS + 11 * SEC_NS);
+	assert_int_equal(run.n_closed, 20);
+	assert_int_equal(run.n_ended_hinted, 19);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
 /* The records' pages are asked for before any record on them is handed out: past the first
  * chunk (8192 records, on small pages), every new connection's record lies in a huge page
  * asked for while earlier connections were made (each chunk is had, and asked for, when the
@@ -528,6 +586,8 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_ends),
 	    cmocka_unit_test(test_time_wait_late_packet),
 	    cmocka_unit_test(test_time_wait_cap),
+	    cmocka_unit_test(test_time_wait_index),
+	    cmocka_unit_test(test_ending_hint),
 	    cmocka_unit_test(test_expiry_within_second),
 	    cmocka_unit_test(test_deadline_moves_earlier),
 	    cmocka_unit_test(test_vlan_keying),

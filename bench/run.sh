@@ -21,7 +21,9 @@
 # ≥ 40× tshark, ≥ 10× tcptrace, ≥ 3× argus, within ~1.5× of the floor; peak RSS set by the
 # live connections, so the 10M capture's within 2× of the 1M capture's. Issue 4's: with the
 # analysis on, `synfin conns` stays ≥ 40× tshark, and the analysis adds ≤ 30% over tracking
-# alone. The summary prints both against the rows they apply to;
+# alone. The summary prints both against the rows they apply to, the tshark ratios also from
+# runs taken in turn (paired_ratio: PAIR_ROUNDS rounds, default 3, on the 1M capture; one on
+# the 10M capture with --full);
 # the overhead figure itself comes from runs of the two commands taken in turn (AB_REPS pairs,
 # default 15), since the load of a shared machine moves between two blocks of five runs by more
 # than the difference being measured.
@@ -260,6 +262,34 @@ in_turn() { # reps cmd_a cmd_b
 		"$(median_s 4 ${reads[0]}) $(median_s 4 ${reads[1]})"
 }
 
+# The ratio of a slow peer's time to synfin's, taken in turn: each round runs synfin five times,
+# the peer once, synfin five times again, and divides the peer's time by the median of the ten
+# synfin runs around it. A ratio from the tables divides times taken minutes apart, and the
+# load of a shared machine moves the slow peer's one run and synfin's block differently: in
+# two runs half an hour apart the same builds gave 35.6x and 42.3x tshark. Prints "median min max"
+# of the rounds' ratios, or FAIL.
+paired_ratio() { # rounds synfin_cmd peer_cmd
+	local rounds=$1 i k t0 t1 pw ratios=() walls
+	for ((i = 0; i < rounds; i++)); do
+		walls=()
+		for ((k = 0; k < 10; k++)); do
+			if ((k == 5)); then
+				t0=$(date +%s%N)
+				bash -c "$3" >/dev/null 2>&1 || { echo FAIL; return; }
+				t1=$(date +%s%N)
+				pw=$((t1 - t0))
+			fi
+			t0=$(date +%s%N)
+			bash -c "$2" >/dev/null 2>&1 || { echo FAIL; return; }
+			t1=$(date +%s%N)
+			walls+=("$((t1 - t0))")
+		done
+		ratios+=("$(awk -v p="$pw" -v s="$(median_s 6 "${walls[@]}")" 'BEGIN { printf "%.1f", p / 1e9 / s }')")
+	done
+	printf '%s\n' "${ratios[@]}" | sort -n |
+		awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)], r[1], r[NR] }'
+}
+
 # A thread's work in nanoseconds from a --timing report: "main" or "reading".
 thread_work_ns() { # file thread
 	awk -v t="$2" '$1 == t && / of work / {
@@ -288,6 +318,30 @@ for c in "${captures[@]}"; do
 			"floor $(ratio "$s" "${WALL["$k|libpcap pcap_next_ex loop (floor)"]:-}")x the read loop (~1.5x)"
 	done
 done
+# The tshark targets again, from runs taken in turn (paired_ratio): PAIR_ROUNDS rounds (3 by
+# default) on the 1M capture, one on the 10M capture (with --full: tshark takes minutes there).
+if [[ -z $(synfin_cmd_missing conns) && -z $(tool_missing tshark) ]]; then
+	for c in "${captures[@]}"; do
+		read -r name n <<<"$c"
+		f=$out/gen-$name.pcap
+		rounds=${PAIR_ROUNDS:-3}
+		if [[ $name != 1M ]]; then
+			((full)) || continue
+			rounds=1
+		fi
+		for row in "3|synfin conns --no-analysis" "4|synfin conns"; do
+			cmd=${row#*|}
+			res=$(paired_ratio "$rounds" "${cmd/synfin/$synfin} $f" "tshark -n -q -z conv,tcp -r $f")
+			if [[ $res == FAIL ]]; then
+				echo "gen-$name, issue ${row%%|*}, tshark conv over $cmd, taken in turn: failed"
+				continue
+			fi
+			read -r med lo hi <<<"$res"
+			echo "gen-$name, issue ${row%%|*}, tshark conv over $cmd, taken in turn:" \
+				"${med}x (target 40x; median of $rounds rounds, $lo-$hi)"
+		done
+	done
+fi
 if [[ -z $(synfin_cmd_missing conns) ]]; then
 	for c in "${captures[@]}"; do
 		read -r name n <<<"$c"

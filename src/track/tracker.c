@@ -323,7 +323,7 @@ void sf_tracker_flush(struct sf_tracker *t)
 	uint32_t *list = sf_tracker_flush_list(t, &k);
 	for (size_t j = 0; j < k; j++) {
 		/* records end in time order, scattered in memory: fetch a few ahead, and let the
-		 * later layers fetch theirs (the found hook) */
+		 * later layers fetch theirs (the ending hook) */
 		if (j + FLUSH_AHEAD < k) {
 			sf_tracker_prefetch_record(t, list[j + FLUSH_AHEAD]);
 			if (t->hooks.ending)

@@ -20,17 +20,6 @@ void *sf_big_alloc(size_t bytes, bool huge)
 	return p;
 }
 
-void sf_big_advise(void *p, size_t bytes)
-{
-	if (bytes < 2 * SF_HUGE_PAGE)
-		return;
-	size_t mis = (uintptr_t)p & (SF_HUGE_PAGE - 1);
-	size_t skip = mis ? SF_HUGE_PAGE - mis : 0; /* up to the first huge page boundary */
-	size_t len = (bytes - skip) & ~(SF_HUGE_PAGE - 1);
-	if (len)
-		(void)madvise((char *)p + skip, len, MADV_HUGEPAGE);
-}
-
 void sf_big_populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE

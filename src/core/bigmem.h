@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SF_HUGE_PAGE ((size_t)2 << 20)
 
@@ -20,13 +21,28 @@
  * when first touched, as with malloc. */
 void *sf_big_alloc(size_t bytes, bool huge);
 
-/* Asks for huge pages on [p, p + bytes) (a table grown by realloc, before its new part is
- * touched); nothing for tables under two huge pages. */
-void sf_big_advise(void *p, size_t bytes);
-
 /* Takes the pages of [p, p + bytes) now, as writing them would (madvise
  * MADV_POPULATE_WRITE, Linux 5.14; nothing where it is missing): the kernel clears them on the
  * calling thread, and changes no byte of pages already there. */
 void sf_big_populate(void *p, size_t bytes);
+
+/* Prefetch hints for an entry of such a table, [p, p + bytes): every cache line it lies on,
+ * from its first byte's to its last's. An entry whose size is not a multiple of 64 (the
+ * tracker's 248-byte record) lies on one line more than its size suggests, seven times in
+ * eight: asking for size / 64 lines from its start leaves its tail to a miss. For reading
+ * (sf_prefetch_span) or for writing (sf_prefetch_span_w). */
+static inline void sf_prefetch_span(const void *p, size_t bytes)
+{
+	const char *a = (const char *)p - ((uintptr_t)p & 63);
+	for (const char *e = (const char *)p + bytes; a < e; a += 64)
+		__builtin_prefetch(a);
+}
+
+static inline void sf_prefetch_span_w(const void *p, size_t bytes)
+{
+	const char *a = (const char *)p - ((uintptr_t)p & 63);
+	for (const char *e = (const char *)p + bytes; a < e; a += 64)
+		__builtin_prefetch(a, 1);
+}
 
 #endif

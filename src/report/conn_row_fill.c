@@ -33,6 +33,7 @@ struct extra_slot {
 	uint64_t stream; /* + 1; 0 = empty */
 	struct sf_conn_extra e;
 };
+_Static_assert(64 % sizeof(struct extra_slot) == 0, "slots must not straddle cache lines");
 
 struct sf_conn_extras {
 	struct extra_slot *slots;
@@ -53,7 +54,9 @@ void sf_conn_extras_free(struct sf_conn_extras *t)
 }
 
 /* Grows to hold slot (doubling: record slots stay below the tracker's peak of live
- * connections, so this settles early and memory follows the live connections). */
+ * connections, so this settles early and memory follows the live connections). The table is
+ * 64-byte aligned, so that no slot straddles two cache lines (realloc's 16-byte alignment put
+ * every other slot of a large table across two). */
 static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 {
 	if (slot < t->n_slots)
@@ -61,11 +64,13 @@ static int extras_reserve(struct sf_conn_extras *t, uint32_t slot)
 	size_t n = t->n_slots ? t->n_slots : 1024;
 	while (n <= slot)
 		n *= 2;
-	struct extra_slot *s = realloc(t->slots, n * sizeof(*s));
+	struct extra_slot *s = sf_big_alloc(n * sizeof(*s), true);
 	if (!s)
 		return -1;
-	sf_big_advise(s, n * sizeof(*s));
+	if (t->n_slots)
+		memcpy(s, t->slots, t->n_slots * sizeof(*s));
 	memset(s + t->n_slots, 0, (n - t->n_slots) * sizeof(*s));
+	free(t->slots);
 	t->slots = s;
 	t->n_slots = n;
 	return 0;

@@ -154,8 +154,7 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
 		const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
 		/* Ask for all of the record's cache lines at once: the check waits for one, the
 		 * tracker reads the others next, and they arrive in parallel, not in turn. */
-		for (size_t off = 0; off < sizeof(*r); off += 64)
-			__builtin_prefetch((const char *)r + off);
+		sf_prefetch_span(r, sizeof(*r));
 		if (rec_has_pkt(t, r, p, from_client))
 			return slot_idx(s);
 	}
@@ -172,8 +171,7 @@ uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h)
 	if (!s || !tag_eq(s, h))
 		return TRK_NIL;
 	const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
-	for (size_t off = 0; off < sizeof(*r); off += 64)
-		__builtin_prefetch((const char *)r + off, 1);
+	sf_prefetch_span_w(r, sizeof(*r));
 	return slot_idx(s);
 }
 

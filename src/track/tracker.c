@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "tomb.h"
 
 #define SEC         INT64_C(1000000000)
@@ -365,8 +366,7 @@ uint32_t *sf_tracker_flush_list(struct sf_tracker *t, size_t *n)
 void sf_tracker_prefetch_record(const struct sf_tracker *t, uint32_t slot)
 {
 	const struct trk_rec *r = trk_rec_at(&t->tab, slot);
-	for (size_t off = 0; off < sizeof(*r); off += 64)
-		__builtin_prefetch((const char *)r + off);
+	sf_prefetch_span(r, sizeof(*r));
 }
 
 const struct sf_conn *sf_tracker_flush_one(struct sf_tracker *t, uint32_t slot)

@@ -167,12 +167,21 @@ void trk_table_prefetch_index(const struct trk_table *t, uint32_t h)
 
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h)
 {
-	uint32_t s = t->slot[h & t->mask];
-	if (!s || !tag_eq(s, h))
-		return TRK_NIL;
-	const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
-	sf_prefetch_span_w(r, sizeof(*r));
-	return slot_idx(s);
+	/* The probes trk_table_find will make, as far as the index line asked for earlier goes:
+	 * at half load, about one connection in four is not in its first slot, and stopping there
+	 * left a quarter of the packets with nothing fetched ahead. */
+	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t s = t->slot[i];
+		if (!s)
+			return TRK_NIL;
+		if (tag_eq(s, h)) {
+			const struct trk_rec *r = trk_rec_at(t, slot_idx(s));
+			sf_prefetch_span_w(r, sizeof(*r));
+			return slot_idx(s);
+		}
+		if ((((uintptr_t)&t->slot[i] + sizeof(*t->slot)) & 63) == 0 || i == t->mask)
+			return TRK_NIL; /* the next probe is on another line */
+	}
 }
 
 static uint32_t rec_hash(const struct trk_table *t, uint32_t idx)

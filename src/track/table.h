@@ -54,8 +54,8 @@ struct trk_table {
 
 int trk_table_init(struct trk_table *t);
 void trk_table_free(struct trk_table *t);
-/* Prefetch hints (no effect on results): the index line of hash h; then the record its first
- * probe points to when the tag matches, whose index is returned (TRK_NIL otherwise). */
+/* Prefetch hints (no effect on results): the index line of hash h; then the record of the
+ * first slot with a matching tag on that line, whose index is returned (TRK_NIL otherwise). */
 void trk_table_prefetch_index(const struct trk_table *t, uint32_t h);
 uint32_t trk_table_prefetch_rec(const struct trk_table *t, uint32_t h);
 /* The record at pool index idx. Inline: the tracker asks for records several times a packet. */

@@ -286,6 +286,10 @@ uint32_t sf_tracker_hash(const struct sf_packet *pkt);
 void sf_tracker_prefetch_index(const struct sf_tracker *t, const struct sf_packet *pkt,
                                uint32_t hash);
 uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash);
+/* For a packet that will start a connection (a SYN that prefetch_conn did not name): asks for
+ * the record the tracker will give it (the one freed last, or the pool's next) and returns
+ * its slot, or UINT32_MAX. */
+uint32_t sf_tracker_prefetch_new(const struct sf_tracker *t);
 /* Ends every connection idle past its timeout at capture time now_ns. */
 void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns);
 /* Ends every live connection (capture end): unterminated ones say so. */

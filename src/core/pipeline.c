@@ -445,10 +445,15 @@ static void warm(struct sf_pipeline *p, const struct sf_packet *pkt, uint32_t ha
 	if (!p->tracker || !pkt || !pkt->has_tcp)
 		return;
 	uint32_t slot = sf_tracker_prefetch_conn(p->tracker, hash);
-	if (slot == UINT32_MAX)
-		return;
-	prefetch_slot(p, slot, true);
-	p->warm_next = slot;
+	if (slot != UINT32_MAX) {
+		prefetch_slot(p, slot, true);
+		p->warm_next = slot;
+	} else if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN) {
+		/* a new connection: the record it will take, and that slot's state elsewhere */
+		slot = sf_tracker_prefetch_new(p->tracker);
+		if (slot != UINT32_MAX)
+			prefetch_slot(p, slot, true);
+	}
 }
 
 /* Reads src to its end through the read-ahead entries. Returns the source's last status. */

@@ -295,6 +295,13 @@ uint32_t trk_table_alloc(struct trk_table *t)
 	return idx;
 }
 
+uint32_t trk_table_next_free(const struct trk_table *t)
+{
+	if (t->free_head != TRK_NIL)
+		return t->free_head;
+	return t->used_hwm < t->capacity ? t->used_hwm : TRK_NIL;
+}
+
 int trk_table_insert(struct trk_table *t, uint32_t idx)
 {
 	/* keep the load at most one half: probes stay short */

@@ -79,6 +79,8 @@ uint32_t trk_table_find(const struct trk_table *t, const struct sf_packet *p, ui
  * out of memory. */
 uint32_t trk_table_alloc(struct trk_table *t);
 int trk_table_insert(struct trk_table *t, uint32_t idx);
+/* The record the next trk_table_alloc will hand out, or TRK_NIL when that takes a new chunk. */
+uint32_t trk_table_next_free(const struct trk_table *t);
 /* Gives back a record that trk_table_alloc handed out and trk_table_insert could not index. */
 void trk_table_unalloc(struct trk_table *t, uint32_t idx);
 /* A live record and its last frame (the order records end in at the end of a capture). */

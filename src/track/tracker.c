@@ -808,6 +808,15 @@ uint32_t sf_tracker_prefetch_conn(const struct sf_tracker *t, uint32_t hash)
 	return trk_table_prefetch_rec(&t->tab, hash);
 }
 
+uint32_t sf_tracker_prefetch_new(const struct sf_tracker *t)
+{
+	uint32_t idx = trk_table_next_free(&t->tab);
+	if (idx == TRK_NIL)
+		return UINT32_MAX;
+	sf_prefetch_span_w(trk_rec_at(&t->tab, idx), sizeof(struct trk_rec));
+	return idx;
+}
+
 uint32_t sf_conn_slot(const struct sf_conn *c)
 {
 	return ((const struct trk_rec *)(const void *)c)->slot;

@@ -489,6 +489,36 @@ static void test_prefetch_finds_records(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* The hint for a coming SYN names the record its connection will take: the pool's next one,
+ * then, once a connection ended, the record it freed. */
+static void test_prefetch_new_record(void **state)
+{
+	(void)state;
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.timeout_ns[SF_TO_CLOSED] = 0;
+	hseg_run_init(&run, &cfg);
+	const struct hseg refused[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
+	                               {HSEG_B, R | A, 0, 101, 0, 10, 0}};
+	const struct sf_conn *c = hseg_feed(&run, refused, 2);
+	uint32_t first = sf_conn_slot(c);
+	uint32_t next = sf_tracker_prefetch_new(run.t);
+	assert_int_not_equal(next, UINT32_MAX);
+	hseg_set_endpoints(40001, 80, 1, 2);
+	const struct hseg syn[] = {{HSEG_A, S, 7, 0, 0, 20, 0}};
+	c = hseg_feed(&run, syn, 1);
+	assert_int_equal(sf_conn_slot(c), next);
+	sf_tracker_expire(run.t, T0_NS + 2 * SEC_NS); /* the refused connection ends */
+	assert_int_equal(run.n_closed, 1);
+	assert_int_equal(sf_tracker_prefetch_new(run.t), first);
+	hseg_set_endpoints(40002, 80, 1, 2);
+	const struct hseg syn2[] = {{HSEG_A, S, 9, 0, 0, 2000001, 0}};
+	c = hseg_feed(&run, syn2, 1);
+	assert_int_equal(sf_conn_slot(c), first);
+	hseg_run_end(&run);
+	hseg_set_endpoints(40000, 80, 1, 2);
+}
+
 /* The records' pages are asked for before any record on them is handed out: past the first
  * chunk (8192 records, on small pages), every new connection's record lies in a huge page
  * asked for while earlier connections were made (each chunk is had, and asked for, when the
@@ -621,6 +651,7 @@ int main(void)
 	    cmocka_unit_test(test_time_wait_index),
 	    cmocka_unit_test(test_ending_hint),
 	    cmocka_unit_test(test_prefetch_finds_records),
+	    cmocka_unit_test(test_prefetch_new_record),
 	    cmocka_unit_test(test_expiry_within_second),
 	    cmocka_unit_test(test_deadline_moves_earlier),
 	    cmocka_unit_test(test_vlan_keying),

@@ -54,8 +54,7 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 	const struct ana_slot *s = slot_get(a, slot);
 	if (!s)
 		return;
-	for (size_t off = 0; off < sizeof(s->st); off += 64)
-		__builtin_prefetch((const char *)&s->st + off, 1);
+	sf_prefetch_span_w(&s->st, sizeof(s->st));
 }
 
 /* Makes room for chunk k (once per ANA_CHUNK slots, never per packet). A chunk is not
@@ -300,8 +299,7 @@ const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
 		return NULL;
 	/* the caller reads all of them next, from lines long gone cold: ask for the four at once */
 	const struct ana_fig *fig = &slot_get(a, slot)->fig;
-	for (size_t off = 0; off < sizeof(fig->f); off += 64)
-		__builtin_prefetch((const char *)fig + off);
+	sf_prefetch_span(&fig->f, sizeof(fig->f));
 	return &fig->f;
 }
 

@@ -282,19 +282,26 @@ static void test_time_wait_cap(void **state)
 	hseg_set_endpoints(40000, 80, 1, 2);
 }
 
+/* A run whose closed linger is 0, opened by a refused connection (the SYN at 0, the server's
+ * RST at rst_us); returns that connection. */
+static const struct sf_conn *refused_without_linger(int64_t rst_us)
+{
+	struct sf_track_cfg cfg;
+	sf_track_cfg_default(&cfg);
+	cfg.timeout_ns[SF_TO_CLOSED] = 0;
+	hseg_run_init(&run, &cfg);
+	const struct hseg refused[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
+	                               {HSEG_B, R | A, 0, 101, 0, rst_us, 0}};
+	return hseg_feed(&run, refused, 2);
+}
+
 /* Expiry within one second of capture time: a connection whose deadline is the current second
  * (closed linger 0, reset exactly on a second) ends at the next packet of that same second,
  * whoever it belongs to; later packets of the second find nothing more to end. */
 static void test_expiry_within_second(void **state)
 {
 	(void)state;
-	struct sf_track_cfg cfg;
-	sf_track_cfg_default(&cfg);
-	cfg.timeout_ns[SF_TO_CLOSED] = 0;
-	hseg_run_init(&run, &cfg);
-	const struct hseg refused[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
-	                               {HSEG_B, R | A, 0, 101, 0, 5000000, 0}};
-	hseg_feed(&run, refused, 2);
+	refused_without_linger(5000000);
 	assert_int_equal(run.n_closed, 0);
 	hseg_set_endpoints(40001, 80, 1, 2);
 	const struct hseg other[] = {{HSEG_A, S, 7, 0, 0, 5000001, 0}};
@@ -494,13 +501,7 @@ static void test_prefetch_finds_records(void **state)
 static void test_prefetch_new_record(void **state)
 {
 	(void)state;
-	struct sf_track_cfg cfg;
-	sf_track_cfg_default(&cfg);
-	cfg.timeout_ns[SF_TO_CLOSED] = 0;
-	hseg_run_init(&run, &cfg);
-	const struct hseg refused[] = {{HSEG_A, S, 100, 0, 0, 0, 0},
-	                               {HSEG_B, R | A, 0, 101, 0, 10, 0}};
-	const struct sf_conn *c = hseg_feed(&run, refused, 2);
+	const struct sf_conn *c = refused_without_linger(10);
 	uint32_t first = sf_conn_slot(c);
 	uint32_t next = sf_tracker_prefetch_new(run.t);
 	assert_int_not_equal(next, UINT32_MAX);

@@ -70,7 +70,6 @@ struct sf_pkt_analysis {
 	 * before: the first one's frame, whose bytes the receiver got twice (spurious, RFC 3708);
 	 * 0 = none */
 	uint64_t dsack_frame;
-	const struct sf_conn_analysis *conn; /* the connection's running figures */
 };
 
 /* Per-direction figures of a connection (32-bit packet counters keep the figures in four cache
@@ -142,10 +141,12 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 /* Starts fetching the state of a slot whose packet is about to be analysed (the tracker's
  * found hook): the memory round trip then overlaps the tracker's own work. */
 void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot);
-/* The running figures of a live connection (also valid inside the conn_closed callback, until
- * sf_analyser_conn_end); NULL for a connection the analyser has not seen. */
+/* The running figures of a live connection (also inside the conn_closed callback, until
+ * sf_analyser_conn_end), gathered into *buf, which is returned; NULL for a connection the
+ * analyser has not seen. A copy: the analyser keeps them in a more compact form. */
 const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
-                                                const struct sf_conn *c);
+                                                const struct sf_conn *c,
+                                                struct sf_conn_analysis *buf);
 /* Releases a connection's state (call after the sinks saw conn_closed). */
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c);
 /* The same by record slot (sf_conn_slot), for a record already gone from the tracker. */
@@ -156,6 +157,7 @@ struct sf_ana_stats {
 	uint64_t flag_counts[SF_ANA__NFLAGS]; /* packets per flag, like tshark -z expert */
 	uint64_t live;                        /* connection states in use */
 	uint64_t seg_overflow;                /* segments not remembered (max_unacked reached) */
+	uint64_t counts_lost; /* flags not counted per connection (no memory for its counters) */
 };
 void sf_analyser_stats(const struct sf_analyser *a, struct sf_ana_stats *st);
 void sf_analyser_free(struct sf_analyser *a);

@@ -164,9 +164,11 @@ struct sf_pipeline_cfg {
 struct sf_pipeline;
 
 /* The running analysis figures of a live connection (final inside the tracker's closed hook;
- * sinks receive them in conn_final); NULL when analysis is off. */
+ * sinks receive them in conn_final), gathered into *buf, which is returned; NULL when analysis
+ * is off. */
 const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
-                                                         const struct sf_conn *c);
+                                                         const struct sf_conn *c,
+                                                         struct sf_conn_analysis *buf);
 
 struct sf_pipeline *sf_pipeline_new(const struct sf_pipeline_cfg *cfg, char *err, size_t errlen);
 /* Sets the display filter and its scope (as cfg.filter, cfg.filter_conns) before the first

@@ -94,17 +94,36 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
 	return &a->chunk[k][slot & (ANA_CHUNK - 1)];
 }
 
-/* Slots are taken in order (the tracker's record slots): when a connection takes the middle
- * slot of a chunk, the next chunk is made and its pages asked for (sf_analyser_set_pages), so
- * that they are there, cleared by someone else, when the slots reach them. */
+/* Slots are taken in order (the tracker's record slots): when a connection takes the slot
+ * halfway through a huge page of a chunk, the next huge page's pages are asked for
+ * (sf_analyser_set_pages), making the next chunk when this was its chunk's last, so that they
+ * are there, cleared by someone else, when the slots reach them. One page at a time, not the
+ * next chunk whole: a chunk is three pages, and a capture's last one would be taken for a few
+ * slots. */
+#define SLOT_BYTES  sizeof(struct ana_slot)
+#define CHUNK_BYTES ((size_t)ANA_CHUNK * SLOT_BYTES)
+_Static_assert(CHUNK_BYTES % SF_HUGE_PAGE == 0, "a chunk is whole huge pages");
+
+static bool ask_here(uint32_t slot)
+{
+	size_t in_page = (size_t)(slot & (ANA_CHUNK - 1)) * SLOT_BYTES % SF_HUGE_PAGE;
+	return in_page >= SF_HUGE_PAGE / 2 && in_page < SF_HUGE_PAGE / 2 + SLOT_BYTES;
+}
+
 static void ask_ahead(struct sf_analyser *a, uint32_t slot)
 {
-	uint32_t k = (slot >> ANA_CHUNK_SHIFT) + 1;
-	if (k < a->n_chunks && a->chunk[k])
-		return;
-	struct ana_slot *next = chunk_make(a, k);
-	if (next)
-		a->pages(a->pages_self, next, ANA_CHUNK * sizeof(struct ana_slot));
+	uint32_t k = slot >> ANA_CHUNK_SHIFT;
+	size_t next =
+	    ((size_t)(slot & (ANA_CHUNK - 1)) * SLOT_BYTES / SF_HUGE_PAGE + 1) * SF_HUGE_PAGE;
+	if (next == CHUNK_BYTES) {
+		k++;
+		next = 0;
+		if (k < a->n_chunks && a->chunk[k])
+			return; /* made already, its first page asked for then */
+	}
+	char *c = (char *)chunk_make(a, k);
+	if (c)
+		a->pages(a->pages_self, c + next, SF_HUGE_PAGE);
 }
 
 /* The word of a bitmap holding a slot's bit, and the bit. */
@@ -124,6 +143,39 @@ static bool slot_live(const struct sf_analyser *a, uint32_t slot)
 	return k < a->n_chunks && (*bit_word(a->bits[k].live, slot) & bit_of(slot));
 }
 
+struct sf_conn_analysis *ana_counts_of(struct sf_analyser *a, struct ana_conn *ac, uint32_t slot)
+{
+	if (ac->counts)
+		return &a->counts[ac->counts - 1].c;
+	uint32_t i;
+	if (a->free_counts) {
+		i = a->free_counts - 1;
+		memcpy(&a->free_counts, &a->counts[i], sizeof(uint32_t));
+	} else {
+		if (a->n_counts == a->cap_counts) {
+			uint32_t cap = a->cap_counts ? a->cap_counts * 2 : 1024;
+			struct ana_counts *nc = realloc(a->counts, cap * sizeof(*nc));
+			if (!nc) {
+				a->st.counts_lost++;
+				return NULL;
+			}
+			a->counts = nc;
+			a->cap_counts = cap;
+		}
+		i = a->n_counts++;
+	}
+	memset(&a->counts[i], 0, sizeof(a->counts[i]));
+	ac->counts = i + 1;
+	*bit_word(a->bits[slot >> ANA_CHUNK_SHIFT].counted, slot) |= bit_of(slot);
+	return &a->counts[i].c;
+}
+
+static void counts_put(struct sf_analyser *a, uint32_t counts)
+{
+	memcpy(&a->counts[counts - 1], &a->free_counts, sizeof(uint32_t));
+	a->free_counts = counts;
+}
+
 /* Ends a slot's connection: only a ring that went to a pool buffer has anything to give
  * back, so the state itself is not read for the others. */
 static void conn_release(struct sf_analyser *a, uint32_t slot)
@@ -136,6 +188,10 @@ static void conn_release(struct sf_analyser *a, uint32_t slot)
 		ana_ring_release(&a->segpool, &ac->side[0].segs);
 		ana_ring_release(&a->segpool, &ac->side[1].segs);
 		*bit_word(b->pooled, slot) &= ~bit_of(slot);
+	}
+	if (*bit_word(b->counted, slot) & bit_of(slot)) {
+		counts_put(a, slot_get(a, slot)->st.counts);
+		*bit_word(b->counted, slot) &= ~bit_of(slot);
 	}
 	*bit_word(b->live, slot) &= ~bit_of(slot);
 	a->st.live--;
@@ -152,19 +208,21 @@ static void conn_init(struct sf_analyser *a, struct ana_slot *s, uint32_t slot)
 		ac->side[i].win_scale = SF_WSCALE_UNKNOWN;
 		ac->side[i].valid_bif = 1;
 	}
-	s->fig.f.initial_rtt_ns = -1;
 	a->st.live++;
-	if (a->pages && (slot & (ANA_CHUNK - 1)) == ANA_CHUNK / 2)
+	if (a->pages && ask_here(slot))
 		ask_ahead(a, slot);
 }
 
-static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct sf_ana_dir *d,
-                        uint32_t fl)
+static void count_flags(struct sf_analyser *a, const struct sf_packet *p,
+                        struct sf_conn_analysis *c, int from, uint32_t fl)
 {
 	for (uint32_t rest = fl; rest; rest &= rest - 1) {
 		unsigned b = (unsigned)__builtin_ctz(rest);
 		a->st.flag_counts[b]++;
 	}
+	if (!c)
+		return;
+	struct sf_ana_dir *d = &c->dir[from];
 	if (fl & (SF_ANA_RETRANSMISSION | SF_ANA_FAST_RETRANSMISSION | SF_ANA_SPURIOUS_RETRANS)) {
 		d->retrans_pkts++;
 		d->retrans_bytes += p->tcp_len;
@@ -182,20 +240,16 @@ static void count_flags(struct sf_analyser *a, const struct sf_packet *p, struct
 	d->window_updates += (fl & SF_ANA_WINDOW_UPDATE) != 0;
 }
 
-static void count(struct sf_analyser *a, struct ana_conn *ac, struct sf_conn_analysis *fig,
+static void count(struct sf_analyser *a, struct ana_conn *ac, uint32_t slot,
                   const struct sf_packet *p, int from, const struct sf_pkt_analysis *out)
 {
 	struct ana_side *s = &ac->side[from];
 	if (out->flags) /* most packets carry none */
-		count_flags(a, p, &fig->dir[from], out->flags);
-	if (out->has_bytes_in_flight && out->bytes_in_flight > s->max_bif) {
+		count_flags(a, p, ana_counts_of(a, ac, slot), from, out->flags);
+	if (out->has_bytes_in_flight && out->bytes_in_flight > s->max_bif)
 		s->max_bif = out->bytes_in_flight;
-		fig->dir[from].max_bytes_in_flight = s->max_bif;
-	}
-	if (!(p->flags & SF_TCP_RST) && out->window > s->max_window) {
+	if (!(p->flags & SF_TCP_RST) && out->window > s->max_window)
 		s->max_window = out->window;
-		fig->dir[from].max_window = s->max_window;
-	}
 }
 
 /* packet-tcp.c: a SYN-ACK whose sequence number is not its side's base starts over (the
@@ -232,7 +286,6 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	out->window = pkt->window;
 	out->rel_nxtseq = 0;
 	out->dsack_frame = 0;
-	out->conn = NULL;
 	if (!c || !trk || !pkt->has_tcp || !pkt->frame)
 		return;
 	/* packet-tcp.c: a header longer than the IP payload leaves the segment length unknown,
@@ -244,7 +297,6 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	if (!s && !(s = slot_make(a, slot)))
 		return;
 	struct ana_conn *ac = &s->st;
-	struct sf_conn_analysis *fig = &s->fig.f;
 	/* the slot's chunk exists now, so its bitmaps do: the live bit is read without
 	 * slot_live's second bounds check */
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;
@@ -253,31 +305,30 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 	int from = trk->from_client ? 0 : 1;
 	/* the figures' line with the RTT accumulators that this packet's ACK may update (half
 	 * the packets do; the counters around them change only with a flag, which is rare) */
-	__builtin_prefetch(&fig->dir[1 - from].rtt_samples, 1);
+	__builtin_prefetch(&s->fig.dir[1 - from], 1);
 	int64_t now = pkt->frame->ts_sec * SEC + pkt->frame->ts_nsec;
 	a->st.packets++;
 
 	if (trk->port_reuse || synack_reuse(ac, pkt, from))
 		out->flags |= SF_ANA_REUSED_PORTS;
 	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN) {
-		s->fig.cold.ts_mru_syn = now;
+		s->fig.dir[0].ts_mru_syn = now;
 		ac->mru_syn = now != 0; /* a time of 0 stands for "none", as in Wireshark */
 	}
-	ana_sequence(a, ac, &s->fig, c->first_frame, pkt, from, now, out);
+	ana_sequence(a, ac, &s->fig, slot, c->first_frame, pkt, from, now, out);
 	/* only this side's ring can have grown (a segment is remembered on its sender's side) */
 	if (ac->side[from].segs.cap > ANA_RING_INLINE)
 		*bit_word(a->bits[k].pooled, slot) |= bit_of(slot);
 	/* packet-tcp.c: the first pure ACK after a SYN ends the handshake: initial RTT */
 	if ((pkt->flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_ACK && ac->mru_syn &&
 	    !ac->first_rtt) {
-		ac->first_rtt = now - s->fig.cold.ts_mru_syn;
-		fig->initial_rtt_ns = ac->first_rtt;
+		ac->first_rtt = now - s->fig.dir[0].ts_mru_syn;
+		ac->irtt_set = 1;
 	}
 	if (ac->first_rtt)
 		out->initial_rtt_ns = ac->first_rtt;
 	out->rel_nxtseq = trk->rel_nxtseq;
-	out->conn = fig;
-	count(a, ac, fig, pkt, from, out);
+	count(a, ac, slot, pkt, from, out);
 	if (!out->flags)
 		return;
 	/* Zeek's history letter t (retransmitted payload), log-scaled by the tracker; the
@@ -291,16 +342,34 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 			sf_packet_add_event(pkt, (enum sf_event)(SF_EV_ANA_RETRANSMISSION + b));
 }
 
-const struct sf_conn_analysis *sf_analyser_conn(const struct sf_analyser *a,
-                                                const struct sf_conn *c)
+const struct sf_conn_analysis *
+sf_analyser_conn(const struct sf_analyser *a, const struct sf_conn *c, struct sf_conn_analysis *buf)
 {
 	uint32_t slot = sf_conn_slot(c);
 	if (!slot_live(a, slot))
 		return NULL;
-	/* the caller reads all of them next, from lines long gone cold: ask for the four at once */
-	const struct ana_fig *fig = &slot_get(a, slot)->fig;
-	sf_prefetch_span(&fig->f, sizeof(fig->f));
-	return &fig->f;
+	const struct ana_slot *s = slot_get(a, slot);
+	const struct ana_conn *ac = &s->st;
+	/* lines long gone cold: ask for them all at once */
+	sf_prefetch_span(&s->fig, sizeof(s->fig));
+	bool counted = *bit_word(a->bits[slot >> ANA_CHUNK_SHIFT].counted, slot) & bit_of(slot);
+	if (counted)
+		*buf = a->counts[ac->counts - 1].c;
+	else
+		memset(buf, 0, sizeof(*buf));
+	for (int d = 0; d < 2; d++) {
+		const struct ana_rtt *r = &s->fig.dir[d].rtt;
+		struct sf_ana_dir *o = &buf->dir[d];
+		o->rtt_min_ns = r->min_ns;
+		o->rtt_max_ns = r->max_ns;
+		o->rtt_sum_ns = r->sum_ns;
+		o->rtt_sumsq_ns = r->sumsq_ns;
+		o->rtt_samples = r->samples;
+		o->max_bytes_in_flight = ac->side[d].max_bif;
+		o->max_window = ac->side[d].max_window;
+	}
+	buf->initial_rtt_ns = ac->irtt_set ? ac->first_rtt : -1;
+	return buf;
 }
 
 void sf_analyser_conn_end(struct sf_analyser *a, const struct sf_conn *c)
@@ -339,6 +408,7 @@ void sf_analyser_free(struct sf_analyser *a)
 	free(a->chunk);
 	free(a->bits);
 	free(a->rtx);
+	free(a->counts);
 	ana_segpool_free(&a->segpool);
 	free(a);
 }

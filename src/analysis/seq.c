@@ -235,7 +235,7 @@ static void probe_delivered(struct ana_side *rv, uint32_t *zwp_end, const struct
 	rv->zwp_set = 0;
 }
 
-ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
+ANA_INLINE void remember(struct sf_analyser *a, struct ana_dir_fig *df, int from,
                          uint64_t first_frame, struct ana_side *fw, const struct sf_packet *p,
                          uint64_t frame, int64_t now, uint32_t fl)
 {
@@ -258,15 +258,15 @@ ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
 			    seq + len; /* as Wireshark: the SYN/FIN byte is not counted then */
 		}
 		if (s.retrans) {
-			cold->rt_lo[from] = seq;
-			cold->rt_hi[from] = s.nextseq;
+			df->rt_lo = seq;
+			df->rt_hi = s.nextseq;
 			fw->rt_set = 1;
 			ana_rtx_put(a, first_frame, from, &s);
 		}
 	}
 	bool zwp = (fl & SF_ANA_ZERO_WINDOW_PROBE) != 0;
 	if (zwp && a->cfg.correct) {
-		cold->zwp_end[from] = nextseq;
+		df->zwp_end = nextseq;
 		fw->zwp_set = nextseq != 0; /* 0 stands for "none", as it always has */
 	}
 	if ((SEQ_GT(nextseq, fw->nextseq) || !fw->nextseq) && !zwp) {
@@ -286,22 +286,22 @@ ANA_INLINE void remember(struct sf_analyser *a, struct ana_cold *cold, int from,
 
 /* Karn's rule (RFC 6298 §3): no sample from a segment that was, or whose bytes were, sent
  * more than once. */
-static bool ambiguous(const struct ana_side *snd, const struct ana_cold *cold, int snd_side,
+static bool ambiguous(const struct ana_side *snd, const struct ana_dir_fig *df,
                       const struct ana_seg *hit)
 {
-	return hit->retrans || (snd->rt_set && SEQ_LT(hit->seq, cold->rt_hi[snd_side]) &&
-	                        SEQ_GT(hit->nextseq, cold->rt_lo[snd_side]));
+	return hit->retrans ||
+	       (snd->rt_set && SEQ_LT(hit->seq, df->rt_hi) && SEQ_GT(hit->nextseq, df->rt_lo));
 }
 
-static void rtt_sample(struct sf_ana_dir *d, int64_t rtt)
+static void rtt_sample(struct ana_rtt *d, int64_t rtt)
 {
-	if (d->rtt_samples == 0 || rtt < d->rtt_min_ns)
-		d->rtt_min_ns = rtt;
-	if (d->rtt_samples == 0 || rtt > d->rtt_max_ns)
-		d->rtt_max_ns = rtt;
-	d->rtt_samples++;
-	d->rtt_sum_ns += (double)rtt;
-	d->rtt_sumsq_ns += (double)rtt * (double)rtt;
+	if (d->samples == 0 || rtt < d->min_ns)
+		d->min_ns = rtt;
+	if (d->samples == 0 || rtt > d->max_ns)
+		d->max_ns = rtt;
+	d->samples++;
+	d->sum_ns += (double)rtt;
+	d->sumsq_ns += (double)rtt * (double)rtt;
 }
 
 /* The peer's segments this ACK covers leave its list; the one ending exactly at the ACK gives
@@ -316,11 +316,11 @@ ANA_INLINE void acknowledge(struct ana_fig *fig, uint64_t first_frame, struct an
 		return;
 	out->acks_frame = first_frame + hit.frame_delta;
 	out->ack_rtt_ns = now - hit.ts;
-	if (ambiguous(rv, &fig->cold, 1 - from, &hit)) {
+	if (ambiguous(rv, &fig->dir[1 - from], &hit)) {
 		out->karn_skipped = true;
 		return;
 	}
-	rtt_sample(&fig->f.dir[1 - from], now - hit.ts);
+	rtt_sample(&fig->dir[1 - from].rtt, now - hit.ts);
 }
 
 /* Bytes sent and not yet acknowledged, Wireshark's default (payload-based) method, less what
@@ -356,8 +356,9 @@ ANA_INLINE void bytes_in_flight(struct ana_side *fw, const struct ana_side *rv,
  * latest copy) goes on the packet. A block that starts elsewhere, or bytes the peer never
  * resent (duplicated by the network), name nothing. */
 static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fig *fig,
-                                            uint64_t first_frame, const struct sf_packet *p,
-                                            int from, struct sf_pkt_analysis *out)
+                                            uint32_t slot, uint64_t first_frame,
+                                            const struct sf_packet *p, int from,
+                                            struct sf_pkt_analysis *out)
 {
 	struct sf_sack_block d;
 	int peer = 1 - from;
@@ -370,7 +371,9 @@ static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fi
 			return;
 		if (r->dsacked < r->copies) {
 			r->dsacked++;
-			fig->f.dir[peer].dsack_spurious++;
+			struct sf_conn_analysis *c = ana_counts_of(a, ana_slot_of_fig(fig), slot);
+			if (c)
+				c->dir[peer].dsack_spurious++;
 			if (!out->dsack_frame)
 				out->dsack_frame = first_frame + r->frame_delta;
 		}
@@ -380,16 +383,16 @@ static __attribute__((noinline)) void dsack(struct sf_analyser *a, struct ana_fi
 
 /* What this segment's SACK blocks tell: kept for the peer's next bytes in flight, and a
  * D-SACK checked against the peer's retransmissions. */
-ANA_INLINE void sack_blocks(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_frame,
-                            struct ana_side *fw, const struct sf_packet *p, int from,
-                            struct sf_pkt_analysis *out)
+ANA_INLINE void sack_blocks(struct sf_analyser *a, struct ana_fig *fig, uint32_t slot,
+                            uint64_t first_frame, struct ana_side *fw, const struct sf_packet *p,
+                            int from, struct sf_pkt_analysis *out)
 {
 	fw->sacked = 0;
 	if (p->n_sack == 0)
 		return;
 	for (unsigned i = 0; i < p->n_sack && i < WS_SACK_BLOCKS; i++)
 		fw->sacked += p->sack[i].right - p->sack[i].left;
-	dsack(a, fig, first_frame, p, from, out);
+	dsack(a, fig, slot, first_frame, p, from, out);
 }
 
 /* Most segments are new data at nextseq or a cumulative ACK that moves, with both sides known
@@ -419,7 +422,7 @@ static bool plain_segment(const struct ana_side *fw, const struct ana_side *rv,
 /* ana_sequence for a plain segment: the same steps in the same order, less the rules that
  * plain_segment rules out (and the SYN bookkeeping: there is no SYN). A function of its own so
  * that the compiler keeps this short path in registers. */
-static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_frame,
+static void plain(struct sf_analyser *a, struct ana_fig *fig, uint32_t slot, uint64_t first_frame,
                   struct ana_side *fw, struct ana_side *rv, const struct sf_packet *p, int from,
                   int64_t now, struct sf_pkt_analysis *out)
 {
@@ -434,22 +437,22 @@ static void plain(struct sf_analyser *a, struct ana_fig *fig, uint64_t first_fra
 		fw->dupacknum = 0;
 	}
 	ack_lost_check(rv, p, &fl);
-	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
+	remember(a, &fig->dir[from], from, first_frame, fw, p, frame, now, fl);
 	fw->last_syn = 0;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
 	bytes_in_flight(fw, rv, p, out);
-	sack_blocks(a, fig, first_frame, fw, p, from, out);
+	sack_blocks(a, fig, slot, first_frame, fw, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }
 
-void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig,
+void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fig, uint32_t slot,
                   uint64_t first_frame, const struct sf_packet *p, int from, int64_t now,
                   struct sf_pkt_analysis *out)
 {
 	struct ana_side *fw = &ac->side[from], *rv = &ac->side[1 - from];
 	if (plain_segment(fw, rv, p)) {
-		plain(a, fig, first_frame, fw, rv, p, from, now, out);
+		plain(a, fig, slot, first_frame, fw, rv, p, from, now, out);
 		return;
 	}
 	uint64_t frame = p->frame->number;
@@ -461,7 +464,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 	if (f & SF_TCP_ACK)
 		rv->valid_bif = 1;
 	if (a->cfg.correct)
-		probe_delivered(rv, &fig->cold.zwp_end[1 - from], p);
+		probe_delivered(rv, &fig->dir[1 - from].zwp_end, p);
 
 	forward_checks(a, fw, rv, p, first_frame, &fl, out);
 	/* C1: the ACK completing a simultaneous open repeats the SYN-ACK's ACK */
@@ -478,7 +481,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 	}
 	ack_lost_check(rv, p, &fl);
 	retrans_checks(a, ac, first_frame, fw, rv, p, now, &fl, out);
-	remember(a, &fig->cold, from, first_frame, fw, p, frame, now, fl);
+	remember(a, &fig->dir[from], from, first_frame, fw, p, frame, now, fl);
 	fw->last_syn = (f & SF_TCP_SYN) != 0;
 	if ((f & (SF_TCP_SYN | SF_TCP_ACK | SF_TCP_RST)) == SF_TCP_SYN)
 		fw->syn_seen = 1;
@@ -486,7 +489,7 @@ void ana_sequence(struct sf_analyser *a, struct ana_conn *ac, struct ana_fig *fi
 		fw->synack_seen = 1;
 	acknowledge(fig, first_frame, rv, p, from, now, out);
 	bytes_in_flight(fw, rv, p, out);
-	sack_blocks(a, fig, first_frame, fw, p, from, out);
+	sack_blocks(a, fig, slot, first_frame, fw, p, from, out);
 	calc_window(fw, p, out);
 	out->flags = fl;
 }

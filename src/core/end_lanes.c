@@ -49,8 +49,10 @@ static void *run_lane(void *arg)
 			if (i + END_AHEAD < to)
 				fetch(j, j->list[i + END_AHEAD]);
 			const struct sf_conn *c = sf_tracker_flush_one(j->t, j->list[i]);
+			struct sf_conn_analysis fig;
 			struct sf_conn_view cv = {.conn = c,
-			                          .ana = j->a ? sf_analyser_conn(j->a, c) : NULL,
+			                          .ana =
+			                              j->a ? sf_analyser_conn(j->a, c, &fig) : NULL,
 			                          .slot = j->list[i]};
 			j->s->final_into(j->s->self, l->lane, &cv);
 		}

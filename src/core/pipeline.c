@@ -95,8 +95,9 @@ static void on_conn_closed(void *self, const struct sf_conn *c)
 		if (p->sinks[i].conn_closed)
 			p->sinks[i].conn_closed(p->sinks[i].self, c);
 	/* Sinks never reach back into the pipeline: the figures travel with the event. */
+	struct sf_conn_analysis fig;
 	struct sf_conn_view cv = {
-	    .conn = c, .ana = sf_pipeline_conn_analysis(p, c), .slot = sf_conn_slot(c)};
+	    .conn = c, .ana = sf_pipeline_conn_analysis(p, c, &fig), .slot = sf_conn_slot(c)};
 	for (unsigned i = 0; i < p->n_sinks; i++)
 		if (p->sinks[i].conn_final)
 			p->sinks[i].conn_final(p->sinks[i].self, &cv);
@@ -194,9 +195,10 @@ static void analyse_packet(struct sf_pipeline *p, struct sf_packet *pkt, struct 
 }
 
 const struct sf_conn_analysis *sf_pipeline_conn_analysis(const struct sf_pipeline *p,
-                                                         const struct sf_conn *c)
+                                                         const struct sf_conn *c,
+                                                         struct sf_conn_analysis *buf)
 {
-	return p->analyser && c ? sf_analyser_conn(p->analyser, c) : NULL;
+	return p->analyser && c ? sf_analyser_conn(p->analyser, c, buf) : NULL;
 }
 
 /* The sink that can take the capture end on two lanes (struct sf_sink final_into), when it is

@@ -36,6 +36,8 @@ void hana_feed(struct hana_run *r, const struct hana_seg *segs, unsigned n)
 		struct sf_pkt_track trk;
 		const struct sf_conn *c = sf_tracker_process(r->t, &r->pkt, &trk);
 		sf_analyser_process(r->a, &r->pkt, c, &trk, &r->out[r->n]);
+		if (!c || !sf_analyser_conn(r->a, c, &r->fig[r->n]))
+			memset(&r->fig[r->n], 0, sizeof(r->fig[r->n]));
 		r->conn[r->n] = c;
 		r->n++;
 	}

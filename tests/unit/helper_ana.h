@@ -23,6 +23,9 @@ struct hana_run {
 	struct sf_tracker *t;
 	struct sf_analyser *a;
 	struct sf_pkt_analysis out[HANA_MAX]; /* per segment fed, in order */
+	/* the figures of each segment's connection just after it (sf_analyser_conn), zero when
+	 * it has none */
+	struct sf_conn_analysis fig[HANA_MAX];
 	const struct sf_conn *conn[HANA_MAX];
 	unsigned n;
 	uint64_t next_frame;

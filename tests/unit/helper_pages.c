@@ -15,8 +15,17 @@ void hpages_record(void *self, void *p, size_t bytes)
 
 bool hpages_cover(const struct hpages *h, unsigned n, const void *p, size_t len)
 {
-	for (unsigned i = 0; i < n && i < HPAGES_MAX; i++)
-		if ((uintptr_t)p >= h->lo[i] && (uintptr_t)p + len <= h->hi[i])
-			return true;
-	return false;
+	/* byte by byte in effect: each step moves to the end of a request holding the next byte,
+	 * so a range across two requests (an entry across two pages) is covered too */
+	uintptr_t at = (uintptr_t)p, end = (uintptr_t)p + len;
+	while (at < end) {
+		uintptr_t to = at;
+		for (unsigned i = 0; i < n && i < HPAGES_MAX; i++)
+			if (at >= h->lo[i] && at < h->hi[i] && h->hi[i] > to)
+				to = h->hi[i];
+		if (to == at)
+			return false;
+		at = to;
+	}
+	return true;
 }

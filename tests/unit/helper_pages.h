@@ -17,7 +17,7 @@ struct hpages {
 
 /* The hook: self is a struct hpages (zeroed to start). */
 void hpages_record(void *self, void *p, size_t bytes);
-/* True when [p, p + len) lies within one of the first n requests recorded. */
+/* True when every byte of [p, p + len) lies within one of the first n requests recorded. */
 bool hpages_cover(const struct hpages *h, unsigned n, const void *p, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "analysis/ana_int.h"
 #include "helper_ana.h"
 #include "helper_pages.h"
 
@@ -83,7 +84,7 @@ static void retransmission_after_rto(void **state)
 	assert_int_equal(run.out[6].rto_ns, 499900000);
 	/* Karn: the ACK of the retransmitted segment gives no RTT sample */
 	assert_true(run.out[7].karn_skipped);
-	const struct sf_conn_analysis *ca = run.out[7].conn;
+	const struct sf_conn_analysis *ca = &run.fig[7];
 	assert_int_equal(ca->dir[0].retrans_pkts, 1);
 	assert_int_equal(ca->dir[0].retrans_bytes, 100);
 	assert_int_equal(ca->dir[1].retrans_pkts, 0);
@@ -130,8 +131,39 @@ static void spurious_retransmission(void **state)
 	};
 	hana_feed(&run, s, 3);
 	assert_int_equal(fl(5), SF_ANA_SPURIOUS_RETRANS);
-	assert_int_equal(run.out[5].conn->dir[0].spurious_retrans, 1);
-	assert_int_equal(run.out[5].conn->dir[0].retrans_pkts, 1);
+	assert_int_equal(run.fig[5].dir[0].spurious_retrans, 1);
+	assert_int_equal(run.fig[5].dir[0].retrans_pkts, 1);
+	hana_end(&run);
+}
+
+/* The flag counters live in a pool, taken at a connection's first flag and given back when it
+ * ends: the next connection (in the same slot, with the block given back) starts from zero,
+ * both before its first flag and after it. */
+static void counters_recycled_clean(void **state)
+{
+	(void)state;
+	start(NULL);
+	const struct hana_seg s[] = {
+	    SEG(A, PA, 1001, 5001, 100, 200000), SEG(B, ACK, 5001, 1101, 0, 300000),
+	    SEG(A, PA, 1001, 5001, 100, 900000), /* spurious: every byte already acknowledged */
+	};
+	hana_feed(&run, s, 3);
+	assert_int_equal(run.fig[5].dir[0].retrans_pkts, 1);
+	uint32_t slot = sf_conn_slot(run.conn[5]);
+	sf_tracker_flush(run.t); /* ends it: slot and counters go back */
+	struct sf_ana_stats st;
+	sf_analyser_stats(run.a, &st);
+	assert_int_equal(st.live, 0);
+	hana_feed(&run, handshake, 3);
+	hana_feed(&run, s, 2);
+	assert_int_equal(sf_conn_slot(run.conn[10]), slot);
+	assert_int_equal(run.fig[10].dir[0].retrans_pkts, 0);
+	assert_int_equal(run.fig[10].dir[0].spurious_retrans, 0);
+	assert_int_equal(run.fig[10].dir[0].rtt_samples, 2); /* the SYN and the data */
+	hana_feed(&run, &s[2], 1);
+	assert_int_equal(fl(11), SF_ANA_SPURIOUS_RETRANS);
+	assert_int_equal(run.fig[11].dir[0].retrans_pkts, 1);
+	assert_int_equal(run.fig[11].dir[0].spurious_retrans, 1);
 	hana_end(&run);
 }
 
@@ -232,7 +264,7 @@ static void lost_and_acked_unseen(void **state)
 	};
 	hana_feed(&run, s, 5);
 	assert_int_equal(fl(4), SF_ANA_LOST_SEGMENT);
-	assert_int_equal(run.out[4].conn->dir[0].lost_segments, 1);
+	assert_int_equal(run.fig[4].dir[0].lost_segments, 1);
 	assert_int_equal(fl(5), 0);
 	assert_int_equal(fl(6), SF_ANA_ACK_LOST_SEGMENT);
 	assert_int_equal(fl(7) & SF_ANA_ACK_LOST_SEGMENT, 0); /* reported once */
@@ -259,7 +291,7 @@ static void zero_window_probe_and_ack(void **state)
 	char buf[128];
 	sf_ana_format_labels(&run.out[6], buf, sizeof(buf));
 	assert_string_equal(buf, "[TCP ZeroWindowProbeAck] [TCP ZeroWindow] ");
-	assert_int_equal(run.out[6].conn->dir[1].zero_windows, 2);
+	assert_int_equal(run.fig[6].dir[1].zero_windows, 2);
 	hana_end(&run);
 }
 
@@ -305,7 +337,7 @@ static void keep_alive_and_ack(void **state)
 	hana_feed(&run, s, 4);
 	assert_int_equal(fl(5), SF_ANA_KEEP_ALIVE);
 	assert_int_equal(fl(6), SF_ANA_KEEP_ALIVE_ACK);
-	assert_int_equal(run.out[5].conn->dir[0].keep_alives, 1);
+	assert_int_equal(run.fig[5].dir[0].keep_alives, 1);
 	hana_end(&run);
 }
 
@@ -402,7 +434,7 @@ static void rtt_figures_and_bytes_in_flight(void **state)
 	assert_int_equal(run.out[4].bytes_in_flight, 200);
 	assert_true(run.out[4].has_bytes_in_flight);
 	assert_false(run.out[5].has_bytes_in_flight); /* no payload */
-	const struct sf_ana_dir *d = &run.out[6].conn->dir[0];
+	const struct sf_ana_dir *d = &run.fig[6].dir[0];
 	/* A's SYN (answered in 50 ms) and its two data segments (10 and 30 ms) */
 	assert_int_equal(d->rtt_samples, 3);
 	assert_int_equal(d->rtt_min_ns, 10000000);
@@ -458,7 +490,7 @@ static void bytes_in_flight_less_sacked(void **state)
 	assert_false(run.out[15].has_bytes_in_flight);
 	assert_true(run.out[15].bif_counted);  /* tcp.analysis is still there */
 	assert_false(run.out[14].bif_counted); /* no payload: nothing counted */
-	assert_int_equal(run.out[15].conn->dir[0].max_bytes_in_flight, 400);
+	assert_int_equal(run.fig[15].dir[0].max_bytes_in_flight, 400);
 	hana_end(&run);
 }
 
@@ -479,11 +511,11 @@ static void dsack_names_spurious_retransmission(void **state)
 	hana_feed(&run, s, 6);
 	assert_int_equal(fl(4), SF_ANA_RETRANSMISSION);
 	assert_int_equal(run.out[5].dsack_frame, 5);
-	assert_int_equal(run.out[5].conn->dir[0].dsack_spurious, 1);
+	assert_int_equal(run.fig[5].dir[0].dsack_spurious, 1);
 	assert_int_equal(run.out[6].dsack_frame, 0);
 	assert_int_equal(run.out[8].dsack_frame, 0);
-	assert_int_equal(run.out[8].conn->dir[0].dsack_spurious, 1);
-	assert_int_equal(run.out[8].conn->dir[1].dsack_spurious, 0);
+	assert_int_equal(run.fig[8].dir[0].dsack_spurious, 1);
+	assert_int_equal(run.fig[8].dir[1].dsack_spurious, 0);
 	char buf[256];
 	sf_ana_format_labels(&run.out[5], buf, sizeof(buf));
 	assert_string_equal(buf, "[D-SACK: frame 5 spurious] ");
@@ -511,8 +543,8 @@ static void dsack_names_every_retransmission(void **state)
 	assert_int_equal(run.out[9].dsack_frame, 7);
 	assert_int_equal(run.out[10].dsack_frame, 8);
 	assert_int_equal(run.out[11].dsack_frame, 0);
-	assert_int_equal(run.out[11].conn->dir[0].dsack_spurious, 3);
-	assert_int_equal(run.out[11].conn->dir[0].retrans_pkts, 3);
+	assert_int_equal(run.fig[11].dir[0].dsack_spurious, 3);
+	assert_int_equal(run.fig[11].dir[0].retrans_pkts, 3);
 	hana_end(&run);
 }
 
@@ -534,7 +566,7 @@ static void dsack_per_copy(void **state)
 	assert_int_equal(run.out[6].dsack_frame, 6);
 	assert_int_equal(run.out[7].dsack_frame, 6);
 	assert_int_equal(run.out[8].dsack_frame, 0);
-	assert_int_equal(run.out[8].conn->dir[0].dsack_spurious, 2);
+	assert_int_equal(run.fig[8].dir[0].dsack_spurious, 2);
 	hana_end(&run);
 }
 
@@ -602,7 +634,7 @@ static void window_scaling_semantics(void **state)
 	hana_feed(&run, hs, 3);
 	assert_int_equal(run.out[2].win_scalefactor, 128);
 	assert_int_equal(run.out[2].window, 128000);
-	assert_int_equal(run.out[2].conn->dir[0].max_window, 128000);
+	assert_int_equal(run.fig[2].dir[0].max_window, 128000);
 	hana_end(&run);
 }
 
@@ -622,9 +654,11 @@ static void state_released_with_connection(void **state)
 	hana_end(&run);
 }
 
-/* Connection state is asked for a chunk ahead: when a connection takes the middle slot of a
- * chunk, the next chunk is made and asked for, so every connection from slot 4096 on (the
- * second chunk) finds its state in pages asked for before its first packet. */
+/* Connection state is asked for a huge page ahead: when a connection takes the slot halfway
+ * through a 2 MiB page of state, the next page is asked for (made in the next chunk after a
+ * chunk's last), so every slot from the first one wholly in the second page on (slot 5462:
+ * 384-byte slots) finds its state and figures in pages asked for before its first packet,
+ * across the chunk boundary at slot 16384 too. */
 static void state_pages_asked_ahead(void **state)
 {
 	(void)state;
@@ -639,19 +673,20 @@ static void state_pages_asked_ahead(void **state)
 	struct sf_frame f;
 	struct sf_pkt_track trk;
 	struct sf_pkt_analysis out;
-	unsigned ahead = 0;
-	for (unsigned i = 0; i < 12288; i++) {
+	unsigned ahead = 0, n = ANA_CHUNK + 4096;
+	for (unsigned i = 0; i < n; i++) {
 		hseg_build_nth_syn(&p, &f, i, 1, i + 1);
 		unsigned before = asked.n;
 		const struct sf_conn *c = sf_tracker_process(t, &p, &trk);
 		sf_analyser_process(a, &p, c, &trk, &out);
-		const struct sf_conn_analysis *fig = sf_analyser_conn(a, c);
-		assert_non_null(fig);
-		bool in = hpages_cover(&asked, before, fig, sizeof(*fig));
-		assert_true(in == (sf_conn_slot(c) >= 4096));
+		uint32_t slot = sf_conn_slot(c);
+		const struct ana_slot *s =
+		    &a->chunk[slot >> ANA_CHUNK_SHIFT][slot & (ANA_CHUNK - 1)];
+		bool in = hpages_cover(&asked, before, s, sizeof(*s));
+		assert_true(in == (slot >= 5462));
 		ahead += in;
 	}
-	assert_int_equal(ahead, 8192);
+	assert_int_equal(ahead, n - 5462);
 	sf_tracker_flush(t);
 	sf_tracker_free(t);
 	sf_analyser_free(a);
@@ -686,6 +721,7 @@ int main(void)
 	    cmocka_unit_test(retransmission_after_rto),
 	    cmocka_unit_test(fast_retransmission_after_dup_acks),
 	    cmocka_unit_test(spurious_retransmission),
+	    cmocka_unit_test(counters_recycled_clean),
 	    cmocka_unit_test(out_of_order_by_reordering),
 	    cmocka_unit_test(retransmission_in_ooo_window_ip_id),
 	    cmocka_unit_test(retransmission_in_ooo_window_dup_ack),

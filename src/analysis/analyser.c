@@ -57,6 +57,10 @@ void sf_analyser_prefetch(const struct sf_analyser *a, uint32_t slot)
 	sf_prefetch_span_w(&s->st, sizeof(s->st));
 }
 
+#define SLOT_BYTES  sizeof(struct ana_slot)
+#define CHUNK_BYTES ((size_t)ANA_CHUNK * SLOT_BYTES)
+_Static_assert(CHUNK_BYTES % SF_HUGE_PAGE == 0, "a chunk is whole huge pages");
+
 /* Makes room for chunk k (once per ANA_CHUNK slots, never per packet). A chunk is not
  * cleared: which slots hold a connection is in the bitmaps, and a slot is cleared when a
  * connection takes it, so a chunk's pages are not touched before their slots are used (on a
@@ -80,8 +84,8 @@ static struct ana_slot *chunk_make(struct sf_analyser *a, uint32_t k)
 		a->n_chunks = n;
 	}
 	if (!a->chunk[k])
-		/* the first chunk on small pages: a small capture stays small */
-		a->chunk[k] = sf_big_alloc(ANA_CHUNK * sizeof(struct ana_slot), k > 0);
+		/* the first chunk's first huge page on small pages: a small capture stays small */
+		a->chunk[k] = sf_big_alloc_from(CHUNK_BYTES, k > 0 ? 0 : SF_HUGE_PAGE);
 	return a->chunk[k];
 }
 
@@ -100,9 +104,6 @@ static struct ana_slot *slot_make(struct sf_analyser *a, uint32_t slot)
  * are there, cleared by someone else, when the slots reach them. One page at a time, not the
  * next chunk whole: a chunk is three pages, and a capture's last one would be taken for a few
  * slots. */
-#define SLOT_BYTES  sizeof(struct ana_slot)
-#define CHUNK_BYTES ((size_t)ANA_CHUNK * SLOT_BYTES)
-_Static_assert(CHUNK_BYTES % SF_HUGE_PAGE == 0, "a chunk is whole huge pages");
 
 static bool ask_here(uint32_t slot)
 {

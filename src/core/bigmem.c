@@ -20,6 +20,18 @@ void *sf_big_alloc(size_t bytes, bool huge)
 	return p;
 }
 
+void *sf_big_alloc_from(size_t bytes, size_t small)
+{
+	if (small >= bytes)
+		return sf_big_alloc(bytes, false);
+	size_t n = (bytes + SF_HUGE_PAGE - 1) & ~(SF_HUGE_PAGE - 1);
+	small = (small + SF_HUGE_PAGE - 1) & ~(SF_HUGE_PAGE - 1);
+	char *p = aligned_alloc(SF_HUGE_PAGE, n);
+	if (p && small < n)
+		(void)madvise(p + small, n - small, MADV_HUGEPAGE);
+	return p;
+}
+
 void sf_big_populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE

@@ -21,6 +21,11 @@
  * when first touched, as with malloc. */
 void *sf_big_alloc(size_t bytes, bool huge);
 
+/* The same with huge pages from byte `small` on (rounded up to a huge page): its first bytes
+ * on small pages, so that a table that stays small takes little memory, and the rest, when a
+ * large capture fills it, on huge pages. 0 is sf_big_alloc(bytes, true). */
+void *sf_big_alloc_from(size_t bytes, size_t small);
+
 /* Takes the pages of [p, p + bytes) now, as writing them would (madvise
  * MADV_POPULATE_WRITE, Linux 5.14; nothing where it is missing): the kernel clears them on the
  * calling thread, and changes no byte of pages already there. */

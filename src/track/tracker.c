@@ -235,10 +235,14 @@ void sf_tracker_expire(struct sf_tracker *t, int64_t now_ns)
 {
 	if (!t->have_epoch)
 		return;
-	/* still within the second last walked, whose slot is empty, and no TIME-WAIT record:
-	 * the walk below would find nothing (most packets) */
-	if (now_ns < t->next_sec_ns &&
-	    t->tab.wheel[t->tab.wheel_pos % TRK_WHEEL_SLOTS] == TRK_NIL && t->tombs.head == TRK_NIL)
+	/* still within the second last walked, whose slot is empty: the walk below would find
+	 * nothing (most packets). TIME-WAIT records do not keep it going: they end at whole
+	 * seconds and are made only by the walk, so within a second there is nothing new for
+	 * trk_tombs_expire (a record a late packet took back waits at most a second longer to be
+	 * recycled). Before, every packet of a capture with TIME-WAIT records came here: a 64-bit
+	 * division and the TIME-WAIT check, about 110 instructions a packet on the 10M bench
+	 * capture. */
+	if (now_ns < t->next_sec_ns && t->tab.wheel[t->tab.wheel_pos % TRK_WHEEL_SLOTS] == TRK_NIL)
 		return;
 	uint32_t now_s = wheel_second(t, now_ns);
 	/* walk every second between the last one processed and now (at most one lap) */

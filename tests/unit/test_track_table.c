@@ -192,6 +192,36 @@ static void test_time_wait_settles(void **state)
 	assert_int_equal(run.n_closed, 1); /* the compact record wrote nothing more */
 }
 
+/* The tenth of a second at which the settled connection's TIME-WAIT record goes, when the
+ * tracker is asked to expire every `step` tenths from 11 s on (as every packet asks). */
+static int time_wait_gone_at(int step)
+{
+	struct sf_track_stats st;
+	hseg_run_init(&run, NULL);
+	hseg_feed(&run, tw_close, 6);
+	int gone = -1;
+	for (int tenth = 110; tenth <= 700 && gone < 0; tenth += step) {
+		sf_tracker_expire(run.t, T0_NS + tenth * (SEC_NS / 10));
+		sf_tracker_stats(run.t, &st);
+		if (tenth >= 110 && st.settled == 1 && st.tombs_live == 0)
+			gone = tenth;
+	}
+	hseg_run_end(&run);
+	return gone;
+}
+
+/* Asked every tenth of a second, expiry returns at once within a second whose wheel slot is
+ * empty, TIME-WAIT records or not; a record still goes in the same second as when asked once
+ * a second (the first call of the second after its end). */
+static void test_time_wait_ends_within_second(void **state)
+{
+	(void)state;
+	int each_second = time_wait_gone_at(10), each_tenth = time_wait_gone_at(1);
+	assert_true(each_second > 110);
+	assert_int_equal(each_tenth % 10, 0); /* at a second's first call */
+	assert_int_equal(each_tenth, each_second);
+}
+
 /* With the closed linger at least 2×MSL the full record lives through TIME-WAIT and ends
  * when it runs out (the behaviour before compact records). */
 static void test_time_wait_ends(void **state)
@@ -646,6 +676,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_numbering_and_reuse),
 	    cmocka_unit_test(test_flood_cap_expiry),
 	    cmocka_unit_test(test_time_wait_settles),
+	    cmocka_unit_test(test_time_wait_ends_within_second),
 	    cmocka_unit_test(test_time_wait_ends),
 	    cmocka_unit_test(test_time_wait_late_packet),
 	    cmocka_unit_test(test_time_wait_cap),

@@ -353,8 +353,7 @@ sf_analyser_conn(const struct sf_analyser *a, const struct sf_conn *c, struct sf
 	const struct ana_conn *ac = &s->st;
 	/* lines long gone cold: ask for them all at once */
 	sf_prefetch_span(&s->fig, sizeof(s->fig));
-	bool counted = *bit_word(a->bits[slot >> ANA_CHUNK_SHIFT].counted, slot) & bit_of(slot);
-	if (counted)
+	if (ac->counts) /* the state is read here anyway: no need for the bitmap */
 		*buf = a->counts[ac->counts - 1].c;
 	else
 		memset(buf, 0, sizeof(*buf));

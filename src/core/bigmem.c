@@ -13,11 +13,7 @@ void *sf_big_alloc(size_t bytes, bool huge)
 		size_t n = (bytes + 63) & ~(size_t)63;
 		return aligned_alloc(64, n ? n : 64);
 	}
-	size_t n = (bytes + SF_HUGE_PAGE - 1) & ~(SF_HUGE_PAGE - 1);
-	void *p = aligned_alloc(SF_HUGE_PAGE, n);
-	if (p)
-		(void)madvise(p, n, MADV_HUGEPAGE);
-	return p;
+	return sf_big_alloc_from(bytes, 0);
 }
 
 void *sf_big_alloc_from(size_t bytes, size_t small)

@@ -121,15 +121,19 @@ static void fast_retransmission_after_dup_acks(void **state)
 	hana_end(&run);
 }
 
+/* After the handshake: data, its ACK, and the same data again, every byte of it already
+ * acknowledged (frame 6: a spurious retransmission). */
+static const struct hana_seg spurious_resend[3] = {
+    SEG(A, PA, 1001, 5001, 100, 200000),
+    SEG(B, ACK, 5001, 1101, 0, 300000),
+    SEG(A, PA, 1001, 5001, 100, 900000),
+};
+
 static void spurious_retransmission(void **state)
 {
 	(void)state;
 	start(NULL);
-	const struct hana_seg s[] = {
-	    SEG(A, PA, 1001, 5001, 100, 200000), SEG(B, ACK, 5001, 1101, 0, 300000),
-	    SEG(A, PA, 1001, 5001, 100, 900000), /* every byte already acknowledged */
-	};
-	hana_feed(&run, s, 3);
+	hana_feed(&run, spurious_resend, 3);
 	assert_int_equal(fl(5), SF_ANA_SPURIOUS_RETRANS);
 	assert_int_equal(run.fig[5].dir[0].spurious_retrans, 1);
 	assert_int_equal(run.fig[5].dir[0].retrans_pkts, 1);
@@ -143,10 +147,7 @@ static void counters_recycled_clean(void **state)
 {
 	(void)state;
 	start(NULL);
-	const struct hana_seg s[] = {
-	    SEG(A, PA, 1001, 5001, 100, 200000), SEG(B, ACK, 5001, 1101, 0, 300000),
-	    SEG(A, PA, 1001, 5001, 100, 900000), /* spurious: every byte already acknowledged */
-	};
+	const struct hana_seg *s = spurious_resend;
 	hana_feed(&run, s, 3);
 	assert_int_equal(run.fig[5].dir[0].retrans_pkts, 1);
 	uint32_t slot = sf_conn_slot(run.conn[5]);

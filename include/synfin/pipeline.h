@@ -100,12 +100,15 @@ struct sf_run_stats {
 	 * used while waiting for the other. Summed over such files; 0 without them. */
 	struct {
 		uint64_t threaded_files; /* files read on a second thread */
-		int64_t read_work_ns;    /* reading thread: reading, decoding, taking pages */
-		int64_t read_pages_ns;   /* of which taking pages for the tables (elapsed) */
-		int64_t read_wait_ns; /* reading thread: waiting for room in the ring (elapsed) */
-		int64_t main_work_ns; /* this thread meanwhile: tracking, analysis, sinks */
-		int64_t main_wait_ns; /* this thread: waiting for frames (elapsed) */
-		int64_t end_ns;       /* capture end: live connections ended, rows (elapsed) */
+		int64_t
+		    read_work_ns; /* reading thread: reading, decoding, pages, put-aside output */
+		int64_t read_pages_ns; /* of which taking pages for the tables (elapsed) */
+		int64_t read_spare_ns; /* of which output put aside by this thread (elapsed) */
+		int64_t read_wait_ns;  /* reading thread: waiting for room in the ring (elapsed) */
+		int64_t main_work_ns;  /* this thread meanwhile: tracking, analysis, sinks */
+		int64_t main_wait_ns;  /* this thread: waiting for frames (elapsed) */
+		int64_t main_spare_ns; /* this thread: put-aside output instead of waiting */
+		int64_t end_ns;        /* capture end: live connections ended, rows (elapsed) */
 	} times;
 };
 
@@ -135,6 +138,16 @@ struct sf_sink {
 	 * empties it. conn_final is not called for those connections. */
 	void (*final_into)(void *self, unsigned lane, const struct sf_conn_view *v);
 	void (*final_write)(void *self, unsigned lane);
+	/* Optional, both or neither: output put aside for the reading thread. While a file is
+	 * read on a second thread (read_thread on, a regular file), the pipeline calls
+	 * defer(self, true) before the file's first frame and defer(self, false) after its last,
+	 * once that thread has stopped; in between, the sink may put output aside instead of
+	 * writing it, and spare(self) is called from either thread, possibly from both at once,
+	 * whenever it would otherwise wait for the other: it writes a bounded part of what was
+	 * put aside (the sink keeps it to one thread at a time, in order) and returns whether
+	 * there was any. defer(self, false) writes the rest before it returns. */
+	void (*defer)(void *self, bool on);
+	bool (*spare)(void *self);
 };
 
 struct sf_pipeline_cfg {

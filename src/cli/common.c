@@ -328,14 +328,16 @@ static void print_timing(const struct sf_run_stats *st, int64_t elapsed_ns)
 		fprintf(
 		    stderr,
 		    "  reading thread: %.3f s of work (reading and decoding frames; %.3f s of it "
-		    "taking pages for the tables), %.3f s waiting for room\n",
+		    "taking pages for the tables, %.3f s writing rows put aside), %.3f s waiting "
+		    "for room\n",
 		    secs(st->times.read_work_ns), secs(st->times.read_pages_ns),
-		    secs(st->times.read_wait_ns));
+		    secs(st->times.read_spare_ns), secs(st->times.read_wait_ns));
 		fprintf(
 		    stderr,
-		    "  main thread meanwhile: %.3f s of work (tracking, analysis, output), %.3f s "
-		    "waiting for frames\n",
-		    secs(st->times.main_work_ns), secs(st->times.main_wait_ns));
+		    "  main thread meanwhile: %.3f s of work (tracking, analysis, output; %.3f s "
+		    "of it writing rows put aside while it waited), %.3f s waiting for frames\n",
+		    secs(st->times.main_work_ns), secs(st->times.main_spare_ns),
+		    secs(st->times.main_wait_ns));
 	} else {
 		fprintf(stderr, "  one thread: no regular file was read on a second thread\n");
 	}

@@ -41,6 +41,9 @@ struct sf_pipeline {
 	/* the sinks with a packet (prefetch) callback, so that the per-packet loops skip none */
 	const struct sf_sink *pkt_sinks[SF_MAX_SINKS], *pf_sinks[SF_MAX_SINKS];
 	unsigned n_pkt_sinks, n_pf_sinks;
+	/* the sinks that put output aside for the reading thread (defer, spare) */
+	const struct sf_sink *spare_sinks[SF_MAX_SINKS];
+	unsigned n_spare_sinks;
 	struct sf_run_stats stats;
 	struct sf_packet pkt; /* decoded in place: no allocation per packet */
 	uint64_t next_number;
@@ -298,6 +301,8 @@ int sf_pipeline_add_sink(struct sf_pipeline *p, const struct sf_sink *sink)
 		p->pkt_sinks[p->n_pkt_sinks++] = s;
 	if (s->prefetch)
 		p->pf_sinks[p->n_pf_sinks++] = s;
+	if (s->defer && s->spare)
+		p->spare_sinks[p->n_spare_sinks++] = s;
 	return 0;
 }
 
@@ -490,8 +495,26 @@ static enum sf_source_status run_ahead(struct sf_pipeline *p, struct sf_source *
 	}
 }
 
+/* The reader's spare work (struct sf_reader_spare): the put-aside output of the sinks. Called
+ * from both threads; reads only the sink list, which does not change during a run. */
+static bool spare_work(void *arg)
+{
+	const struct sf_pipeline *p = arg;
+	bool did = false;
+	for (unsigned i = 0; i < p->n_spare_sinks; i++)
+		did |= p->spare_sinks[i]->spare(p->spare_sinks[i]->self);
+	return did;
+}
+
+static void defer_sinks(const struct sf_pipeline *p, bool on)
+{
+	for (unsigned i = 0; i < p->n_spare_sinks; i++)
+		p->spare_sinks[i]->defer(p->spare_sinks[i]->self, on);
+}
+
 /* Reads src through the reading thread (reader.h). Returns the source's last status; when the
- * reader ran out of memory, goes on reading src in this thread. */
+ * reader ran out of memory, goes on reading src in this thread. The sinks put output aside
+ * (struct sf_sink defer) while the thread runs. */
 static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reader *rd,
                                           struct sf_source *src, struct sf_frame *f, char *err,
                                           size_t errlen)
@@ -521,9 +544,12 @@ static enum sf_source_status run_threaded(struct sf_pipeline *p, struct sf_reade
 	int64_t cpu1 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	struct sf_reader_times rt;
 	enum sf_source_status rc = sf_reader_finish(rd, f, err, errlen, &rt);
+	defer_sinks(p, false);
 	p->stats.times.threaded_files++;
 	p->stats.times.read_work_ns += rt.cpu_ns - rt.wait_cpu_ns;
 	p->stats.times.read_pages_ns += rt.pages_ns;
+	p->stats.times.read_spare_ns += rt.spare_ns;
+	p->stats.times.main_spare_ns += rt.cspare_ns;
 	p->stats.times.read_wait_ns += rt.wait_ns;
 	p->stats.times.main_work_ns += cpu1 - cpu0 - rt.cwait_cpu_ns;
 	p->stats.times.main_wait_ns += rt.cwait_ns;
@@ -545,8 +571,14 @@ int sf_pipeline_run(struct sf_pipeline *p, struct sf_source *src)
 	p->stats.files++;
 	struct sf_reader *rd = NULL;
 	bool regular = sf_source_is_regular_file(src);
-	if (regular && p->cfg.read_thread)
-		rd = sf_reader_start(src, &p->cfg.decode);
+	if (regular && p->cfg.read_thread) {
+		struct sf_reader_spare spare = {.fn = spare_work, .arg = p};
+		/* told before the thread starts: it may call spare at once */
+		defer_sinks(p, true);
+		rd = sf_reader_start(src, &p->cfg.decode, p->n_spare_sinks ? &spare : NULL);
+		if (!rd)
+			defer_sinks(p, false);
+	}
 	if (rd) {
 		rc = run_threaded(p, rd, src, &f, err, sizeof(err));
 	} else if (regular) {

@@ -45,24 +45,26 @@ struct sf_reader {
 	_Atomic uint32_t ask_head;
 	struct rd_ask asks[ASKS];
 	/* the producer's own */
-	alignas(64) uint64_t p_head; /* frames written */
-	uint64_t p_tail;             /* its copy of tail */
-	enum sf_source_status rc;    /* the producer's end, read by the consumer after done */
-	int64_t p_cpu, p_pages, p_wait, p_wait_cpu; /* its times (struct sf_reader_times) */
-	bool oom;                                   /* stopped for want of memory at frame `last` */
+	alignas(64) uint64_t p_head;     /* frames written */
+	uint64_t p_tail;                 /* its copy of tail */
+	enum sf_source_status rc;        /* the producer's end, read by the consumer after done */
+	int64_t p_cpu, p_pages, p_spare; /* its times (struct sf_reader_times) */
+	int64_t p_wait, p_wait_cpu;      /* its waits */
+	bool oom;                        /* stopped for want of memory at frame `last` */
 	struct sf_frame last;
 	char err[SF_ERRBUF];
 	/* the consumer's own */
-	alignas(64) uint64_t cur;   /* frames given back */
-	uint64_t c_head;            /* its copy of head */
-	uint64_t c_tail;            /* the tail it last published */
-	int64_t c_wait, c_wait_cpu; /* its waits (struct sf_reader_times) */
+	alignas(64) uint64_t cur;            /* frames given back */
+	uint64_t c_head;                     /* its copy of head */
+	uint64_t c_tail;                     /* the tail it last published */
+	int64_t c_wait, c_wait_cpu, c_spare; /* its waits and spare work (sf_reader_times) */
 	/* set before the thread starts */
 	alignas(64) struct rd_item *ring;
 	uint64_t ring_n; /* RING_MAPPED or RING_COPIED */
 	struct sf_source *src;
 	struct sf_decode_opts opts;
 	bool persist; /* frames stay in the source: not copied (sf_source_frames_persist) */
+	struct sf_reader_spare spare; /* fn NULL: none */
 	pthread_t thread;
 };
 
@@ -131,14 +133,27 @@ bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes)
 	return true;
 }
 
+/* Spare work instead of waiting, timed into *ns: true when there was some. */
+static bool do_spare(const struct sf_reader *r, int64_t *ns)
+{
+	if (!r->spare.fn)
+		return false;
+	int64_t a0 = sf_clock_ns(CLOCK_MONOTONIC);
+	if (!r->spare.fn(r->spare.arg))
+		return false;
+	*ns += sf_clock_ns(CLOCK_MONOTONIC) - a0;
+	return true;
+}
+
 /* The ring is full: a full ring is the consumer's work for a while, time to take the pages it
- * asked for, one request per look at the ring. The wait and the pages are timed (struct
- * sf_reader_times): taking pages is work, the rest of the CPU used meanwhile is not. */
+ * asked for, one request per look at the ring, then to do spare work. The wait, the pages and
+ * the spare work are timed (struct sf_reader_times): pages and spare work are work, the rest
+ * of the CPU used meanwhile is not. */
 static void wait_for_room(struct sf_reader *r, uint64_t head)
 {
 	unsigned spins = 0;
 	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC), c0 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	int64_t pages = 0;
+	int64_t pages = 0, spare = 0;
 	while (head - (r->p_tail = atomic_load_explicit(&r->tail, memory_order_acquire)) >=
 	       r->ring_n) {
 		int64_t a0 = sf_clock_ns(CLOCK_MONOTONIC);
@@ -146,12 +161,15 @@ static void wait_for_room(struct sf_reader *r, uint64_t head)
 			pages += sf_clock_ns(CLOCK_MONOTONIC) - a0;
 			continue;
 		}
+		if (do_spare(r, &spare))
+			continue;
 		wait_a_bit(&spins);
 	}
-	int64_t cpu = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	int64_t cpu = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0, worked = pages + spare;
 	r->p_pages += pages;
-	r->p_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0 - pages;
-	r->p_wait_cpu += cpu > pages ? cpu - pages : 0;
+	r->p_spare += spare;
+	r->p_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0 - worked;
+	r->p_wait_cpu += cpu > worked ? cpu - worked : 0;
 }
 
 static void *produce(void *arg)
@@ -185,7 +203,8 @@ static void *produce(void *arg)
 	return NULL;
 }
 
-struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts)
+struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts,
+                                  const struct sf_reader_spare *spare)
 {
 	struct sf_reader *r = aligned_alloc(64, sizeof(*r));
 	if (!r)
@@ -201,6 +220,8 @@ struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_
 	}
 	if (opts)
 		r->opts = *opts;
+	if (spare)
+		r->spare = *spare;
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
 	atomic_init(&r->done, 0);
@@ -246,6 +267,7 @@ size_t sf_reader_wait(struct sf_reader *r)
 	}
 	unsigned spins = 0;
 	int64_t t0 = sf_clock_ns(CLOCK_MONOTONIC), c0 = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	int64_t spare = 0;
 	for (;;) {
 		if ((n = avail(r)) != 0)
 			break;
@@ -256,10 +278,13 @@ size_t sf_reader_wait(struct sf_reader *r)
 			n = avail(r);
 			break;
 		}
-		wait_a_bit(&spins);
+		if (!do_spare(r, &spare))
+			wait_a_bit(&spins);
 	}
-	r->c_wait_cpu += sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
-	r->c_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0;
+	int64_t cpu = sf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	r->c_spare += spare;
+	r->c_wait_cpu += cpu > spare ? cpu - spare : 0;
+	r->c_wait += sf_clock_ns(CLOCK_MONOTONIC) - t0 - spare;
 	return n;
 }
 
@@ -284,10 +309,12 @@ enum sf_source_status sf_reader_finish(struct sf_reader *r, struct sf_frame *f, 
 	if (times)
 		*times = (struct sf_reader_times){.cpu_ns = r->p_cpu,
 		                                  .pages_ns = r->p_pages,
+		                                  .spare_ns = r->p_spare,
 		                                  .wait_ns = r->p_wait,
 		                                  .wait_cpu_ns = r->p_wait_cpu,
 		                                  .cwait_ns = r->c_wait,
-		                                  .cwait_cpu_ns = r->c_wait_cpu};
+		                                  .cwait_cpu_ns = r->c_wait_cpu,
+		                                  .cspare_ns = r->c_spare};
 	enum sf_source_status rc = r->oom ? SF_SRC_FRAME : r->rc;
 	*f = r->last;
 	if (errlen) {

@@ -36,9 +36,20 @@ bool rd_item_take(struct rd_item *it, const struct sf_frame *f, const struct sf_
 
 struct sf_reader;
 
-/* Starts reading src on a new thread, decoding with opts. NULL (nothing started) when the
- * thread or the ring cannot be had: the caller then reads src itself. */
-struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts);
+/* Work either thread may do instead of waiting for the other (rows a sink put aside, struct
+ * sf_sink spare): fn does a bounded amount of it and returns whether there was any. Both
+ * threads may call it at once: fn keeps its own work to one thread at a time. */
+struct sf_reader_spare {
+	bool (*fn)(void *arg);
+	void *arg;
+};
+
+/* Starts reading src on a new thread, decoding with opts; spare (may be NULL) is called while
+ * the reading thread waits for room in its ring and while the consumer waits for frames.
+ * NULL (nothing started) when the thread or the ring cannot be had: the caller then reads src
+ * itself. */
+struct sf_reader *sf_reader_start(struct sf_source *src, const struct sf_decode_opts *opts,
+                                  const struct sf_reader_spare *spare);
 /* Frames are taken in batches. sf_reader_wait waits until a frame after those given back is
  * decoded and returns how many are (at most SF_READER_BATCH; 0: the source has no more, see
  * sf_reader_finish); sf_reader_more returns the same count without waiting (it only grows
@@ -60,10 +71,12 @@ bool sf_reader_ask(struct sf_reader *r, void *p, size_t bytes);
 struct sf_reader_times {
 	int64_t cpu_ns;       /* reading thread: reading and decoding frames, taking pages */
 	int64_t pages_ns;     /* of which taking pages asked for (sf_reader_ask), elapsed */
+	int64_t spare_ns;     /* of which spare work (struct sf_reader_spare), elapsed */
 	int64_t wait_ns;      /* reading thread: waiting for room in the ring, elapsed */
 	int64_t wait_cpu_ns;  /* CPU it used while waiting */
 	int64_t cwait_ns;     /* consumer: waiting for frames in sf_reader_wait, elapsed */
 	int64_t cwait_cpu_ns; /* CPU it used while waiting */
+	int64_t cspare_ns;    /* consumer: spare work instead of waiting, elapsed (not in cwait) */
 };
 
 /* After sf_reader_wait returned 0: joins the thread, frees the ring and returns the source's

@@ -38,18 +38,21 @@ for mode in "" "--no-analysis"; do
 	el=$(field "$WORK/timed.err" '^timing:' 'timing:')
 	rw=$(awk '/reading thread:/ {print $3}' "$WORK/timed.err")
 	rp=$(awk -F'[(;]' '/reading thread:/ {split($3, w, " "); print w[1]}' "$WORK/timed.err")
+	rs=$(awk -F', ' '/reading thread:/ {split($2, w, " "); print w[1]}' "$WORK/timed.err")
+	ms=$(awk -F'; ' '/main thread meanwhile:/ {split($2, w, " "); print w[1]}' "$WORK/timed.err")
 	rwait=$(awk -F'), ' '/reading thread:/ {split($2, w, " "); print w[1]}' "$WORK/timed.err")
 	mw=$(awk '/main thread meanwhile:/ {print $4}' "$WORK/timed.err")
 	mwait=$(awk -F'), ' '/main thread meanwhile:/ {split($2, w, " "); print w[1]}' "$WORK/timed.err")
 	end=$(awk -F': ' '/capture end/ {split($2, w, " "); print w[1]}' "$WORK/timed.err")
-	for v in "$el" "$rw" "$rp" "$rwait" "$mw" "$mwait" "$end"; do
+	for v in "$el" "$rw" "$rp" "$rs" "$rwait" "$mw" "$ms" "$mwait" "$end"; do
 		echo "$v" | grep -Eq '^[0-9]+\.[0-9]{3}$' || fail "conns $mode: '$v' is not a time in seconds"
 	done
 	# shellcheck disable=SC2015
-	awk -v el="$el" -v rw="$rw" -v rp="$rp" -v rwait="$rwait" -v mw="$mw" -v mwait="$mwait" \
-	    -v end="$end" 'BEGIN {
+	awk -v el="$el" -v rw="$rw" -v rp="$rp" -v rs="$rs" -v rwait="$rwait" -v mw="$mw" \
+	    -v ms="$ms" -v mwait="$mwait" -v end="$end" 'BEGIN {
 		slack = 0.02   # clocks read at slightly different moments
-		bad = (el <= 0) || (rw <= 0) || (mw <= 0) || (rp > rw + slack) ||
+		bad = (el <= 0) || (rw <= 0) || (mw <= 0) || (rp + rs > rw + slack) ||
+		      (ms > mw + slack) ||
 		      (rw > el + slack) || (mw > el + slack) || (rwait > el + slack) ||
 		      (mwait > el + slack) || (end > el + slack)
 		exit bad }' || fail "conns $mode: the times do not add up"

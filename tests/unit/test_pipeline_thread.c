@@ -216,7 +216,7 @@ static struct sf_reader *start_reader(const char *path, struct sf_source **src)
 	char err[256];
 	*src = sf_source_open_file(path, 0, err, sizeof(err));
 	assert_non_null(*src);
-	struct sf_reader *rd = sf_reader_start(*src, NULL);
+	struct sf_reader *rd = sf_reader_start(*src, NULL, NULL);
 	assert_non_null(rd);
 	return rd;
 }

@@ -2,8 +2,10 @@
  * would at conn_closed, then sf_conn_row_fill; the extras (IP bytes, FIN and RST senders)
  * accumulated from hand-built packet views; explain's packet records from struct
  * sf_pkt_track; and the three views fed through their sinks without a pipeline. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -468,6 +470,171 @@ static void test_conns_view_json(void **state)
 	free(out);
 }
 
+/* ---- rows put aside for the reading thread (struct sf_sink defer and spare) --------------- */
+
+#define N_ASIDE 1000u
+
+struct aside_run {
+	struct sf_sink s;
+	_Atomic int stop;
+	_Atomic unsigned wrote; /* spare calls that wrote rows */
+};
+
+static void *spare_loop(void *arg)
+{
+	struct aside_run *a = arg;
+	while (!atomic_load(&a->stop))
+		if (a->s.spare(a->s.self))
+			atomic_fetch_add(&a->wrote, 1);
+	return NULL;
+}
+
+static void *spare_once(void *arg)
+{
+	struct aside_run *a = arg;
+	if (a->s.spare(a->s.self))
+		atomic_fetch_add(&a->wrote, 1);
+	return NULL;
+}
+
+static void conn_i(struct sf_conn *c, unsigned i)
+{
+	base_conn(c);
+	c->stream = i;
+	c->port[0] = (uint16_t)(1024 + i);
+	c->pkts[0] = i;
+	c->bytes[1] = 7ull * i;
+}
+
+/* N_ASIDE rows in format fmt: written at once (mode 0), put aside with nobody to write them but
+ * the main thread (1), or put aside while another thread calls spare all along (2). */
+static char *run_aside(enum sf_conns_format fmt, int mode)
+{
+	char *text = NULL, err[128];
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	struct sf_conns_opts o = {.format = fmt};
+	struct sf_conns_view *v = sf_conns_view_new(fp, &o, err, sizeof(err));
+	assert_non_null(v);
+	struct aside_run a = {.s = sf_conns_view_sink(v)};
+	assert_non_null(a.s.defer);
+	assert_non_null(a.s.spare);
+	pthread_t th;
+	if (mode)
+		a.s.defer(a.s.self, true);
+	if (mode == 2)
+		assert_int_equal(pthread_create(&th, NULL, spare_loop, &a), 0);
+	for (unsigned i = 0; i < N_ASIDE; i++) {
+		struct sf_conn c;
+		conn_i(&c, i);
+		struct sf_conn_view cv = {.conn = &c, .slot = i % 4096};
+		a.s.conn_final(a.s.self, &cv);
+	}
+	if (mode == 2) {
+		atomic_store(&a.stop, 1);
+		assert_int_equal(pthread_join(th, NULL), 0);
+	}
+	if (mode)
+		a.s.defer(a.s.self, false);
+	assert_int_equal(sf_conns_view_rows(v), N_ASIDE); /* all out before the end */
+	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
+	a.s.end(a.s.self, &st);
+	assert_int_equal(sf_conns_view_error(v), 0);
+	sf_conns_view_free(v);
+	fclose(fp);
+	return text;
+}
+
+/* Rows put aside come out exactly as rows written at once, in the same order, whichever
+ * thread writes them. */
+static void test_conns_rows_put_aside_same(void **state)
+{
+	(void)state;
+	const enum sf_conns_format fmts[] = {SF_CONNS_TABLE, SF_CONNS_JSON, SF_CONNS_CSV,
+	                                     SF_CONNS_ZEEK};
+	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		char *direct = run_aside(fmts[f], 0);
+		for (int mode = 1; mode <= 2; mode++) {
+			char *aside = run_aside(fmts[f], mode);
+			assert_string_equal(aside, direct);
+			free(aside);
+		}
+		free(direct);
+	}
+}
+
+/* Put aside, a row waits for spare work; spare from another thread writes it; a full ring
+ * is written by the main thread; defer(false) writes the rest. */
+static void test_conns_rows_put_aside_steps(void **state)
+{
+	(void)state;
+	char *text = NULL, err[128];
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	struct sf_conns_opts o = {.format = SF_CONNS_JSON};
+	struct sf_conns_view *v = sf_conns_view_new(fp, &o, err, sizeof(err));
+	assert_non_null(v);
+	struct aside_run a = {.s = sf_conns_view_sink(v)};
+	a.s.defer(a.s.self, true);
+	struct sf_conn c;
+	for (unsigned i = 0; i < 3; i++) {
+		conn_i(&c, i);
+		struct sf_conn_view cv = {.conn = &c, .slot = i};
+		a.s.conn_final(a.s.self, &cv);
+	}
+	assert_int_equal(sf_conns_view_rows(v), 0); /* put aside, not written */
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, spare_once, &a), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(atomic_load(&a.wrote), 1);
+	assert_int_equal(sf_conns_view_rows(v), 3);
+	assert_false(a.s.spare(a.s.self)); /* nothing left */
+	for (unsigned i = 3; i < N_ASIDE; i++) {
+		conn_i(&c, i);
+		struct sf_conn_view cv = {.conn = &c, .slot = i % 4096};
+		a.s.conn_final(a.s.self, &cv);
+	}
+	/* the ring is far smaller than N_ASIDE: the main thread wrote rows to make room, and
+	 * the last ones still wait */
+	assert_true(sf_conns_view_rows(v) > 3);
+	assert_true(sf_conns_view_rows(v) < N_ASIDE);
+	a.s.defer(a.s.self, false);
+	assert_int_equal(sf_conns_view_rows(v), N_ASIDE);
+	/* without a reading thread, a row is written at once */
+	conn_i(&c, N_ASIDE);
+	struct sf_conn_view cv = {.conn = &c, .slot = 7};
+	a.s.conn_final(a.s.self, &cv);
+	assert_int_equal(sf_conns_view_rows(v), N_ASIDE + 1);
+	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
+	a.s.end(a.s.self, &st);
+	sf_conns_view_free(v);
+	fclose(fp);
+	/* in order */
+	const char *p = text;
+	for (unsigned i = 0; i <= N_ASIDE; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "{\"stream\":%u,", i);
+		const char *q = strstr(p, key);
+		assert_non_null(q);
+		p = q + 1;
+	}
+	free(text);
+}
+
+/* --order stream keeps rows and sorts them: nothing is put aside. */
+static void test_conns_stream_order_not_put_aside(void **state)
+{
+	(void)state;
+	char err[128];
+	struct sf_conns_opts o = {.format = SF_CONNS_JSON, .order = SF_CONNS_ORDER_STREAM};
+	struct sf_conns_view *v = sf_conns_view_new(stdout, &o, err, sizeof(err));
+	assert_non_null(v);
+	struct sf_sink s = sf_conns_view_sink(v);
+	assert_null(s.defer);
+	assert_null(s.spare);
+	sf_conns_view_free(v);
+}
+
 static void test_stats_view(void **state)
 {
 	(void)state;
@@ -512,6 +679,9 @@ int main(void)
 	    cmocka_unit_test(test_extras_many),
 	    cmocka_unit_test(test_xpkt_fill),
 	    cmocka_unit_test(test_conns_view_json),
+	    cmocka_unit_test(test_conns_rows_put_aside_same),
+	    cmocka_unit_test(test_conns_rows_put_aside_steps),
+	    cmocka_unit_test(test_conns_stream_order_not_put_aside),
 	    cmocka_unit_test(test_stats_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

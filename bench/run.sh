@@ -394,6 +394,7 @@ if [[ -n $r1 && -n $r10 ]]; then
 fi
 # the peak of live connections each file reaches with the short linger, from the run summary
 peak_live() { # file
+	# shellcheck disable=SC2086 # short_opts is several words
 	"$synfin" conns --no-analysis $short_opts --summary "$1" 2>&1 >/dev/null |
 		awk '/ tracked, peak / { for (i = 1; i < NF; i++) if ($i == "peak") { print $(i + 1); exit } }'
 }

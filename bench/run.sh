@@ -210,7 +210,7 @@ declare -A WALL RSS # "table|file|row label" → wall seconds, peak RSS KiB
 # 10M capture holds ~100k records and 250k TIME-WAIT records. With a short linger, memory
 # follows the connections actually open at once, and the two files' RSS can be compared.
 short_opts="--msl 1 --timeout closed=1"
-short_label="synfin conns, short linger ($short_opts)"
+short_label="synfin conns, short linger"
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
 	"$(free -g | awk '/^Mem:/ {print $2}') GB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -100,10 +100,9 @@ struct sf_run_stats {
 	 * used while waiting for the other. Summed over such files; 0 without them. */
 	struct {
 		uint64_t threaded_files; /* files read on a second thread */
-		int64_t
-		    read_work_ns; /* reading thread: reading, decoding, pages, put-aside output */
-		int64_t read_pages_ns; /* of which taking pages for the tables (elapsed) */
-		int64_t read_spare_ns; /* of which output put aside by this thread (elapsed) */
+		int64_t read_work_ns;    /* reading thread: frames, pages, rows put aside */
+		int64_t read_pages_ns;   /* of which taking pages for the tables (elapsed) */
+		int64_t read_spare_ns;   /* of which output put aside by this thread (elapsed) */
 		int64_t read_wait_ns;  /* reading thread: waiting for room in the ring (elapsed) */
 		int64_t main_work_ns;  /* this thread meanwhile: tracking, analysis, sinks */
 		int64_t main_wait_ns;  /* this thread: waiting for frames (elapsed) */

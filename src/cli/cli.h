@@ -21,7 +21,7 @@
 enum {
 	CLI_EXIT_OK = 0,    /* every input was read to its end */
 	CLI_EXIT_USAGE = 1, /* bad command line */
-	CLI_EXIT_INPUT = 2  /* an input could not be opened or broke partway */
+	CLI_EXIT_INPUT = 2  /* an input could not be opened or broke partway, or a write failed */
 };
 
 enum cli_color { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };

@@ -78,7 +78,9 @@ int cmd_explain(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	struct sf_sink sink = sf_explain_view_sink(v);
-	int status = cli_output_status(cli_run(&common, &sink, 1), sf_explain_view_error(v));
+	/* the run first: the order in which a call's arguments are evaluated is unspecified */
+	int status = cli_run(&common, &sink, 1);
+	status = cli_output_status(status, sf_explain_view_error(v));
 	sf_explain_view_free(v);
 	return status;
 }

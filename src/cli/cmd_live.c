@@ -272,8 +272,7 @@ static void lc_header(struct live_conns *lc)
 
 static void lc_flush(struct live_conns *lc)
 {
-	ob_flush(&lc->ob);
-	fflush(lc->ob.fp);
+	ob_finish(&lc->ob);
 }
 
 static void lc_packet(void *self, const struct sf_pkt_view *v)

@@ -21,7 +21,9 @@ int cmd_stats(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_INPUT;
 	}
 	struct sf_sink sink = sf_stats_view_sink(v);
-	int status = cli_output_status(cli_run(&common, &sink, 1), sf_stats_view_error(v));
+	/* the run first: the order in which a call's arguments are evaluated is unspecified */
+	int status = cli_run(&common, &sink, 1);
+	status = cli_output_status(status, sf_stats_view_error(v));
 	sf_stats_view_free(v);
 	return status;
 }

@@ -1,7 +1,8 @@
 /* synfin — options common to every subcommand, and the run of inputs through the pipeline.
  *
  * Exit status (documented in every --help): 0 when every input was read to its end, 1 for a
- * usage error, 2 when an input could not be opened or broke partway. An input that fails does
+ * usage error, 2 when an input could not be opened or broke partway or the output could not be
+ * written (a full disk, a closed pipe: the views' sticky write error). An input that fails does
  * not stop the run: the others are still read, as tcpdump and tshark stop at the bad record
  * but keep what came before it.
  */
@@ -74,7 +75,8 @@ static const char common_help[] =
     "  0  every input was read to its end\n"
     "  1  usage error\n"
     "  2  an input could not be opened or broke partway (the other inputs were still read;\n"
-    "     the message on stderr names the file and the frame)\n";
+    "     the message on stderr names the file and the frame), or the output could not be\n"
+    "     written (a full disk: the message names the error)\n";
 
 void cli_error(const char *fmt, ...)
 {

@@ -356,11 +356,7 @@ struct sf_sink fields_sink_sink(struct fields_sink *s)
 
 int fields_sink_close(struct fields_sink *s)
 {
-	ob_flush(&s->ob);
-	fflush(s->ob.fp);
-	int err = s->ob.error;
-	if (!err && ferror(s->ob.fp))
-		err = EIO;
+	int err = ob_finish(&s->ob);
 	ob_free(&s->ob);
 	free(s->fields);
 	free(s);

@@ -257,8 +257,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	v->n_rows = 0;
 	header_once(v); /* no connection: the header alone still says what the file is */
 	sf_conn_fmt_footer(&v->ob, &v->ctx);
-	ob_flush(&v->ob);
-	fflush(v->ob.fp);
+	ob_finish(&v->ob);
 }
 
 struct sf_sink sf_conns_view_sink(struct sf_conns_view *v)

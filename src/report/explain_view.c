@@ -199,8 +199,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 	}
 	if (v->oom)
 		ob_puts(&v->ob, "(out of memory: some packets were not kept)\n");
-	ob_flush(&v->ob);
-	fflush(v->ob.fp);
+	ob_finish(&v->ob);
 }
 
 struct sf_explain_view *sf_explain_view_new(FILE *out, const struct sf_explain_opts *o, char *err,

@@ -36,18 +36,35 @@ int ob_flush(struct sf_outbuf *ob)
 		ob->error = ENOMEM;
 	}
 	if (ob->len && !ob->error) {
-		if (fwrite(ob->buf, 1, ob->len, ob->fp) != ob->len)
+		/* glibc's fwrite can report a failed write(2) as written: the stream's error
+		 * indicator is what says it failed */
+		errno = 0;
+		if (fwrite(ob->buf, 1, ob->len, ob->fp) != ob->len || ferror(ob->fp))
 			ob->error = errno ? errno : EIO;
 	}
 	ob->len = 0; /* after an error, output is dropped rather than buffered forever */
 	return ob->error ? -1 : 0;
 }
 
+int ob_finish(struct sf_outbuf *ob)
+{
+	ob_flush(ob);
+	if (ob->fp && !ob->error) {
+		errno = 0;
+		if (fflush(ob->fp) != 0 || ferror(ob->fp))
+			ob->error = errno ? errno : EIO;
+	}
+	return ob->error;
+}
+
 void ob_put_mem_slow(struct sf_outbuf *ob, const char *s, size_t n)
 {
 	if (ob->fp && n >= ob->cap) { /* a span larger than the buffer goes out as it is */
-		if (ob_flush(ob) == 0 && fwrite(s, 1, n, ob->fp) != n)
-			ob->error = errno ? errno : EIO;
+		if (ob_flush(ob) == 0) {
+			errno = 0;
+			if (fwrite(s, 1, n, ob->fp) != n || ferror(ob->fp))
+				ob->error = errno ? errno : EIO;
+		}
 		return;
 	}
 	while (n) {

@@ -31,6 +31,10 @@ int ob_init(struct sf_outbuf *ob, FILE *fp, size_t cap);
 void ob_free(struct sf_outbuf *ob);
 /* Writes what is buffered (a memory buffer grows instead); -1 on a write error (sticky). */
 int ob_flush(struct sf_outbuf *ob);
+/* The output's last step: writes what is buffered and flushes the stream, so that a write
+ * that failed in the stream's own buffer (a full disk, a closed pipe) is seen. Returns the
+ * sticky error, 0 when everything reached the file. */
+int ob_finish(struct sf_outbuf *ob);
 
 static inline void ob_room(struct sf_outbuf *ob, size_t n)
 {

@@ -50,18 +50,15 @@ static void on_packet(void *self, const struct sf_pkt_view *v)
 		pr_hex(&r->ob, v->pkt);
 	if (r->o.detail || r->o.hex)
 		ob_putc(&r->ob, '\n');
-	if (r->o.flush_each) {
-		ob_flush(&r->ob);
-		fflush(r->ob.fp);
-	}
+	if (r->o.flush_each)
+		ob_finish(&r->ob);
 }
 
 static void on_end(void *self, const struct sf_run_stats *st)
 {
 	struct packets_report *r = self;
 	(void)st;
-	ob_flush(&r->ob);
-	fflush(r->ob.fp);
+	ob_finish(&r->ob);
 }
 
 struct sf_sink sf_report_packets_new(FILE *out, const struct sf_report_packets_opts *o)
@@ -89,10 +86,7 @@ int sf_report_packets_close(struct sf_sink *sink)
 	struct packets_report *r = sink->self;
 	if (!r)
 		return 0;
-	ob_flush(&r->ob);
-	if (fflush(r->ob.fp) != 0 && !r->ob.error)
-		r->ob.error = errno ? errno : EIO;
-	int err = r->ob.error;
+	int err = ob_finish(&r->ob);
 	ob_free(&r->ob);
 	free(r);
 	sink->self = NULL;

@@ -331,8 +331,7 @@ static void on_end(void *self, const struct sf_run_stats *st)
 		ob_puts(ob, "  (none)\n");
 	if (v->oom)
 		ob_puts(ob, "(out of memory: some closers may be missing)\n");
-	ob_flush(ob);
-	fflush(ob->fp);
+	ob_finish(ob);
 }
 
 struct sf_stats_view *sf_stats_view_new(FILE *out, char *err, size_t errlen)

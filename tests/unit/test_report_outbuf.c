@@ -1,4 +1,5 @@
 /* Output buffer and hand-written formatters of the text reports. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +190,32 @@ static void test_write_error_is_sticky(void **state)
 	fclose(fp);
 }
 
+/* A failed write that the stream's own buffer hid until its flush (a small output, a full
+ * disk) is reported by ob_finish with its errno. */
+static void test_finish_sees_buffered_error(void **state)
+{
+	(void)state;
+	FILE *fp = fopen("/dev/full", "w");
+	if (!fp)
+		skip();
+	struct sf_outbuf ob;
+	assert_int_equal(ob_init(&ob, fp, 256), 0);
+	ob_puts(&ob, "a line that fits in the stream's buffer\n");
+	assert_int_equal(ob_flush(&ob), 0); /* into stdio's buffer: nothing written yet */
+	assert_int_equal(ob_finish(&ob), ENOSPC);
+	assert_int_equal(ob.error, ENOSPC);
+	ob_free(&ob);
+	fclose(fp);
+	/* a stream that takes everything: no error */
+	fp = fopen("/dev/null", "w");
+	assert_non_null(fp);
+	assert_int_equal(ob_init(&ob, fp, 256), 0);
+	ob_puts(&ob, "fine\n");
+	assert_int_equal(ob_finish(&ob), 0);
+	ob_free(&ob);
+	fclose(fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +224,7 @@ int main(void)
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_mac_and_long_spans),
 	    cmocka_unit_test(test_write_error_is_sticky),
+	    cmocka_unit_test(test_finish_sees_buffered_error),
 	    cmocka_unit_test(test_memory_buffer_and_big_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,15 @@ void ob_free(struct sf_outbuf *ob)
 	ob->len = ob->cap = 0;
 }
 
+/* n bytes from s into the stream; a failure becomes the sticky error. glibc's fwrite can
+ * report a failed write(2) as written: the stream's error indicator is what says it failed. */
+static void write_out(struct sf_outbuf *ob, const char *s, size_t n)
+{
+	errno = 0;
+	if (fwrite(s, 1, n, ob->fp) != n || ferror(ob->fp))
+		ob->error = errno ? errno : EIO;
+}
+
 int ob_flush(struct sf_outbuf *ob)
 {
 	if (!ob->fp && !ob->error) { /* a memory buffer: make room instead */
@@ -35,13 +44,8 @@ int ob_flush(struct sf_outbuf *ob)
 		}
 		ob->error = ENOMEM;
 	}
-	if (ob->len && !ob->error) {
-		/* glibc's fwrite can report a failed write(2) as written: the stream's error
-		 * indicator is what says it failed */
-		errno = 0;
-		if (fwrite(ob->buf, 1, ob->len, ob->fp) != ob->len || ferror(ob->fp))
-			ob->error = errno ? errno : EIO;
-	}
+	if (ob->len && !ob->error)
+		write_out(ob, ob->buf, ob->len);
 	ob->len = 0; /* after an error, output is dropped rather than buffered forever */
 	return ob->error ? -1 : 0;
 }
@@ -60,11 +64,8 @@ int ob_finish(struct sf_outbuf *ob)
 void ob_put_mem_slow(struct sf_outbuf *ob, const char *s, size_t n)
 {
 	if (ob->fp && n >= ob->cap) { /* a span larger than the buffer goes out as it is */
-		if (ob_flush(ob) == 0) {
-			errno = 0;
-			if (fwrite(s, 1, n, ob->fp) != n || ferror(ob->fp))
-				ob->error = errno ? errno : EIO;
-		}
+		if (ob_flush(ob) == 0)
+			write_out(ob, s, n);
 		return;
 	}
 	while (n) {

@@ -419,27 +419,49 @@ static void test_xpkt_fill(void **state)
 
 /* ---- the views through their sinks -------------------------------------------------------- */
 
+/* A conns view writing into memory: mem_conns_open gives its sink; mem_conns_close ends the
+ * run, checks the rows written and that no write failed, and returns the text. */
+struct mem_conns {
+	char *text;
+	size_t len;
+	FILE *fp;
+	struct sf_conns_view *v;
+};
+
+static struct sf_sink mem_conns_open(struct mem_conns *m, enum sf_conns_format fmt)
+{
+	char err[128];
+	m->text = NULL;
+	m->len = 0;
+	m->fp = open_memstream(&m->text, &m->len);
+	assert_non_null(m->fp);
+	struct sf_conns_opts o = {.format = fmt};
+	m->v = sf_conns_view_new(m->fp, &o, err, sizeof(err));
+	assert_non_null(m->v);
+	return sf_conns_view_sink(m->v);
+}
+
+static char *mem_conns_close(struct mem_conns *m, const struct sf_sink *s, uint64_t rows)
+{
+	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
+	s->end(s->self, &st);
+	assert_int_equal(sf_conns_view_rows(m->v), rows);
+	assert_int_equal(sf_conns_view_error(m->v), 0);
+	sf_conns_view_free(m->v);
+	fclose(m->fp);
+	return m->text;
+}
+
 static char *run_conns(enum sf_conns_format fmt, const struct sf_conn *c, const struct pktctx *pk,
                        unsigned n_pk)
 {
-	char *text = NULL, err[128];
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	struct sf_conns_opts o = {.format = fmt};
-	struct sf_conns_view *v = sf_conns_view_new(fp, &o, err, sizeof(err));
-	assert_non_null(v);
-	struct sf_sink s = sf_conns_view_sink(v);
+	struct mem_conns m;
+	struct sf_sink s = mem_conns_open(&m, fmt);
 	for (unsigned i = 0; i < n_pk; i++)
 		s.packet(s.self, &pk[i].v);
 	struct sf_conn_view cv = {.conn = c, .slot = (uint32_t)(c->stream % 4096)}; /* as mkpkt */
 	s.conn_final(s.self, &cv);
-	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
-	s.end(s.self, &st);
-	assert_int_equal(sf_conns_view_rows(v), 1);
-	assert_int_equal(sf_conns_view_error(v), 0);
-	sf_conns_view_free(v);
-	fclose(fp);
-	return text;
+	return mem_conns_close(&m, &s, 1);
 }
 
 static void test_conns_view_json(void **state)
@@ -506,17 +528,23 @@ static void conn_i(struct sf_conn *c, unsigned i)
 	c->bytes[1] = 7ull * i;
 }
 
+/* Connections from … to - 1 (conn_i) end, in that order, at record slots i % 4096. */
+static void end_conns(const struct sf_sink *s, unsigned from, unsigned to)
+{
+	for (unsigned i = from; i < to; i++) {
+		struct sf_conn c;
+		conn_i(&c, i);
+		struct sf_conn_view cv = {.conn = &c, .slot = i % 4096};
+		s->conn_final(s->self, &cv);
+	}
+}
+
 /* N_ASIDE rows in format fmt: written at once (mode 0), put aside with nobody to write them but
  * the main thread (1), or put aside while another thread calls spare all along (2). */
 static char *run_aside(enum sf_conns_format fmt, int mode)
 {
-	char *text = NULL, err[128];
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	struct sf_conns_opts o = {.format = fmt};
-	struct sf_conns_view *v = sf_conns_view_new(fp, &o, err, sizeof(err));
-	assert_non_null(v);
-	struct aside_run a = {.s = sf_conns_view_sink(v)};
+	struct mem_conns m;
+	struct aside_run a = {.s = mem_conns_open(&m, fmt)};
 	assert_non_null(a.s.defer);
 	assert_non_null(a.s.spare);
 	pthread_t th;
@@ -524,25 +552,15 @@ static char *run_aside(enum sf_conns_format fmt, int mode)
 		a.s.defer(a.s.self, true);
 	if (mode == 2)
 		assert_int_equal(pthread_create(&th, NULL, spare_loop, &a), 0);
-	for (unsigned i = 0; i < N_ASIDE; i++) {
-		struct sf_conn c;
-		conn_i(&c, i);
-		struct sf_conn_view cv = {.conn = &c, .slot = i % 4096};
-		a.s.conn_final(a.s.self, &cv);
-	}
+	end_conns(&a.s, 0, N_ASIDE);
 	if (mode == 2) {
 		atomic_store(&a.stop, 1);
 		assert_int_equal(pthread_join(th, NULL), 0);
 	}
 	if (mode)
 		a.s.defer(a.s.self, false);
-	assert_int_equal(sf_conns_view_rows(v), N_ASIDE); /* all out before the end */
-	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
-	a.s.end(a.s.self, &st);
-	assert_int_equal(sf_conns_view_error(v), 0);
-	sf_conns_view_free(v);
-	fclose(fp);
-	return text;
+	assert_int_equal(sf_conns_view_rows(m.v), N_ASIDE); /* all out before the end */
+	return mem_conns_close(&m, &a.s, N_ASIDE);
 }
 
 /* Rows put aside come out exactly as rows written at once, in the same order, whichever
@@ -568,20 +586,11 @@ static void test_conns_rows_put_aside_same(void **state)
 static void test_conns_rows_put_aside_steps(void **state)
 {
 	(void)state;
-	char *text = NULL, err[128];
-	size_t len = 0;
-	FILE *fp = open_memstream(&text, &len);
-	struct sf_conns_opts o = {.format = SF_CONNS_JSON};
-	struct sf_conns_view *v = sf_conns_view_new(fp, &o, err, sizeof(err));
-	assert_non_null(v);
-	struct aside_run a = {.s = sf_conns_view_sink(v)};
+	struct mem_conns m;
+	struct aside_run a = {.s = mem_conns_open(&m, SF_CONNS_JSON)};
+	struct sf_conns_view *v = m.v;
 	a.s.defer(a.s.self, true);
-	struct sf_conn c;
-	for (unsigned i = 0; i < 3; i++) {
-		conn_i(&c, i);
-		struct sf_conn_view cv = {.conn = &c, .slot = i};
-		a.s.conn_final(a.s.self, &cv);
-	}
+	end_conns(&a.s, 0, 3);
 	assert_int_equal(sf_conns_view_rows(v), 0); /* put aside, not written */
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, spare_once, &a), 0);
@@ -589,11 +598,7 @@ static void test_conns_rows_put_aside_steps(void **state)
 	assert_int_equal(atomic_load(&a.wrote), 1);
 	assert_int_equal(sf_conns_view_rows(v), 3);
 	assert_false(a.s.spare(a.s.self)); /* nothing left */
-	for (unsigned i = 3; i < N_ASIDE; i++) {
-		conn_i(&c, i);
-		struct sf_conn_view cv = {.conn = &c, .slot = i % 4096};
-		a.s.conn_final(a.s.self, &cv);
-	}
+	end_conns(&a.s, 3, N_ASIDE);
 	/* the ring is far smaller than N_ASIDE: the main thread wrote rows to make room, and
 	 * the last ones still wait */
 	assert_true(sf_conns_view_rows(v) > 3);
@@ -601,14 +606,9 @@ static void test_conns_rows_put_aside_steps(void **state)
 	a.s.defer(a.s.self, false);
 	assert_int_equal(sf_conns_view_rows(v), N_ASIDE);
 	/* without a reading thread, a row is written at once */
-	conn_i(&c, N_ASIDE);
-	struct sf_conn_view cv = {.conn = &c, .slot = 7};
-	a.s.conn_final(a.s.self, &cv);
+	end_conns(&a.s, N_ASIDE, N_ASIDE + 1);
 	assert_int_equal(sf_conns_view_rows(v), N_ASIDE + 1);
-	struct sf_run_stats st = {.have_ts = true, .first_ts_sec = 100, .last_ts_sec = 101};
-	a.s.end(a.s.self, &st);
-	sf_conns_view_free(v);
-	fclose(fp);
+	char *text = mem_conns_close(&m, &a.s, N_ASIDE + 1);
 	/* in order */
 	const char *p = text;
 	for (unsigned i = 0; i <= N_ASIDE; i++) {

@@ -256,6 +256,9 @@ struct sf_analyser {
 	struct ana_slot **chunk; /* chunk k holds slots [k*ANA_CHUNK, (k+1)*ANA_CHUNK) */
 	struct ana_bits *bits;   /* of chunk k (present for every k < n_chunks) */
 	uint32_t n_chunks;
+	/* a connection's first packet went unanalysed (a header longer than the IP payload, or
+	 * no memory for its slot): from then on, a slot's live bit is checked on every packet */
+	bool unsure;
 	void (*pages)(void *self, void *p, size_t bytes); /* sf_analyser_set_pages */
 	void *pages_self;
 	struct ana_segpool segpool;

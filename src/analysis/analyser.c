@@ -291,17 +291,22 @@ void sf_analyser_process(struct sf_analyser *a, struct sf_packet *pkt, const str
 		return;
 	/* packet-tcp.c: a header longer than the IP payload leaves the segment length unknown,
 	 * and Wireshark does not analyse the segment */
-	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE))
+	if (sf_packet_has_event(pkt, SF_EV_TCP_HLEN_TOO_LARGE)) {
+		a->unsure |= trk->new_conn;
 		return;
+	}
 	uint32_t slot = sf_conn_slot(c);
 	struct ana_slot *s = slot_get(a, slot);
-	if (!s && !(s = slot_make(a, slot)))
+	if (!s && !(s = slot_make(a, slot))) {
+		a->unsure |= trk->new_conn;
 		return;
+	}
 	struct ana_conn *ac = &s->st;
-	/* the slot's chunk exists now, so its bitmaps do: the live bit is read without
-	 * slot_live's second bounds check */
+	/* A connection's state is made at its first packet (trk->new_conn). Only when a first
+	 * packet went unanalysed can a later one find its slot without state: then the live bit
+	 * tells (the slot's chunk exists now, so its bitmaps do). */
 	uint32_t k = slot >> ANA_CHUNK_SHIFT;
-	if (trk->new_conn || !(*bit_word(a->bits[k].live, slot) & bit_of(slot)))
+	if (trk->new_conn || (a->unsure && !(*bit_word(a->bits[k].live, slot) & bit_of(slot))))
 		conn_init(a, s, slot);
 	int from = trk->from_client ? 0 : 1;
 	/* the figures' line with the RTT accumulators that this packet's ACK may update (half

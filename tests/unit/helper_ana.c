@@ -33,6 +33,8 @@ void hana_feed(struct hana_run *r, const struct hana_seg *segs, unsigned n)
 		}
 		r->pkt.n_sack = g->n_sack;
 		memcpy(r->pkt.sack, g->sack, sizeof(g->sack));
+		if (g->hlen_too_large)
+			sf_packet_add_event(&r->pkt, SF_EV_TCP_HLEN_TOO_LARGE);
 		struct sf_pkt_track trk;
 		const struct sf_conn *c = sf_tracker_process(r->t, &r->pkt, &trk);
 		sf_analyser_process(r->a, &r->pkt, c, &trk, &r->out[r->n]);

@@ -15,6 +15,7 @@ struct hana_seg {
 	bool no_ws;     /* with wscale 0: no option at all */
 	uint8_t n_sack; /* SACK blocks, raw numbers */
 	struct sf_sack_block sack[SF_MAX_SACK];
+	bool hlen_too_large; /* decode found the header longer than the IP payload */
 };
 
 #define HANA_MAX 128

@@ -655,6 +655,33 @@ static void state_released_with_connection(void **state)
 	hana_end(&run);
 }
 
+/* A connection whose first packet goes unanalysed (its header is longer than the IP payload,
+ * so Wireshark does not analyse it) has its state made at its next packet. */
+static void state_made_after_unanalysed_first(void **state)
+{
+	(void)state;
+	hana_init(&run, NULL);
+	struct hana_seg s[] = {
+	    SEG(A, SF_TCP_SYN, 1000, 0, 0, 0), /* made unanalysable below */
+	    SEG(B, SF_TCP_SYN | ACK, 5000, 1001, 0, 50000),
+	    SEG(A, ACK, 1001, 5001, 0, 100000),
+	    SEG(A, PA, 1001, 5001, 100, 110000),
+	    SEG(B, ACK, 5001, 1101, 0, 160000),
+	};
+	s[0].hlen_too_large = true;
+	hana_feed(&run, s, 5);
+	assert_int_equal(run.out[0].win_scalefactor, SF_WSCALE_UNKNOWN); /* not analysed */
+	assert_int_equal(run.fig[0].dir[0].rtt_samples, 0);
+	/* from the SYN-ACK on: the state is there, the data's ACK gives a sample */
+	assert_int_equal(run.fig[4].dir[0].rtt_samples, 1);
+	assert_int_equal(run.out[4].acks_frame, 4);
+	struct sf_ana_stats st;
+	sf_analyser_stats(run.a, &st);
+	assert_int_equal(st.live, 1);
+	assert_int_equal(st.packets, 4);
+	hana_end(&run);
+}
+
 /* Connection state is asked for a huge page ahead: when a connection takes the slot halfway
  * through a 2 MiB page of state, the next page is asked for (made in the next chunk after a
  * chunk's last), so every slot from the first one wholly in the second page on (slot 5462:
@@ -743,6 +770,7 @@ int main(void)
 	    cmocka_unit_test(dsack_per_copy),
 	    cmocka_unit_test(window_scaling_semantics),
 	    cmocka_unit_test(state_released_with_connection),
+	    cmocka_unit_test(state_made_after_unanalysed_first),
 	    cmocka_unit_test(state_pages_asked_ahead),
 	    cmocka_unit_test(names_and_events),
 	};

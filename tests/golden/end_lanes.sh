@@ -10,9 +10,9 @@
 set -u
 SYNFIN=${1:?usage: end_lanes.sh SYNFIN SF_GENCAP}
 GEN=${2:?usage: end_lanes.sh SYNFIN SF_GENCAP}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT INT TERM
-"$GEN" -n 100000 -c 8000 --seed 11 -o "$WORK/g.pcap" >/dev/null || { echo "FAIL: gencap"; exit 1; }
+# shellcheck source=tests/golden/gen_lib.sh
+. "$(dirname "$0")/gen_lib.sh"
+gen_capture 100000 8000 11
 LIVE=$("$SYNFIN" stats "$WORK/g.pcap" | awk '/still open at the end/ {print $NF}')
 [ "${LIVE:-0}" -gt 6144 ] || { echo "FAIL: only ${LIVE:-0} connections live at the end"; exit 1; }
 rc=0
@@ -21,12 +21,6 @@ for args in "-T table" "-T json" "-T csv" "-T zeek" "--wide"; do
 	"$SYNFIN" conns $args "$WORK/g.pcap" >"$WORK/lanes" || rc=1
 	# shellcheck disable=SC2086
 	"$SYNFIN" conns $args -Y tcp "$WORK/g.pcap" >"$WORK/one" || rc=1
-	if cmp -s "$WORK/lanes" "$WORK/one"; then
-		echo "ok   conns $args: $(wc -l <"$WORK/lanes") lines"
-	else
-		echo "FAIL conns $args: the two-lane capture end differs from one thread"
-		diff "$WORK/one" "$WORK/lanes" | head -5
-		rc=1
-	fi
+	same_rows "$args" "$WORK/one" "$WORK/lanes" "the two-lane capture end differs from one thread"
 done
 exit $rc

@@ -11,9 +11,9 @@
 set -u
 SYNFIN=${1:?usage: put_aside.sh SYNFIN SF_GENCAP}
 GEN=${2:?usage: put_aside.sh SYNFIN SF_GENCAP}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT INT TERM
-"$GEN" -n 200000 -c 1000 --seed 11 -o "$WORK/g.pcap" >/dev/null || { echo "FAIL: gencap"; exit 1; }
+# shellcheck source=tests/golden/gen_lib.sh
+. "$(dirname "$0")/gen_lib.sh"
+gen_capture 200000 1000 11
 ENDED=$("$SYNFIN" stats --msl 0.1 "$WORK/g.pcap" | awk '/ended by their close/ {print $NF}')
 [ "${ENDED:-0}" -gt 5000 ] || { echo "FAIL: only ${ENDED:-0} rows written during the pass"; exit 1; }
 rc=0
@@ -22,12 +22,6 @@ for args in "-T table" "-T json" "-T csv" "-T zeek" "--no-analysis -T json"; do
 	"$SYNFIN" conns --msl 0.1 $args "$WORK/g.pcap" >"$WORK/file" || rc=1
 	# shellcheck disable=SC2086,SC2002 # a pipe, read on one thread, is the point
 	cat "$WORK/g.pcap" | "$SYNFIN" conns --msl 0.1 $args - >"$WORK/pipe" || rc=1
-	if cmp -s "$WORK/file" "$WORK/pipe"; then
-		echo "ok   conns $args: $(wc -l <"$WORK/file") lines"
-	else
-		echo "FAIL conns $args: rows put aside differ from one thread's"
-		diff "$WORK/pipe" "$WORK/file" | head -5
-		rc=1
-	fi
+	same_rows "$args" "$WORK/pipe" "$WORK/file" "rows put aside differ from one thread's"
 done
 exit $rc

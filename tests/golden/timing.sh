@@ -9,9 +9,9 @@
 set -u
 SYNFIN=${1:?usage: timing.sh SYNFIN SF_GENCAP}
 GEN=${2:?usage: timing.sh SYNFIN SF_GENCAP}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT INT TERM
-"$GEN" -n 50000 -c 2000 --seed 5 -o "$WORK/g.pcap" >/dev/null || { echo "FAIL: gencap"; exit 1; }
+# shellcheck source=tests/golden/gen_lib.sh
+. "$(dirname "$0")/gen_lib.sh"
+gen_capture 50000 2000 5
 "$SYNFIN" conns "$WORK/g.pcap" >"$WORK/plain.table" 2>/dev/null || { echo "FAIL: conns"; exit 1; }
 rc=0
 fail() {
